@@ -1,0 +1,303 @@
+using System.Text;
+
+namespace Vigie.Core;
+
+/// <summary>
+/// A batch of events laid out flat: one array per attribute, values as UTF-8 in one shared buffer.
+/// It is the unit that ingestion builds, the WAL persists and the store buffers, so that the write
+/// path allocates per batch, never per event.
+/// </summary>
+/// <remarks>
+/// Not thread-safe. Built by one producer (<see cref="BeginEvent"/>, <see cref="AddField(string, ValueKind, ReadOnlySpan{byte})"/>,
+/// <see cref="EndEvent"/>), then handed over and only read. Field names and stream keys are interned
+/// per batch.
+/// </remarks>
+public sealed class EventBatch
+{
+    private long[] _times = new long[64];
+    private int[] _fieldStart = new int[65];
+    private int[] _streamIndex = new int[64];
+    private int _count;
+
+    private int[] _nameIds = new int[256];
+    private ValueKind[] _kinds = new ValueKind[256];
+    private int[] _valueOffsets = new int[256];
+    private int[] _valueLengths = new int[256];
+    private int _fieldCount;
+
+    private byte[] _bytes = new byte[4096];
+    private int _byteLength;
+
+    private readonly List<string> _names = [];
+    private readonly Dictionary<string, int> _nameIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+
+    private readonly List<StreamKey> _streams = [];
+    private readonly Dictionary<ulong, int> _streamByHash = [];
+
+    private bool _inEvent;
+
+    public EventBatch() => _nameLookup = _nameIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public int Count => _count;
+
+    /// <summary>Bytes of field values held; a cheap measure of the batch's size.</summary>
+    public int ValueBytes => _byteLength;
+
+    public int TotalFields => _fieldCount;
+
+    public IReadOnlyList<string> Names => _names;
+
+    public IReadOnlyList<StreamKey> Streams => _streams;
+
+    public void BeginEvent(long timeNs)
+    {
+        if (_inEvent)
+        {
+            throw new InvalidOperationException("EndEvent or CancelEvent must close the previous event.");
+        }
+        if (_count == _times.Length)
+        {
+            Array.Resize(ref _times, _count * 2);
+            Array.Resize(ref _streamIndex, _count * 2);
+            Array.Resize(ref _fieldStart, _count * 2 + 1);
+        }
+        _times[_count] = timeNs;
+        _fieldStart[_count] = _fieldCount;
+        _inEvent = true;
+    }
+
+    /// <summary>Sets the time of the event being built (when the time field comes after others).</summary>
+    public void SetTime(long timeNs) => _times[_count] = timeNs;
+
+    public void AddField(string name, ValueKind kind, ReadOnlySpan<byte> valueUtf8) => AddField(InternName(name), kind, valueUtf8);
+
+    public void AddField(ReadOnlySpan<char> name, ValueKind kind, ReadOnlySpan<byte> valueUtf8) => AddField(InternName(name), kind, valueUtf8);
+
+    public void AddField(string name, ValueKind kind, string value)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        EnsureBytes(max);
+        var written = Encoding.UTF8.GetBytes(value, _bytes.AsSpan(_byteLength));
+        AddFieldAt(InternName(name), kind, _byteLength, written);
+    }
+
+    /// <summary>Adds a field whose name was interned with <see cref="InternName(string)"/>.</summary>
+    public void AddField(int nameId, ValueKind kind, ReadOnlySpan<byte> valueUtf8)
+    {
+        EnsureBytes(valueUtf8.Length);
+        valueUtf8.CopyTo(_bytes.AsSpan(_byteLength));
+        AddFieldAt(nameId, kind, _byteLength, valueUtf8.Length);
+    }
+
+    /// <summary>Reserves room for a value written in place (e.g. unescaped by a JSON reader).</summary>
+    public Span<byte> ReserveValue(int maxBytes)
+    {
+        EnsureBytes(maxBytes);
+        return _bytes.AsSpan(_byteLength, maxBytes);
+    }
+
+    /// <summary>Commits a value written into the span <see cref="ReserveValue"/> returned.</summary>
+    public void CommitReservedValue(int nameId, ValueKind kind, int length) => AddFieldAt(nameId, kind, _byteLength, length);
+
+    private void AddFieldAt(int nameId, ValueKind kind, int offset, int length)
+    {
+        if (!_inEvent)
+        {
+            throw new InvalidOperationException("BeginEvent must open an event first.");
+        }
+        if (kind == ValueKind.Absent)
+        {
+            throw new ArgumentException("A field that exists cannot be Absent.", nameof(kind));
+        }
+        if (_fieldCount == _nameIds.Length)
+        {
+            var size = _fieldCount * 2;
+            Array.Resize(ref _nameIds, size);
+            Array.Resize(ref _kinds, size);
+            Array.Resize(ref _valueOffsets, size);
+            Array.Resize(ref _valueLengths, size);
+        }
+        _nameIds[_fieldCount] = nameId;
+        _kinds[_fieldCount] = kind;
+        _valueOffsets[_fieldCount] = offset;
+        _valueLengths[_fieldCount] = length;
+        _fieldCount++;
+        _byteLength = offset + length;
+    }
+
+    /// <summary>
+    /// Closes the event and files it under the stream made of the values of <paramref name="streamFields"/>
+    /// (fields the event lacks are left out of the key).
+    /// </summary>
+    public void EndEvent(StreamFields streamFields)
+    {
+        var start = _fieldStart[_count];
+        var hash = StreamKey.Seed;
+        for (var s = 0; s < streamFields.Count; s++)
+        {
+            var nameId = InternName(streamFields[s]);
+            for (var f = start; f < _fieldCount; f++)
+            {
+                if (_nameIds[f] == nameId)
+                {
+                    hash = StreamKey.Mix(hash, streamFields[s], _bytes.AsSpan(_valueOffsets[f], _valueLengths[f]));
+                    break;
+                }
+            }
+        }
+        if (!_streamByHash.TryGetValue(hash, out var streamIndex))
+        {
+            streamIndex = _streams.Count;
+            _streams.Add(BuildStreamKey(start, streamFields));
+            _streamByHash.Add(hash, streamIndex);
+        }
+        _streamIndex[_count] = streamIndex;
+        _count++;
+        _fieldStart[_count] = _fieldCount;
+        _inEvent = false;
+    }
+
+    /// <summary>Closes the event with an already known stream (WAL replay, merges).</summary>
+    public void EndEvent(StreamKey stream)
+    {
+        if (!_streamByHash.TryGetValue(stream.Hash, out var streamIndex))
+        {
+            streamIndex = _streams.Count;
+            _streams.Add(stream);
+            _streamByHash.Add(stream.Hash, streamIndex);
+        }
+        _streamIndex[_count] = streamIndex;
+        _count++;
+        _fieldStart[_count] = _fieldCount;
+        _inEvent = false;
+    }
+
+    /// <summary>Drops the event being built (a bad line): nothing of it stays in the batch.</summary>
+    public void CancelEvent()
+    {
+        if (!_inEvent)
+        {
+            return;
+        }
+        _fieldCount = _fieldStart[_count];
+        _byteLength = _fieldCount > 0 ? _valueOffsets[_fieldCount - 1] + _valueLengths[_fieldCount - 1] : 0;
+        _inEvent = false;
+    }
+
+    private StreamKey BuildStreamKey(int start, StreamFields streamFields)
+    {
+        var pairs = new List<KeyValuePair<string, string>>(streamFields.Count);
+        for (var s = 0; s < streamFields.Count; s++)
+        {
+            var nameId = InternName(streamFields[s]);
+            for (var f = start; f < _fieldCount; f++)
+            {
+                if (_nameIds[f] == nameId)
+                {
+                    pairs.Add(new(streamFields[s], Encoding.UTF8.GetString(_bytes.AsSpan(_valueOffsets[f], _valueLengths[f]))));
+                    break;
+                }
+            }
+        }
+        return StreamKey.Create(pairs);
+    }
+
+    public int InternName(string name)
+    {
+        if (!_nameIndex.TryGetValue(name, out var id))
+        {
+            id = _names.Count;
+            _names.Add(name);
+            _nameIndex.Add(name, id);
+        }
+        return id;
+    }
+
+    public int InternName(ReadOnlySpan<char> name)
+    {
+        if (!_nameLookup.TryGetValue(name, out var id))
+        {
+            var s = name.ToString();
+            id = _names.Count;
+            _names.Add(s);
+            _nameIndex.Add(s, id);
+        }
+        return id;
+    }
+
+    public long GetTime(int eventIndex) => _times[eventIndex];
+
+    public StreamKey GetStream(int eventIndex) => _streams[_streamIndex[eventIndex]];
+
+    public int GetStreamIndex(int eventIndex) => _streamIndex[eventIndex];
+
+    /// <summary>The fields of an event are the indexes [start, end) of the field accessors below.</summary>
+    public (int Start, int End) GetFieldRange(int eventIndex) => (_fieldStart[eventIndex], _fieldStart[eventIndex + 1]);
+
+    public int GetNameId(int field) => _nameIds[field];
+
+    public string GetName(int field) => _names[_nameIds[field]];
+
+    public ValueKind GetKind(int field) => _kinds[field];
+
+    public ReadOnlySpan<byte> GetValue(int field) => _bytes.AsSpan(_valueOffsets[field], _valueLengths[field]);
+
+    public ReadOnlySpan<long> Times => _times.AsSpan(0, _count);
+
+    /// <summary>Materialises one event; for tests, results and other cold paths.</summary>
+    public LogEvent ToLogEvent(int eventIndex)
+    {
+        var (start, end) = GetFieldRange(eventIndex);
+        var fields = new List<KeyValuePair<string, FieldValue>>(end - start);
+        for (var f = start; f < end; f++)
+        {
+            fields.Add(new(GetName(f), new FieldValue(GetKind(f), Encoding.UTF8.GetString(GetValue(f)))));
+        }
+        return new LogEvent(GetTime(eventIndex), GetStream(eventIndex), fields);
+    }
+
+    public IEnumerable<LogEvent> ToLogEvents()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return ToLogEvent(i);
+        }
+    }
+
+    /// <summary>Appends a materialised event (tests, replays of cold data).</summary>
+    public void Add(LogEvent e)
+    {
+        BeginEvent(e.TimeNs);
+        foreach (var (name, value) in e.Fields)
+        {
+            AddField(name, value.Kind, value.Text);
+        }
+        EndEvent(e.Stream);
+    }
+
+    /// <summary>Empties the batch for reuse, keeping its buffers.</summary>
+    public void Clear()
+    {
+        _count = 0;
+        _fieldCount = 0;
+        _byteLength = 0;
+        _fieldStart[0] = 0;
+        _names.Clear();
+        _nameIndex.Clear();
+        _streams.Clear();
+        _streamByHash.Clear();
+        _inEvent = false;
+    }
+
+    private void EnsureBytes(int extra)
+    {
+        if (_byteLength + extra > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteLength + extra));
+        }
+    }
+
+    /// <summary>Raw view for serialisers in this assembly family (WAL).</summary>
+    public ReadOnlySpan<byte> RawBytes => _bytes.AsSpan(0, _byteLength);
+}

@@ -1,0 +1,23 @@
+namespace Vigie.Server;
+
+/// <summary>What <c>vigie serve</c> is told by flags, <c>VIGIE_*</c> environment variables and the config file.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The data directory (<c>--data</c>, <c>VIGIE_DATA</c>).</summary>
+    public string DataDir { get; init; } = "vigie-data";
+
+    /// <summary>Address and port of the HTTP API (<c>--listen</c>, <c>VIGIE_LISTEN</c>).</summary>
+    public string Listen { get; init; } = "127.0.0.1:9880";
+
+    /// <summary>Drop day partitions older than this (<c>--retention 30d</c>); null keeps everything.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>Drop the oldest day partitions past this many bytes on disk (<c>--max-disk 20GB</c>).</summary>
+    public long? MaxDiskBytes { get; init; }
+
+    /// <summary>Largest accepted ingest request body, after decompression.</summary>
+    public long MaxBodyBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Largest accepted NDJSON line.</summary>
+    public int MaxLineBytes { get; init; } = 1024 * 1024;
+}
