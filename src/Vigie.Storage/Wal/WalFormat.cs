@@ -1,0 +1,30 @@
+namespace Vigie.Storage.Wal;
+
+/// <summary>On-disk constants of the write-ahead log. Persisted: change only with a version bump.</summary>
+internal static class WalFormat
+{
+    /// <summary>"VWAL" little-endian, first 4 bytes of every segment.</summary>
+    public const uint Magic = 0x4C415756;
+
+    public const ushort Version = 1;
+
+    /// <summary>magic u32, version u16, reserved u16, segment id u64.</summary>
+    public const int HeaderSize = 16;
+
+    /// <summary>Every record: payload length u32, CRC-32 of the payload u32, then the payload.</summary>
+    public const int RecordHeaderSize = 8;
+
+    /// <summary>A record longer than this is damage, not data.</summary>
+    public const int MaxRecordBytes = 512 * 1024 * 1024;
+
+    public const string Extension = ".wal";
+
+    public static string SegmentFileName(long id) => id.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + Extension;
+
+    public static bool TryParseSegmentId(string fileName, out long id)
+    {
+        id = 0;
+        return fileName.EndsWith(Extension, StringComparison.Ordinal)
+            && long.TryParse(fileName.AsSpan(0, fileName.Length - Extension.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id);
+    }
+}

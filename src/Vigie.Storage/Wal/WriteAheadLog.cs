@@ -1,0 +1,302 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Vigie.Core;
+using Vigie.Storage.Io;
+using Vigie.Storage.Store;
+
+namespace Vigie.Storage.Wal;
+
+/// <summary>
+/// The write-ahead log: every accepted batch is appended here and fsynced before its request is
+/// acknowledged. Concurrent appends share one fsync (group commit).
+/// </summary>
+/// <remarks>
+/// <para><b>Failure policy of the write path.</b></para>
+/// <list type="bullet">
+/// <item>An append is acknowledged only after the bytes of its record are written and fsynced. A request
+/// never hears "accepted" for data that a power cut could take back.</item>
+/// <item>On an I/O error while writing a group (disk full, EIO), the segment is cut back to the length
+/// it had before the group, so that no half-written record sits in front of later ones, and every
+/// append of the group fails with <see cref="StorageFullException"/>. Nothing of the group is handed to
+/// the memtable. The next group tries again: the store resumes by itself when space returns.</item>
+/// <item>If even the cut-back fails, the segment is abandoned: a new segment is opened for the next
+/// group. Replay stops at the first bad record of the abandoned segment's tail (its CRC fails) and
+/// quarantines the rest, so a torn record can never be read as data.</item>
+/// <item>A failed fsync is treated as a failed write (the kernel may have dropped the dirty pages; a
+/// retry of fsync could falsely succeed), hence the same cut-back and a fresh segment.</item>
+/// <item>Records carry a CRC-32 of their payload; replay checks every record (see <see cref="WalReplay"/>).</item>
+/// </list>
+/// <para>Ordering: <c>onDurable</c> is called on the writer thread, in log order, under the same lock as
+/// <see cref="Rotate"/>. So when <see cref="Rotate"/> runs its callback, every batch of the earlier
+/// segments has been handed to the memtable and no batch of the new segment has: the flush that follows
+/// can advance the checkpoint to the new segment without losing or repeating anything.</para>
+/// </remarks>
+public sealed class WriteAheadLog : IDisposable
+{
+    private const int MaxGroupBytes = 32 * 1024 * 1024;
+
+    private readonly string _directory;
+    private readonly Action<EventBatch> _onDurable;
+    private readonly StoreMetrics _metrics;
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _lock = new();
+    private readonly Thread _writer;
+    private FileStream? _segment;
+    private long _segmentId;
+    private long _segmentLength;
+    private bool _disposed;
+
+    /// <summary>Opens a new segment numbered <paramref name="firstSegmentId"/>; replay of older ones is done before.</summary>
+    public WriteAheadLog(string directory, long firstSegmentId, Action<EventBatch> onDurable, StoreMetrics metrics)
+    {
+        _directory = directory;
+        _onDurable = onDurable;
+        _metrics = metrics;
+        Directory.CreateDirectory(directory);
+        _segmentId = firstSegmentId - 1;
+        OpenNextSegment();
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "vigie-wal-writer" };
+        _writer.Start();
+    }
+
+    /// <summary>The id of the segment being written.</summary>
+    public long CurrentSegmentId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segmentId;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends a batch; the task completes once it is durable and handed to <c>onDurable</c>. The batch
+    /// must not be changed afterwards. Fails with <see cref="StorageFullException"/> when it cannot be written.
+    /// </summary>
+    public Task AppendAsync(EventBatch batch)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, batch.ValueBytes + batch.TotalFields * 4 + 64));
+        buffer.GetSpan(WalFormat.RecordHeaderSize);
+        buffer.Advance(WalFormat.RecordHeaderSize);
+        EventBatchCodec.Write(batch, buffer);
+        var record = buffer.WrittenMemory;
+        var payloadLength = record.Length - WalFormat.RecordHeaderSize;
+        if (payloadLength > WalFormat.MaxRecordBytes)
+        {
+            throw new ArgumentException("batch too large for one WAL record", nameof(batch));
+        }
+        var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(record[..WalFormat.RecordHeaderSize]).Span;
+        EventBatchCodec.WriteRecordHeader(header, record.Span[WalFormat.RecordHeaderSize..]);
+        var pending = new PendingAppend(record, batch);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(WriteAheadLog));
+        }
+        return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Closes the current segment, opens the next, and runs <paramref name="whileLocked"/> before any
+    /// append reaches the new segment. Returns the new segment's id: every segment below it holds
+    /// only batches already handed to <c>onDurable</c>.
+    /// </summary>
+    public long Rotate(Action whileLocked)
+    {
+        lock (_lock)
+        {
+            OpenNextSegment();
+            whileLocked();
+            return _segmentId;
+        }
+    }
+
+    /// <summary>Deletes the segments whose every batch is stored in published parts.</summary>
+    public void DeleteSegmentsBefore(long segmentId)
+    {
+        foreach (var (id, path) in ListSegments(_directory))
+        {
+            if (id < segmentId)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    public long DiskBytes() => ListSegments(_directory).Sum(s => new FileInfo(s.Path).Length);
+
+    internal static IEnumerable<(long Id, string Path)> ListSegments(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*" + WalFormat.Extension)
+                .Select(p => (Ok: WalFormat.TryParseSegmentId(Path.GetFileName(p), out var id), Id: id, Path: p))
+                .Where(s => s.Ok).Select(s => (s.Id, s.Path)).OrderBy(s => s.Id)
+            : [];
+
+    private void OpenNextSegment()
+    {
+        var next = _segmentId + 1;
+        var path = Path.Combine(_directory, WalFormat.SegmentFileName(next));
+        var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        try
+        {
+            Span<byte> header = stackalloc byte[WalFormat.HeaderSize];
+            header.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(header, WalFormat.Magic);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], WalFormat.Version);
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], next);
+            stream.Write(header);
+            stream.Flush(flushToDisk: true);
+            DirectorySync.Sync(_directory);
+        }
+        catch
+        {
+            stream.Dispose();
+            TryDelete(path);
+            throw;
+        }
+        if (_segment is { } old)
+        {
+            old.Flush(flushToDisk: true);
+            old.Dispose();
+        }
+        _segment = stream;
+        _segmentId = next;
+        _segmentLength = WalFormat.HeaderSize;
+    }
+
+    private void WriterLoop()
+    {
+        var group = new List<PendingAppend>();
+        var reader = _queue.Reader;
+        while (true)
+        {
+            if (!reader.TryRead(out var first))
+            {
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
+                continue;
+            }
+            group.Clear();
+            group.Add(first);
+            var bytes = first.Record.Length;
+            while (bytes < MaxGroupBytes && reader.TryRead(out var next))
+            {
+                group.Add(next);
+                bytes += next.Record.Length;
+            }
+            Exception? failure = null;
+            lock (_lock)
+            {
+                try
+                {
+                    WriteGroup(group);
+                    foreach (var p in group)
+                    {
+                        _onDurable(p.Batch);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    failure = e;
+                    Interlocked.Increment(ref _metrics.AppendFailures);
+                    RecoverFromFailedWrite();
+                }
+            }
+            foreach (var p in group)
+            {
+                if (failure is null)
+                {
+                    p.Completion.TrySetResult();
+                }
+                else
+                {
+                    var message = DiskErrors.IsDiskFull(failure)
+                        ? "no space left on the data disk: the write-ahead log cannot take new events; ingestion resumes by itself when space is freed"
+                        : $"the write-ahead log cannot be written ({failure.Message}); ingestion resumes by itself when the disk works again";
+                    p.Completion.TrySetException(new StorageFullException(message, failure));
+                }
+            }
+        }
+    }
+
+    private void WriteGroup(List<PendingAppend> group)
+    {
+        var segment = _segment ?? throw new IOException("no open WAL segment");
+        long written = 0;
+        foreach (var p in group)
+        {
+            segment.Write(p.Record.Span);
+            written += p.Record.Length;
+        }
+        var started = Stopwatch.GetTimestamp();
+        segment.Flush(flushToDisk: true);
+        _metrics.WalFsyncSeconds.Observe(Stopwatch.GetElapsedTime(started));
+        Interlocked.Increment(ref _metrics.WalFsyncs);
+        Interlocked.Add(ref _metrics.WalBytes, written);
+        _segmentLength += written;
+    }
+
+    private void RecoverFromFailedWrite()
+    {
+        try
+        {
+            _segment!.SetLength(_segmentLength);
+            _segment.Position = _segmentLength;
+            _segment.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NullReferenceException)
+        {
+            // The tail may hold a torn record: leave this segment to replay's CRC checks.
+        }
+        try
+        {
+            OpenNextSegment();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No room even for a new segment: keep the old one; the next group tries again.
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _queue.Writer.TryComplete();
+        _writer.Join();
+        lock (_lock)
+        {
+            _segment?.Dispose();
+            _segment = null;
+        }
+    }
+
+    private sealed class PendingAppend(ReadOnlyMemory<byte> record, EventBatch batch)
+    {
+        public ReadOnlyMemory<byte> Record { get; } = record;
+
+        public EventBatch Batch { get; } = batch;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
