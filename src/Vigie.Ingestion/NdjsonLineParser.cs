@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -64,7 +65,10 @@ internal sealed class NdjsonLineParser : IDisposable
         catch (JsonException e)
         {
             batch.CancelEvent();
-            return $"invalid JSON at byte {e.BytePositionInLine ?? 0}: {Reason(e.Message)}";
+            var at = e.BytePositionInLine ?? 0;
+            // The reader's wording for a truncated line blames the last token; the cause is the cut.
+            var reason = at >= line.Length ? "the line ends before the object is closed" : Reason(e.Message);
+            return $"invalid JSON at byte {at}: {reason}";
         }
         catch (InvalidOperationException e)
         {
@@ -253,13 +257,27 @@ internal sealed class NdjsonLineParser : IDisposable
                 ? reader.CopyString(text)
                 : Encoding.UTF8.GetChars(raw, text);
         }
-        if (fits && (Timestamps.TryParseRfc3339(text[..length], out var ns) || Timestamps.TryParseEpoch(text[..length], out ns)))
+        if (fits && (Timestamps.TryParseRfc3339(text[..length], out var ns) || TryParseEpoch(text[..length], out ns)))
         {
             batch.SetTime(ns);
             return null;
         }
         var shown = Encoding.UTF8.GetString(raw.Length > MaxTimeChars ? raw[..MaxTimeChars] : raw);
         return $"invalid _time \"{shown}{(fits ? "" : "...")}\": expected RFC 3339 or a Unix epoch in s, ms, µs or ns";
+    }
+
+    /// <summary>
+    /// Guards <see cref="Timestamps.TryParseEpoch"/>, which throws on text without '.', 'e' or 'E' that is
+    /// not a 64-bit integer (e.g. an ill-formed date); such text is simply not an epoch.
+    /// </summary>
+    private static bool TryParseEpoch(ReadOnlySpan<char> text, out long ns)
+    {
+        if (text.IndexOfAny('.', 'e', 'E') < 0 && !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            ns = 0;
+            return false;
+        }
+        return Timestamps.TryParseEpoch(text, out ns);
     }
 
     private int AppendName(ref Utf8JsonReader reader, int prefixLength, bool dotted)
