@@ -1,0 +1,132 @@
+using Vigie.Core;
+
+namespace Vigie.Storage.Blocks;
+
+/// <summary>
+/// Accumulates the rows of ONE stream, appended in ascending time order, into a <see cref="ColumnarBlock"/>.
+/// Flushes feed it from <see cref="EventBatch"/>es, merges from decoded blocks.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: one builder per flushing or merging thread. Its arrays are kept across
+/// <see cref="Reset"/> so that appending rows allocates nothing once warm; only <see cref="Build"/>
+/// allocates (the block's exact-size arrays). A field some rows lack is absent in them; a field
+/// repeated within one event keeps its last value.
+/// </remarks>
+public sealed class ColumnarBlockBuilder
+{
+    private readonly List<ColumnBuffer> _columns = [];
+    private readonly Dictionary<string, ColumnBuffer> _byName = new(StringComparer.Ordinal);
+    private readonly Stack<ColumnBuffer> _spare = new();
+    private long[] _times = new long[256];
+    private int _rows;
+    private long _valueBytes;
+
+    public ColumnarBlockBuilder()
+        : this(StreamKey.Empty)
+    {
+    }
+
+    public ColumnarBlockBuilder(StreamKey stream) => Stream = stream;
+
+    public StreamKey Stream { get; private set; }
+
+    public int RowCount => _rows;
+
+    /// <summary>Bytes of values held (replaced duplicates excluded); what callers cut blocks by.</summary>
+    public long ValueBytes => _valueBytes;
+
+    public int ColumnCount => _columns.Count;
+
+    /// <summary>Empties the builder for a block of <paramref name="stream"/>, keeping its buffers.</summary>
+    public void Reset(StreamKey stream)
+    {
+        Stream = stream;
+        _rows = 0;
+        _valueBytes = 0;
+        foreach (var c in _columns)
+        {
+            if (!c.TooLargeToRetain)
+            {
+                _spare.Push(c);
+            }
+        }
+        _columns.Clear();
+        _byName.Clear();
+    }
+
+    /// <summary>Appends the fields of event <paramref name="eventIndex"/> of <paramref name="batch"/> at <paramref name="timeNs"/>.</summary>
+    public void Add(long timeNs, EventBatch batch, int eventIndex)
+    {
+        var row = BeginRow(timeNs);
+        var (start, end) = batch.GetFieldRange(eventIndex);
+        for (var f = start; f < end; f++)
+        {
+            _valueBytes += GetOrAddColumn(batch.GetName(f)).Set(row, batch.GetKind(f), batch.GetValue(f));
+        }
+        _rows++;
+    }
+
+    /// <summary>Appends row <paramref name="row"/> of <paramref name="source"/> (merges); its stream is assumed to be <see cref="Stream"/>.</summary>
+    public void Add(ColumnarBlock source, int row)
+    {
+        var target = BeginRow(source.Times[row]);
+        foreach (var c in source.Columns)
+        {
+            if (c.Has(row))
+            {
+                _valueBytes += GetOrAddColumn(c.Name).Set(target, c.Kinds[row], c.GetValue(row));
+            }
+        }
+        _rows++;
+    }
+
+    /// <summary>Appends a materialised event (tests and cold paths).</summary>
+    public void Add(LogEvent e)
+    {
+        var row = BeginRow(e.TimeNs);
+        foreach (var (name, value) in e.Fields)
+        {
+            _valueBytes += GetOrAddColumn(name).Set(row, value.Kind, value.Text);
+        }
+        _rows++;
+    }
+
+    /// <summary>The block of the rows added since the last <see cref="Reset"/>; the builder keeps them.</summary>
+    public ColumnarBlock Build()
+    {
+        var times = _times.AsSpan(0, _rows).ToArray();
+        var columns = new Column[_columns.Count];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = _columns[i].ToColumn(_rows);
+        }
+        return new ColumnarBlock(Stream, times, columns);
+    }
+
+    private int BeginRow(long timeNs)
+    {
+        if (_rows > 0 && timeNs < _times[_rows - 1])
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeNs), timeNs, $"rows must be added in ascending time order; the last was {_times[_rows - 1]}");
+        }
+        if (_rows == _times.Length)
+        {
+            Array.Resize(ref _times, _rows * 2);
+        }
+        _times[_rows] = timeNs;
+        return _rows;
+    }
+
+    private ColumnBuffer GetOrAddColumn(string name)
+    {
+        if (_byName.TryGetValue(name, out var column))
+        {
+            return column;
+        }
+        column = _spare.Count > 0 ? _spare.Pop() : new ColumnBuffer();
+        column.Reset(name);
+        _columns.Add(column);
+        _byName.Add(name, column);
+        return column;
+    }
+}

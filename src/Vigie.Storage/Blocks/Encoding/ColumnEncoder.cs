@@ -1,0 +1,97 @@
+using Vigie.Core;
+using Vigie.Storage.Parts;
+
+namespace Vigie.Storage.Blocks.Encodings;
+
+/// <summary>
+/// Turns decoded columns and block times into stored segments: picks the encoding, writes kinds and
+/// values into a payload, wraps it (zstd when it pays) and builds the bloom filter of text columns.
+/// </summary>
+/// <remarks>
+/// One instance per writing thread, reused for every column of every block: its buffers are rented
+/// once and grow to the largest column seen, so steady-state encoding allocates only what ends in
+/// the index (dictionary entries) and the bloom filter words.
+/// </remarks>
+internal sealed class ColumnEncoder : IDisposable
+{
+    private readonly EncodingPicker _picker = new();
+    private readonly TokenHashes _tokens = new();
+    private readonly ByteBuffer _payload = new(64 * 1024);
+    private readonly ByteBuffer _data = new(64 * 1024);
+    private readonly ByteBuffer _bloom = new(4096);
+    private readonly int _level;
+
+    public ColumnEncoder(int compressionLevel) => _level = compressionLevel;
+
+    /// <summary>The stored times segment of a block; valid until the next call.</summary>
+    public ReadOnlySpan<byte> EncodeTimes(ReadOnlySpan<long> times)
+    {
+        _payload.Clear();
+        TimestampCodec.Encode(times, _payload);
+        _data.Clear();
+        SegmentEnvelope.Wrap(_payload.Span, _data, _level);
+        return _data.Span;
+    }
+
+    public EncodedColumn Encode(Column column)
+    {
+        var encoding = _picker.Analyze(column);
+        var layout = _picker.UniformKind is null ? PartFormat.KindsLayout.PerRow : PartFormat.KindsLayout.Uniform;
+        _payload.Clear();
+        if (layout == PartFormat.KindsLayout.PerRow)
+        {
+            KindsCodec.Encode(column.Kinds, _payload);
+        }
+        var entries = Array.Empty<DictEntry>();
+        switch (encoding)
+        {
+            case ColumnEncoding.Const:
+                entries = _picker.GetEntries();
+                break;
+            case ColumnEncoding.Dict:
+                entries = _picker.GetEntries();
+                DictEncoding.Encode(_picker.Codes, _payload);
+                break;
+            case ColumnEncoding.Int64:
+                Int64Encoding.Encode(column, _payload);
+                break;
+            case ColumnEncoding.Float64:
+                Float64Encoding.Encode(column, _payload);
+                break;
+            default:
+                RawEncoding.Encode(column, _payload);
+                break;
+        }
+        _data.Clear();
+        SegmentEnvelope.Wrap(_payload.Span, _data, _level);
+
+        _bloom.Clear();
+        if (encoding is ColumnEncoding.Raw or ColumnEncoding.Int64 or ColumnEncoding.Float64 && _picker.PresentRows > 0)
+        {
+            var filter = _tokens.BuildBloom(column);
+            filter.WriteTo(_bloom.GetSpan(filter.SerializedLength));
+            _bloom.Advance(filter.SerializedLength);
+        }
+        return new EncodedColumn
+        {
+            Encoding = encoding,
+            KindsLayout = layout,
+            UniformKind = _picker.UniformKind ?? ValueKind.Absent,
+            PresentRows = _picker.PresentRows,
+            Entries = entries,
+            MinNumber = _picker.MinNumber,
+            MaxNumber = _picker.MaxNumber,
+            Data = _data.Span,
+            Bloom = _bloom.Span,
+        };
+    }
+
+    public void Dispose()
+    {
+        _picker.Dispose();
+        _tokens.Dispose();
+        _payload.Dispose();
+        _data.Dispose();
+        _bloom.Dispose();
+    }
+}

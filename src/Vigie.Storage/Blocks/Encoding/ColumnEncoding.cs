@@ -1,0 +1,23 @@
+namespace Vigie.Storage.Blocks.Encodings;
+
+/// <summary>
+/// How a column's values are stored in a block. Persisted in part indexes: never renumber
+/// (the golden test in the part tests freezes these numbers).
+/// </summary>
+public enum ColumnEncoding : byte
+{
+    /// <summary>Every row present with the same kind and bytes; the value lives in the index, the data segment is empty.</summary>
+    Const = 1,
+
+    /// <summary>Few distinct values, kept in the index; one byte per present row picks one.</summary>
+    Dict = 2,
+
+    /// <summary>Numbers whose text is the canonical integer text; zigzag deltas as varints.</summary>
+    Int64 = 3,
+
+    /// <summary>Numbers whose text is exactly the shortest round-trip text of a double; 8 bytes each.</summary>
+    Float64 = 4,
+
+    /// <summary>Anything else: lengths as varints, then the bytes.</summary>
+    Raw = 5,
+}

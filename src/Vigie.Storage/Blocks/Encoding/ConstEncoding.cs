@@ -1,0 +1,27 @@
+using Vigie.Storage.Parts;
+
+namespace Vigie.Storage.Blocks.Encodings;
+
+/// <summary>
+/// Every row present with one kind and the same bytes: the value is stored once, in the part's
+/// index, and the data segment is empty. Stream fields are the typical case.
+/// </summary>
+internal static class ConstEncoding
+{
+    public static (int[] Offsets, byte[] Bytes) Decode(int rowCount, DictEntry value)
+    {
+        var width = value.Bytes.Length;
+        if ((long)width * rowCount > PartFormat.MaxSegmentBytes)
+        {
+            throw new InvalidDataException("constant column decodes to more than the segment limit");
+        }
+        var offsets = new int[rowCount + 1];
+        var bytes = new byte[width * rowCount];
+        for (var r = 0; r < rowCount; r++)
+        {
+            value.Bytes.CopyTo(bytes.AsSpan(r * width));
+            offsets[r + 1] = (r + 1) * width;
+        }
+        return (offsets, bytes);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.IO.Hashing;
+using Vigie.Core;
+
+namespace Vigie.Storage.Blocks.Encodings;
+
+/// <summary>
+/// Looks at one column in a single pass and picks its encoding: Const, then Dict, then Int64,
+/// then Float64, then Raw, the first whose preconditions hold. Also gathers what the index keeps
+/// about the column (present rows, uniform kind, numeric range, dictionary).
+/// </summary>
+/// <remarks>
+/// One instance per writing thread, reused column after column: its tables are rented once, so
+/// analysing allocates only the dictionary entries that end up in the index.
+/// </remarks>
+internal sealed class EncodingPicker : IDisposable
+{
+    /// <summary>Dictionary and constant values live in the index, which readers keep in memory: keep them small.</summary>
+    public const int MaxIndexValueBytes = 4096;
+
+    private const int TableSize = 1024;
+
+    private readonly int[] _slotCode = new int[TableSize];
+    private readonly ulong[] _slotHash = new ulong[TableSize];
+    private readonly List<int> _entryRows = new(Parts.PartFormat.MaxDictionaryValues);
+    private byte[] _codes = ArrayPool<byte>.Shared.Rent(1024);
+    private Column? _column;
+    private bool _dictPossible;
+    private long _dictBytes;
+
+    public int PresentRows { get; private set; }
+
+    /// <summary>The one kind of all rows when every row is present with the same kind.</summary>
+    public ValueKind? UniformKind { get; private set; }
+
+    public int DistinctCount => _dictPossible ? _entryRows.Count : -1;
+
+    public bool AllInt64 { get; private set; }
+
+    public bool AllFloat64 { get; private set; }
+
+    public double? MinNumber { get; private set; }
+
+    public double? MaxNumber { get; private set; }
+
+    public ColumnEncoding Encoding { get; private set; }
+
+    /// <summary>The Dict code of each present row, valid when <see cref="Encoding"/> is Dict.</summary>
+    public ReadOnlySpan<byte> Codes => _codes.AsSpan(0, PresentRows);
+
+    public ColumnEncoding Analyze(Column column)
+    {
+        _column = column;
+        _entryRows.Clear();
+        _slotCode.AsSpan().Fill(-1);
+        _dictPossible = true;
+        _dictBytes = 0;
+        if (_codes.Length < column.RowCount)
+        {
+            ArrayPool<byte>.Shared.Return(_codes);
+            _codes = ArrayPool<byte>.Shared.Rent(column.RowCount);
+        }
+        var present = 0;
+        ValueKind first = ValueKind.Absent;
+        var uniform = true;
+        var allInt = true;
+        var allFloat = true;
+        var allNumeric = true;
+        var min = double.PositiveInfinity;
+        var max = double.NegativeInfinity;
+        for (var r = 0; r < column.RowCount; r++)
+        {
+            var kind = column.Kinds[r];
+            if (kind == ValueKind.Absent)
+            {
+                uniform = false;
+                continue;
+            }
+            if (present == 0)
+            {
+                first = kind;
+            }
+            else if (kind != first)
+            {
+                uniform = false;
+            }
+            var value = column.GetValue(r);
+            if (_dictPossible)
+            {
+                TrackDistinct(r, kind, value, present);
+            }
+            var isInt = false;
+            long integer = 0;
+            if (allInt || allFloat)
+            {
+                isInt = kind == ValueKind.Number && NumberForms.TryParseCanonicalInt64(value, out integer);
+                allInt &= isInt;
+            }
+            // Below 1e15 a canonical integer is also the shortest round-trip text of its double,
+            // so the second parse is needed only for other values.
+            if (allFloat && !(isInt && Math.Abs(integer) < 1_000_000_000_000_000)
+                && !(kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out _)))
+            {
+                allFloat = false;
+            }
+            if (allNumeric)
+            {
+                if (NumberText.TryParse(value, out var d))
+                {
+                    min = Math.Min(min, d);
+                    max = Math.Max(max, d);
+                }
+                else
+                {
+                    allNumeric = false;
+                }
+            }
+            present++;
+        }
+        PresentRows = present;
+        UniformKind = uniform && present > 0 ? first : null;
+        AllInt64 = present > 0 && allInt;
+        AllFloat64 = present > 0 && allFloat;
+        MinNumber = present > 0 && allNumeric ? min : null;
+        MaxNumber = present > 0 && allNumeric ? max : null;
+        Encoding = Choose();
+        return Encoding;
+    }
+
+    /// <summary>The entries of a Const or Dict column, in code order; allocates their copies.</summary>
+    public DictEntry[] GetEntries()
+    {
+        var column = _column ?? throw new InvalidOperationException("Analyze first");
+        var entries = new DictEntry[_entryRows.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var r = _entryRows[i];
+            entries[i] = new DictEntry(column.Kinds[r], column.GetValue(r).ToArray());
+        }
+        return entries;
+    }
+
+    private ColumnEncoding Choose()
+    {
+        if (PresentRows == 0)
+        {
+            return ColumnEncoding.Raw;
+        }
+        if (_dictPossible && _dictBytes <= MaxIndexValueBytes)
+        {
+            if (_entryRows.Count == 1 && UniformKind is not null)
+            {
+                return ColumnEncoding.Const;
+            }
+            if (_entryRows.Count * 2 <= PresentRows)
+            {
+                return ColumnEncoding.Dict;
+            }
+        }
+        if (AllInt64)
+        {
+            return ColumnEncoding.Int64;
+        }
+        return AllFloat64 ? ColumnEncoding.Float64 : ColumnEncoding.Raw;
+    }
+
+    private void TrackDistinct(int row, ValueKind kind, ReadOnlySpan<byte> value, int presentIndex)
+    {
+        var column = _column!;
+        var hash = XxHash3.HashToUInt64(value, (long)kind);
+        var slot = (int)(hash & (TableSize - 1));
+        while (true)
+        {
+            var code = _slotCode[slot];
+            if (code < 0)
+            {
+                if (_entryRows.Count == Parts.PartFormat.MaxDictionaryValues)
+                {
+                    _dictPossible = false;
+                    return;
+                }
+                code = _entryRows.Count;
+                _entryRows.Add(row);
+                _slotCode[slot] = code;
+                _slotHash[slot] = hash;
+                _dictBytes += value.Length;
+                _codes[presentIndex] = (byte)code;
+                return;
+            }
+            if (_slotHash[slot] == hash)
+            {
+                var other = _entryRows[code];
+                if (column.Kinds[other] == kind && column.GetValue(other).SequenceEqual(value))
+                {
+                    _codes[presentIndex] = (byte)code;
+                    return;
+                }
+            }
+            slot = (slot + 1) & (TableSize - 1);
+        }
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_codes);
+        _codes = [];
+    }
+}

@@ -1,0 +1,52 @@
+using System.Buffers;
+using Vigie.Core;
+
+namespace Vigie.Storage.Blocks.Encodings;
+
+/// <summary>
+/// Numbers whose text is exactly the shortest round-trip ("R") text of a double, stored as the
+/// 8 little-endian bytes of the double; zstd then squeezes the shared exponent bits.
+/// </summary>
+/// <remarks>Chosen only when formatting the parsed double gives back the original bytes.</remarks>
+internal static class Float64Encoding
+{
+    public static void Encode(Column column, ByteBuffer payload)
+    {
+        for (var r = 0; r < column.RowCount; r++)
+        {
+            if (column.Kinds[r] == ValueKind.Absent)
+            {
+                continue;
+            }
+            if (!NumberForms.TryParseCanonicalFloat64(column.GetValue(r), out var v))
+            {
+                throw new InvalidOperationException($"column {column.Name} row {r} is not a round-trip double");
+            }
+            payload.WriteDouble(v);
+        }
+    }
+
+    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, int presentRows)
+    {
+        var offsets = new int[kinds.Length + 1];
+        var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxFloat64Chars));
+        try
+        {
+            var length = 0;
+            for (var r = 0; r < kinds.Length; r++)
+            {
+                if (kinds[r] != ValueKind.Absent)
+                {
+                    NumberForms.FormatFloat64(reader.ReadDouble(), scratch.AsSpan(length), out var n);
+                    length += n;
+                }
+                offsets[r + 1] = length;
+            }
+            return (offsets, scratch.AsSpan(0, length).ToArray());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Buffers;
+using Vigie.Core;
+
+namespace Vigie.Storage.Blocks.Encodings;
+
+/// <summary>
+/// Numbers whose text is exactly the canonical text of a 64-bit integer, stored as zigzag varints of
+/// the difference to the previous present value (counters and ids then take a byte or two).
+/// </summary>
+/// <remarks>
+/// Chosen only when every present value is <see cref="ValueKind.Number"/> and canonical (see
+/// <see cref="NumberForms"/>), so formatting on decode reproduces the original bytes.
+/// Differences wrap, so the extremes of <see cref="long"/> round-trip too.
+/// </remarks>
+internal static class Int64Encoding
+{
+    public static void Encode(Column column, ByteBuffer payload)
+    {
+        long prev = 0;
+        for (var r = 0; r < column.RowCount; r++)
+        {
+            if (column.Kinds[r] == ValueKind.Absent)
+            {
+                continue;
+            }
+            if (!NumberForms.TryParseCanonicalInt64(column.GetValue(r), out var v))
+            {
+                throw new InvalidOperationException($"column {column.Name} row {r} is not a canonical integer");
+            }
+            payload.WriteZigZag(unchecked(v - prev));
+            prev = v;
+        }
+    }
+
+    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, int presentRows)
+    {
+        var offsets = new int[kinds.Length + 1];
+        var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxInt64Chars));
+        try
+        {
+            long prev = 0;
+            var length = 0;
+            for (var r = 0; r < kinds.Length; r++)
+            {
+                if (kinds[r] != ValueKind.Absent)
+                {
+                    prev = unchecked(prev + reader.ReadZigZag());
+                    NumberForms.FormatInt64(prev, scratch.AsSpan(length), out var n);
+                    length += n;
+                }
+                offsets[r + 1] = length;
+            }
+            return (offsets, scratch.AsSpan(0, length).ToArray());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+}

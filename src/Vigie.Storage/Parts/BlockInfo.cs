@@ -1,0 +1,39 @@
+using Vigie.Core;
+
+namespace Vigie.Storage.Parts;
+
+/// <summary>What a part's index knows about one block: its stream, time range, rows and columns.</summary>
+/// <remarks>Immutable; shared by all readers of the part.</remarks>
+public sealed class BlockInfo
+{
+    private readonly Dictionary<string, ColumnInfo> _byName;
+
+    internal BlockInfo(StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns)
+    {
+        Stream = stream;
+        MinTime = minTime;
+        MaxTime = maxTime;
+        RowCount = rowCount;
+        Times = times;
+        Columns = columns;
+        _byName = new Dictionary<string, ColumnInfo>(columns.Count, StringComparer.Ordinal);
+        foreach (var c in columns)
+        {
+            _byName.TryAdd(c.Name, c);
+        }
+    }
+
+    public StreamKey Stream { get; }
+
+    public long MinTime { get; }
+
+    public long MaxTime { get; }
+
+    public int RowCount { get; }
+
+    public IReadOnlyList<ColumnInfo> Columns { get; }
+
+    public ColumnInfo? FindColumn(string name) => _byName.GetValueOrDefault(name);
+
+    internal SegmentRef Times { get; }
+}

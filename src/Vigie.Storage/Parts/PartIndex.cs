@@ -1,0 +1,205 @@
+using Vigie.Core;
+using Vigie.Storage.Blocks.Encodings;
+
+namespace Vigie.Storage.Parts;
+
+/// <summary>
+/// Serialises the part index (every <see cref="BlockInfo"/>, see docs/storage-format.md) and parses
+/// it back, checking every count, enum and limit so that a damaged index fails with
+/// <see cref="InvalidDataException"/> instead of producing a wrong part.
+/// </summary>
+internal static class PartIndex
+{
+    public static void Write(ByteBuffer output, IReadOnlyList<BlockInfo> blocks)
+    {
+        output.WriteVarint((ulong)blocks.Count);
+        foreach (var b in blocks)
+        {
+            output.WriteUtf8String(b.Stream.Text);
+            output.WriteInt64(b.MinTime);
+            output.WriteInt64(b.MaxTime);
+            output.WriteVarint((ulong)b.RowCount);
+            output.WriteByte((byte)PartFormat.TimesEncoding.DeltaOfDelta);
+            WriteSegment(output, b.Times);
+            output.WriteVarint((ulong)b.Columns.Count);
+            foreach (var c in b.Columns)
+            {
+                output.WriteUtf8String(c.Name);
+                output.WriteByte((byte)c.Encoding);
+                output.WriteByte((byte)c.KindsLayout);
+                output.WriteByte((byte)(c.UniformKind ?? ValueKind.Absent));
+                output.WriteVarint((ulong)c.PresentRows);
+                var flags = PartFormat.ColumnFlags.None;
+                if (c.MinNumber is not null)
+                {
+                    flags |= PartFormat.ColumnFlags.NumberRange;
+                }
+                if (c.Bloom is not null)
+                {
+                    flags |= PartFormat.ColumnFlags.Bloom;
+                }
+                output.WriteByte((byte)flags);
+                WriteSegment(output, c.Data);
+                if (c.Encoding is ColumnEncoding.Const or ColumnEncoding.Dict)
+                {
+                    output.WriteVarint((ulong)c.Entries.Length);
+                    foreach (var e in c.Entries)
+                    {
+                        output.WriteByte((byte)e.Kind);
+                        output.WriteBlob(e.Bytes);
+                    }
+                }
+                if (c.MinNumber is { } min && c.MaxNumber is { } max)
+                {
+                    output.WriteDouble(min);
+                    output.WriteDouble(max);
+                }
+                if (c.Bloom is { } bloom)
+                {
+                    WriteSegment(output, bloom);
+                }
+            }
+        }
+    }
+
+    public static List<BlockInfo> Read(ReadOnlySpan<byte> index, long fileLength)
+    {
+        var r = new SpanReader(index);
+        var count = r.ReadCount(index.Length);
+        var blocks = new List<BlockInfo>(count);
+        for (var b = 0; b < count; b++)
+        {
+            var streamText = r.ReadUtf8String();
+            var stream = ParseStream(streamText);
+            var minTime = r.ReadInt64();
+            var maxTime = r.ReadInt64();
+            if (minTime > maxTime)
+            {
+                throw new InvalidDataException($"block {b}: min time {minTime} after max time {maxTime}");
+            }
+            var rows = r.ReadCount(PartFormat.MaxRowsPerBlock);
+            if (rows == 0)
+            {
+                throw new InvalidDataException($"block {b} has no rows");
+            }
+            var timesEncoding = r.ReadByte();
+            if (timesEncoding != (byte)PartFormat.TimesEncoding.DeltaOfDelta)
+            {
+                throw new InvalidDataException($"block {b}: unknown times encoding {timesEncoding}");
+            }
+            var times = ReadSegment(ref r, fileLength);
+            var columnCount = r.ReadCount(PartFormat.MaxColumnsPerBlock);
+            var columns = new ColumnInfo[columnCount];
+            var names = new HashSet<string>(columnCount, StringComparer.Ordinal);
+            for (var c = 0; c < columnCount; c++)
+            {
+                columns[c] = ReadColumn(ref r, rows, fileLength);
+                if (!names.Add(columns[c].Name))
+                {
+                    throw new InvalidDataException($"block {b}: column {columns[c].Name} appears twice");
+                }
+            }
+            blocks.Add(new BlockInfo(stream, minTime, maxTime, rows, times, columns));
+        }
+        if (!r.AtEnd)
+        {
+            throw new InvalidDataException($"{r.Remaining} bytes left over after the last block");
+        }
+        return blocks;
+    }
+
+    private static ColumnInfo ReadColumn(ref SpanReader r, int rows, long fileLength)
+    {
+        var name = r.ReadUtf8String();
+        var encoding = (ColumnEncoding)r.ReadByte();
+        if (encoding is < ColumnEncoding.Const or > ColumnEncoding.Raw)
+        {
+            throw new InvalidDataException($"column {name}: unknown encoding {(byte)encoding}");
+        }
+        var layout = (PartFormat.KindsLayout)r.ReadByte();
+        var uniformKind = (ValueKind)r.ReadByte();
+        var present = r.ReadCount(rows);
+        switch (layout)
+        {
+            case PartFormat.KindsLayout.Uniform when uniformKind is > ValueKind.Absent and <= ValueKind.Json && present == rows:
+            case PartFormat.KindsLayout.PerRow when uniformKind == ValueKind.Absent:
+                break;
+            default:
+                throw new InvalidDataException($"column {name}: kinds layout {(byte)layout} with kind {(byte)uniformKind} and {present} of {rows} rows present");
+        }
+        var flags = (PartFormat.ColumnFlags)r.ReadByte();
+        if ((flags & ~(PartFormat.ColumnFlags.NumberRange | PartFormat.ColumnFlags.Bloom)) != 0)
+        {
+            throw new InvalidDataException($"column {name}: unknown flags {(byte)flags}");
+        }
+        var data = ReadSegment(ref r, fileLength);
+        var entries = Array.Empty<DictEntry>();
+        if (encoding is ColumnEncoding.Const or ColumnEncoding.Dict)
+        {
+            var n = r.ReadCount(PartFormat.MaxDictionaryValues);
+            if (n == 0 || (encoding == ColumnEncoding.Const && (n != 1 || layout != PartFormat.KindsLayout.Uniform)))
+            {
+                throw new InvalidDataException($"column {name}: {encoding} with {n} values");
+            }
+            entries = new DictEntry[n];
+            for (var i = 0; i < n; i++)
+            {
+                var kind = (ValueKind)r.ReadByte();
+                if (kind is ValueKind.Absent or > ValueKind.Json)
+                {
+                    throw new InvalidDataException($"column {name}: value {i} has unknown kind {(byte)kind}");
+                }
+                entries[i] = new DictEntry(kind, r.ReadBlob().ToArray());
+            }
+        }
+        double? min = null;
+        double? max = null;
+        if ((flags & PartFormat.ColumnFlags.NumberRange) != 0)
+        {
+            var lo = r.ReadDouble();
+            var hi = r.ReadDouble();
+            if (!double.IsFinite(lo) || !double.IsFinite(hi) || lo > hi)
+            {
+                throw new InvalidDataException($"column {name}: bad numeric range [{lo}, {hi}]");
+            }
+            (min, max) = (lo, hi);
+        }
+        SegmentRef? bloom = (flags & PartFormat.ColumnFlags.Bloom) != 0 ? ReadSegment(ref r, fileLength) : null;
+        return new ColumnInfo(name, encoding, layout, uniformKind, present, entries, min, max, data, bloom);
+    }
+
+    private static StreamKey ParseStream(string text)
+    {
+        if (text.Length < 2 || text[0] != '{' || text[^1] != '}')
+        {
+            throw new InvalidDataException($"stream key '{text}' is not in canonical form");
+        }
+        try
+        {
+            return StreamKey.Parse(text);
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"stream key '{text}' does not parse: {e.Message}", e);
+        }
+    }
+
+    private static void WriteSegment(ByteBuffer output, SegmentRef segment)
+    {
+        output.WriteVarint((ulong)segment.Offset);
+        output.WriteVarint((ulong)segment.Length);
+        output.WriteUInt64(segment.Checksum);
+    }
+
+    private static SegmentRef ReadSegment(ref SpanReader r, long fileLength)
+    {
+        var offset = r.ReadLongVarint();
+        var length = r.ReadCount(PartFormat.MaxSegmentBytes);
+        var checksum = r.ReadUInt64();
+        if (offset < PartFormat.HeaderSize || offset + length > fileLength - PartFormat.FooterSize)
+        {
+            throw new InvalidDataException($"segment [{offset}, +{length}) lies outside the data region");
+        }
+        return new SegmentRef(offset, length, checksum);
+    }
+}

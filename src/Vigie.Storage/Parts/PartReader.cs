@@ -1,0 +1,355 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Microsoft.Win32.SafeHandles;
+using Vigie.Storage.Blocks;
+using Vigie.Storage.Blocks.Encodings;
+
+namespace Vigie.Storage.Parts;
+
+/// <summary>
+/// An open part file: its index in memory, its data and blooms read on demand (the OS page cache
+/// does the caching).
+/// </summary>
+/// <remarks>
+/// Thread-safe: reads go through one <see cref="SafeFileHandle"/> with <see cref="RandomAccess"/> at
+/// explicit offsets, and every read uses its own buffers, so any number of query workers may read
+/// at once. Damaged or truncated bytes always surface as <see cref="PartCorruptException"/>: at
+/// <see cref="Open"/> for the header, footer and index, at first use for a data or bloom segment,
+/// whose checksum is verified on every read. Dispose only once no read is in flight.
+/// </remarks>
+public sealed class PartReader : IDisposable
+{
+    private readonly SafeFileHandle _handle;
+    private readonly List<BlockInfo> _blocks;
+
+    private PartReader(string path, SafeFileHandle handle, long fileBytes, PartFooter footer, List<BlockInfo> blocks)
+    {
+        Path = path;
+        _handle = handle;
+        FileBytes = fileBytes;
+        RowCount = footer.RowCount;
+        MinTime = footer.MinTime;
+        MaxTime = footer.MaxTime;
+        _blocks = blocks;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<BlockInfo> Blocks => _blocks;
+
+    public long RowCount { get; }
+
+    public long MinTime { get; }
+
+    public long MaxTime { get; }
+
+    public long FileBytes { get; }
+
+    /// <summary>Opens a part, checking header, footer and index.</summary>
+    /// <exception cref="PartCorruptException">The file is damaged or truncated.</exception>
+    public static PartReader Open(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
+        try
+        {
+            var length = RandomAccess.GetLength(handle);
+            var (footer, blocks) = ReadIndex(path, handle, length);
+            return new PartReader(path, handle, length, footer, blocks);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Decodes block <paramref name="blockIndex"/>: its times and the <paramref name="columns"/> asked for
+    /// (null for all; names the block lacks are skipped).
+    /// </summary>
+    /// <exception cref="PartCorruptException">A segment's checksum or contents are wrong.</exception>
+    public ColumnarBlock ReadBlock(int blockIndex, IReadOnlyCollection<string>? columns = null)
+    {
+        var block = GetBlock(blockIndex);
+        var times = ReadTimes(blockIndex);
+        var decoded = new List<Column>(columns is null ? block.Columns.Count : Math.Min(columns.Count, block.Columns.Count));
+        foreach (var c in block.Columns)
+        {
+            if (columns is null || columns.Contains(c.Name))
+            {
+                decoded.Add(ReadColumn(blockIndex, block, c));
+            }
+        }
+        return new ColumnarBlock(block.Stream, times, decoded);
+    }
+
+    /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
+    public long[] ReadTimes(int blockIndex)
+    {
+        var block = GetBlock(blockIndex);
+        var stored = ReadSegment(block.Times, $"block {blockIndex} times");
+        try
+        {
+            var times = ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), block.RowCount);
+            if (times[0] != block.MinTime || times[^1] != block.MaxTime)
+            {
+                throw new InvalidDataException($"times span [{times[0]}, {times[^1]}], the index says [{block.MinTime}, {block.MaxTime}]");
+            }
+            return times;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(Path, block.Times.Offset, $"block {blockIndex} times: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
+    }
+
+    /// <summary>
+    /// False when the bloom filter of <paramref name="columnName"/> in block <paramref name="blockIndex"/>
+    /// proves some token absent, or the block lacks the column. True when every token may be there, and
+    /// for Const and Dict columns, which have no bloom: test <see cref="ColumnInfo.ConstValue"/> and
+    /// <see cref="ColumnInfo.DictionaryValues"/> for those instead.
+    /// </summary>
+    public bool MayContainAllTokens(int blockIndex, string columnName, ReadOnlySpan<ulong> tokenHashes)
+    {
+        var block = GetBlock(blockIndex);
+        var column = block.FindColumn(columnName);
+        if (column is null)
+        {
+            return false;
+        }
+        if (tokenHashes.IsEmpty)
+        {
+            return true;
+        }
+        var bloom = ReadBloom(blockIndex, column);
+        return bloom is null || bloom.MayContainAll(tokenHashes);
+    }
+
+    /// <summary>The bloom filter of a column, read from the file (for callers that keep their own cache); null if it has none.</summary>
+    public BloomFilter? ReadBloom(int blockIndex, ColumnInfo column)
+    {
+        if (column.Bloom is not { } segment)
+        {
+            return null;
+        }
+        var stored = ReadSegment(segment, $"block {blockIndex} column {column.Name} bloom");
+        try
+        {
+            return BloomFilter.Read(stored.AsSpan(0, segment.Length));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(Path, segment.Offset, $"block {blockIndex} column {column.Name} bloom: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
+    }
+
+    /// <summary>Reads and decodes every segment: a full check for scrubbing and tests.</summary>
+    /// <exception cref="PartCorruptException">Some segment is damaged.</exception>
+    public void Verify()
+    {
+        for (var b = 0; b < _blocks.Count; b++)
+        {
+            ReadBlock(b);
+            foreach (var c in _blocks[b].Columns)
+            {
+                ReadBloom(b, c);
+            }
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    private BlockInfo GetBlock(int blockIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(blockIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(blockIndex, _blocks.Count);
+        return _blocks[blockIndex];
+    }
+
+    private Column ReadColumn(int blockIndex, BlockInfo block, ColumnInfo column)
+    {
+        var what = $"block {blockIndex} column {column.Name}";
+        var stored = ReadSegment(column.Data, what);
+        try
+        {
+            return ColumnDecoder.Decode(
+                column.Name, column.Encoding, column.KindsLayout, column.UniformKind ?? Core.ValueKind.Absent,
+                column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(Path, column.Data.Offset, $"{what}: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
+    }
+
+    /// <summary>Reads a segment into a rented array and checks its checksum; the caller returns the array.</summary>
+    private byte[] ReadSegment(SegmentRef segment, string what)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, segment.Length));
+        try
+        {
+            ReadExactly(Path, _handle, buffer.AsSpan(0, segment.Length), segment.Offset, what);
+            if (XxHash64.HashToUInt64(buffer.AsSpan(0, segment.Length)) != segment.Checksum)
+            {
+                throw new PartCorruptException(Path, segment.Offset, $"{what}: checksum mismatch over {segment.Length} bytes");
+            }
+            return buffer;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static (PartFooter Footer, List<BlockInfo> Blocks) ReadIndex(string path, SafeFileHandle handle, long length)
+    {
+        if (length < PartFormat.HeaderSize + PartFormat.FooterSize)
+        {
+            throw new PartCorruptException(path, 0, $"file is {length} bytes, shorter than a header and footer");
+        }
+        Span<byte> header = stackalloc byte[PartFormat.HeaderSize];
+        ReadExactly(path, handle, header, 0, "header");
+        if (BinaryPrimitives.ReadUInt64LittleEndian(header) != PartFormat.Magic)
+        {
+            throw new PartCorruptException(path, 0, "header magic missing (not a part file)");
+        }
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (version != PartFormat.Version)
+        {
+            throw new PartCorruptException(path, 8, $"header format version {version}, this reader knows {PartFormat.Version}");
+        }
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != 0)
+        {
+            throw new PartCorruptException(path, 12, "header reserved bytes are not zero");
+        }
+
+        var footerOffset = length - PartFormat.FooterSize;
+        Span<byte> footerBytes = stackalloc byte[PartFormat.FooterSize];
+        ReadExactly(path, handle, footerBytes, footerOffset, "footer");
+        if (PartFooter.TryRead(footerBytes, out var problem, out var at) is not { } footer)
+        {
+            throw new PartCorruptException(path, footerOffset + at, problem);
+        }
+        if (footer.IndexOffset < PartFormat.HeaderSize || footer.IndexStoredLength is <= 0 or > PartFormat.MaxSegmentBytes
+            || footer.IndexOffset + footer.IndexStoredLength != footerOffset || footer.IndexRawLength is < 0 or > PartFormat.MaxSegmentBytes
+            || footer.BlockCount < 0 || footer.RowCount < 0)
+        {
+            throw new PartCorruptException(path, footerOffset, $"footer places the index at [{footer.IndexOffset}, +{footer.IndexStoredLength}) in a file of {length} bytes");
+        }
+
+        var storedLength = (int)footer.IndexStoredLength;
+        var stored = ArrayPool<byte>.Shared.Rent(storedLength);
+        byte[]? raw = null;
+        try
+        {
+            ReadExactly(path, handle, stored.AsSpan(0, storedLength), footer.IndexOffset, "index");
+            if (XxHash64.HashToUInt64(stored.AsSpan(0, storedLength)) != footer.IndexChecksum)
+            {
+                throw new PartCorruptException(path, footer.IndexOffset, "index checksum mismatch");
+            }
+            raw = SegmentEnvelope.Unwrap(stored.AsSpan(0, storedLength), out var rawLength);
+            if (rawLength != footer.IndexRawLength)
+            {
+                throw new InvalidDataException($"index decodes to {rawLength} bytes, the footer says {footer.IndexRawLength}");
+            }
+            var blocks = PartIndex.Read(raw.AsSpan(0, rawLength), length);
+            CheckTotals(footer, blocks);
+            CheckSegmentsTile(blocks, footer.IndexOffset);
+            return (footer, blocks);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(path, footer.IndexOffset, $"index: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+            if (raw is not null)
+            {
+                SegmentEnvelope.Release(raw);
+            }
+        }
+    }
+
+    private static void CheckTotals(PartFooter footer, List<BlockInfo> blocks)
+    {
+        long rows = 0;
+        var min = long.MaxValue;
+        var max = long.MinValue;
+        foreach (var b in blocks)
+        {
+            rows += b.RowCount;
+            min = Math.Min(min, b.MinTime);
+            max = Math.Max(max, b.MaxTime);
+        }
+        if (blocks.Count == 0)
+        {
+            min = max = 0;
+        }
+        if (blocks.Count != footer.BlockCount || rows != footer.RowCount || min != footer.MinTime || max != footer.MaxTime)
+        {
+            throw new InvalidDataException($"blocks total {blocks.Count} blocks, {rows} rows, [{min}, {max}]; the footer says {footer.BlockCount}, {footer.RowCount}, [{footer.MinTime}, {footer.MaxTime}]");
+        }
+    }
+
+    /// <summary>
+    /// The segments, in index order, must cover the data region exactly, so that every byte between
+    /// header and index lies under some checksum.
+    /// </summary>
+    private static void CheckSegmentsTile(List<BlockInfo> blocks, long indexOffset)
+    {
+        long expected = PartFormat.HeaderSize;
+        void Next(SegmentRef s)
+        {
+            if (s.Offset != expected)
+            {
+                throw new InvalidDataException($"segment at {s.Offset} where {expected} was expected");
+            }
+            expected = s.End;
+        }
+        foreach (var b in blocks)
+        {
+            Next(b.Times);
+            foreach (var c in b.Columns)
+            {
+                Next(c.Data);
+                if (c.Bloom is { } bloom)
+                {
+                    Next(bloom);
+                }
+            }
+        }
+        if (expected != indexOffset)
+        {
+            throw new InvalidDataException($"segments end at {expected}, the index starts at {indexOffset}");
+        }
+    }
+
+    private static void ReadExactly(string path, SafeFileHandle handle, Span<byte> buffer, long offset, string what)
+    {
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer[done..], offset + done);
+            if (n == 0)
+            {
+                throw new PartCorruptException(path, offset + done, $"{what}: file ends early (truncated)");
+            }
+            done += n;
+        }
+    }
+}

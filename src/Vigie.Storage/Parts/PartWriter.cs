@@ -1,0 +1,144 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Vigie.Storage.Blocks;
+using Vigie.Storage.Blocks.Encodings;
+
+namespace Vigie.Storage.Parts;
+
+/// <summary>
+/// Writes blocks into one new part file: header, every block's segments in order, the index, the
+/// footer; then fsyncs. Publishing (rename into place, directory sync) is the caller's job.
+/// </summary>
+/// <remarks>
+/// Streams the blocks: only the current block's encoded segments and the growing index are held,
+/// so a merge can pass a lazy sequence. Each call uses its own encoder, so concurrent writes of
+/// different parts are safe.
+/// </remarks>
+public static class PartWriter
+{
+    private const int FileBufferSize = 256 * 1024;
+
+    /// <summary>Writes <paramref name="blocks"/>, in the order given, to a file created new at <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException">A block is empty or its times are not ascending.</exception>
+    /// <exception cref="IOException">The file exists already or cannot be written; a partial file is removed.</exception>
+    public static PartSummary Write(string path, IEnumerable<ColumnarBlock> blocks, PartWriteOptions? options = null)
+    {
+        options ??= PartWriteOptions.Default;
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileBufferSize);
+        try
+        {
+            PartSummary summary;
+            using (file)
+            {
+                summary = WriteTo(file, blocks, options);
+                file.Flush(flushToDisk: options.Sync);
+            }
+            return summary;
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    private static PartSummary WriteTo(FileStream file, IEnumerable<ColumnarBlock> blocks, PartWriteOptions options)
+    {
+        Span<byte> fixedBytes = stackalloc byte[PartFormat.FooterSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(fixedBytes, PartFormat.Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(fixedBytes[8..], PartFormat.Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(fixedBytes[12..], 0);
+        file.Write(fixedBytes[..PartFormat.HeaderSize]);
+
+        long position = PartFormat.HeaderSize;
+        long rows = 0;
+        long valueBytes = 0;
+        var minTime = long.MaxValue;
+        var maxTime = long.MinValue;
+        var infos = new List<BlockInfo>();
+        using var encoder = new ColumnEncoder(options.CompressionLevel);
+        foreach (var block in blocks)
+        {
+            Validate(block, infos.Count);
+            var times = Append(file, ref position, encoder.EncodeTimes(block.Times));
+            var columns = new ColumnInfo[block.Columns.Count];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var column = block.Columns[c];
+                var encoded = encoder.Encode(column);
+                var data = Append(file, ref position, encoded.Data);
+                SegmentRef? bloom = encoded.Bloom.IsEmpty ? null : Append(file, ref position, encoded.Bloom);
+                columns[c] = new ColumnInfo(
+                    column.Name, encoded.Encoding, encoded.KindsLayout, encoded.UniformKind, encoded.PresentRows,
+                    encoded.Entries, encoded.MinNumber, encoded.MaxNumber, data, bloom);
+                valueBytes += column.Offsets[^1];
+            }
+            var blockMin = block.Times[0];
+            var blockMax = block.Times[^1];
+            infos.Add(new BlockInfo(block.Stream, blockMin, blockMax, block.RowCount, times, columns));
+            rows += block.RowCount;
+            minTime = Math.Min(minTime, blockMin);
+            maxTime = Math.Max(maxTime, blockMax);
+        }
+        if (infos.Count == 0)
+        {
+            minTime = maxTime = 0;
+        }
+
+        using var raw = new ByteBuffer(64 * 1024);
+        PartIndex.Write(raw, infos);
+        using var stored = new ByteBuffer(raw.Length + 64);
+        SegmentEnvelope.Wrap(raw.Span, stored, options.CompressionLevel);
+        var indexOffset = position;
+        file.Write(stored.Span);
+        position += stored.Length;
+
+        var footer = new PartFooter(indexOffset, stored.Length, raw.Length, XxHash64.HashToUInt64(stored.Span), rows, minTime, maxTime, infos.Count);
+        footer.WriteTo(fixedBytes);
+        file.Write(fixedBytes);
+        position += PartFormat.FooterSize;
+        return new PartSummary(rows, infos.Count, minTime, maxTime, position, valueBytes);
+    }
+
+    private static SegmentRef Append(FileStream file, ref long position, ReadOnlySpan<byte> stored)
+    {
+        var segment = new SegmentRef(position, stored.Length, XxHash64.HashToUInt64(stored));
+        file.Write(stored);
+        position += stored.Length;
+        return segment;
+    }
+
+    private static void Validate(ColumnarBlock block, int index)
+    {
+        if (block.RowCount == 0)
+        {
+            throw new ArgumentException($"block {index} has no rows", nameof(block));
+        }
+        if (block.RowCount > PartFormat.MaxRowsPerBlock || block.Columns.Count > PartFormat.MaxColumnsPerBlock)
+        {
+            throw new ArgumentException($"block {index} has {block.RowCount} rows and {block.Columns.Count} columns, over the format's limits", nameof(block));
+        }
+        var times = block.Times;
+        for (var i = 1; i < times.Length; i++)
+        {
+            if (times[i] < times[i - 1])
+            {
+                throw new ArgumentException($"block {index}: times are not ascending at row {i}", nameof(block));
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
