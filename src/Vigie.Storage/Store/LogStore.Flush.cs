@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Vigie.Core;
+using Vigie.Storage.Io;
+using Vigie.Storage.Parts;
+
+namespace Vigie.Storage.Store;
+
+public sealed partial class LogStore
+{
+    /// <summary>
+    /// Turns everything acknowledged so far into parts and publishes them. Called by the flush loop;
+    /// tests and shutdown call it directly. If writing fails (disk full), the batches stay in memory
+    /// and in the WAL, and the next flush tries again.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        await _flushGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            lock (_memLock)
+            {
+                if (_memtable.Count == 0 && _unflushed is null)
+                {
+                    return;
+                }
+            }
+            List<EventBatch> fresh = [];
+            long freshBytes = 0;
+            var checkpoint = _wal.Rotate(() =>
+            {
+                lock (_memLock)
+                {
+                    fresh = _memtable;
+                    freshBytes = _memtableBytes;
+                    _memtable = [];
+                    _memtableBytes = 0;
+                }
+            });
+            var batches = _unflushed ?? [];
+            batches.AddRange(fresh);
+            _unflushed = batches;
+            Interlocked.Add(ref _unflushedBytes, freshBytes);
+
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await WritePartsAsync(batches, checkpoint).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Interlocked.Increment(ref Metrics.FlushFailures);
+                _logger.LogError("flush of {Events} events failed ({Reason}); they stay in the write-ahead log and the next flush retries",
+                    batches.Sum(b => b.Count), DiskErrors.IsDiskFull(e) ? "disk full" : e.Message);
+                return;
+            }
+            _unflushed = null;
+            Interlocked.Exchange(ref _unflushedBytes, 0);
+            Metrics.FlushSeconds.Observe(Stopwatch.GetElapsedTime(started));
+            Interlocked.Increment(ref Metrics.Flushes);
+            try
+            {
+                _wal.DeleteSegmentsBefore(checkpoint);
+            }
+            catch (IOException e)
+            {
+                _logger.LogWarning(e, "could not delete flushed WAL segments; the next start skips them by the checkpoint");
+            }
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    private async Task WritePartsAsync(List<EventBatch> batches, long checkpoint)
+    {
+        var written = new List<(PartEntry Entry, string Path)>();
+        try
+        {
+            foreach (var (day, streams) in FlushPartBuilder.Group(batches))
+            {
+                var id = Interlocked.Increment(ref _nextPartId) - 1;
+                written.Add(WritePart(day, id, FlushPartBuilder.Blocks(batches, streams)));
+            }
+            await PublishAsync(written, retired: [], checkpoint).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var (_, path) in written)
+            {
+                TryDelete(path);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Writes a part aside, fsyncs it and moves it to its final name; it is not live until published.</summary>
+    private (PartEntry Entry, string Path) WritePart(int day, long id, IEnumerable<Blocks.ColumnarBlock> blocks)
+    {
+        var entryForPath = new PartEntry(day, id, 0, 0, 0, 0);
+        var path = Path.Combine(_root, entryForPath.RelativePath);
+        var directory = Path.GetDirectoryName(path)!;
+        var isNewDirectory = !Directory.Exists(directory);
+        Directory.CreateDirectory(directory);
+        if (isNewDirectory)
+        {
+            DirectorySync.Sync(Path.GetDirectoryName(directory)!);
+        }
+        var temp = path + StoreLayout.TempExtension;
+        try
+        {
+            var summary = PartWriter.Write(temp, blocks);
+            File.Move(temp, path, overwrite: true);
+            DirectorySync.Sync(directory);
+            return (entryForPath with { Rows = summary.Rows, MinTime = summary.MinTime, MaxTime = summary.MaxTime, Bytes = summary.FileBytes }, path);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes new parts live and retired ones dead in one manifest write. Returns false (publishing
+    /// nothing) when a part to retire is no longer live, e.g. retention dropped it during a merge.
+    /// </summary>
+    private async Task<bool> PublishAsync(List<(PartEntry Entry, string Path)> added, IReadOnlyList<PartHandle> retired, long? checkpoint)
+    {
+        var handles = new List<PartHandle>();
+        try
+        {
+            foreach (var (entry, path) in added)
+            {
+                handles.Add(new PartHandle(entry, PartReader.Open(path), path));
+            }
+        }
+        catch
+        {
+            foreach (var h in handles)
+            {
+                h.Release();
+            }
+            throw;
+        }
+        await _manifestGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            lock (_liveLock)
+            {
+                if (retired.Any(r => !_live.Contains(r)))
+                {
+                    foreach (var h in handles)
+                    {
+                        h.Retire();
+                    }
+                    return false;
+                }
+            }
+            var retiredEntries = retired.Select(r => r.Entry).ToHashSet();
+            var next = _manifest with
+            {
+                Parts = [.. _manifest.Parts.Where(p => !retiredEntries.Contains(p)), .. added.Select(a => a.Entry)],
+                WalCheckpoint = checkpoint ?? _manifest.WalCheckpoint,
+                NextPartId = Interlocked.Read(ref _nextPartId),
+            };
+            try
+            {
+                next.Save(_root);
+            }
+            catch
+            {
+                foreach (var h in handles)
+                {
+                    h.Release();
+                }
+                throw;
+            }
+            _manifest = next;
+            lock (_liveLock)
+            {
+                _live = [.. _live.Where(p => !retired.Contains(p)).Concat(handles).OrderBy(p => p.Entry.Day).ThenBy(p => p.Entry.Id)];
+            }
+            foreach (var r in retired)
+            {
+                r.Retire();
+            }
+            return true;
+        }
+        finally
+        {
+            _manifestGate.Release();
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var lastFlush = Stopwatch.GetTimestamp();
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            bool due;
+            lock (_memLock)
+            {
+                due = (_memtable.Count > 0 || _unflushed is not null)
+                    && (Stopwatch.GetElapsedTime(lastFlush) >= _options.FlushInterval || _memtableBytes >= _options.MemtableFlushBytes);
+            }
+            if (!due)
+            {
+                continue;
+            }
+            try
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or PartCorruptException)
+            {
+                _logger.LogError(e, "flush failed; retrying");
+            }
+            lastFlush = Stopwatch.GetTimestamp();
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,317 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vigie.Core;
+using Vigie.Storage.Io;
+using Vigie.Storage.Parts;
+using Vigie.Storage.Wal;
+
+namespace Vigie.Storage.Store;
+
+/// <summary>
+/// The embedded log store: WAL → memtable → parts per UTC day, background merges and retention.
+/// </summary>
+/// <remarks>
+/// <para>Write path: <see cref="AppendAsync"/> hands the batch to the WAL, which fsyncs groups of
+/// appends and then moves each batch into the memtable; the task completes after that, so an
+/// acknowledged batch is durable. Every <see cref="StoreOptions.FlushInterval"/> the memtable becomes
+/// one part per day touched, published with the new WAL checkpoint in one manifest write; older WAL
+/// segments are then deleted. See <see cref="WriteAheadLog"/> for the failure policy.</para>
+/// <para>Read path: <see cref="AcquireSnapshot"/> gives a reference-counted, consistent set of parts.</para>
+/// <para>Thread-safety: every public member may be called concurrently.</para>
+/// </remarks>
+public sealed partial class LogStore : IDisposable
+{
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _root;
+    private readonly FileStream _lock;
+    private readonly WriteAheadLog _wal;
+    private readonly Lock _memLock = new();
+    private readonly Lock _liveLock = new();
+    private readonly SemaphoreSlim _manifestGate = new(1, 1);
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _flushLoop;
+    private readonly Task _maintenanceLoop;
+
+    private List<EventBatch> _memtable = [];
+    private long _memtableBytes;
+    private List<EventBatch>? _unflushed;
+    private long _unflushedBytes;
+    private Manifest _manifest;
+    private long _nextPartId;
+    private List<PartHandle> _live = [];
+    private volatile bool _disposed;
+
+    private LogStore(StoreOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _root = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(_root);
+        _lock = AcquireDirectoryLock(_root);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(_root, StoreLayout.PartsDirectory));
+            _manifest = Manifest.Load(_root);
+            _nextPartId = _manifest.NextPartId;
+            RemoveDebris();
+            OpenLiveParts();
+            var replay = WalReplay.Replay(Path.Combine(_root, StoreLayout.WalDirectory), _manifest.WalCheckpoint,
+                Path.Combine(_root, StoreLayout.QuarantineDirectory), AddToMemtable, _logger);
+            if (replay.DamagedSegments > 0)
+            {
+                Interlocked.Add(ref Metrics.WalRecordsQuarantined, replay.DamagedSegments);
+            }
+            if (replay.Events > 0)
+            {
+                _logger.LogInformation("replayed {Events} events in {Batches} batches from the write-ahead log", replay.Events, replay.Batches);
+            }
+            _wal = new WriteAheadLog(Path.Combine(_root, StoreLayout.WalDirectory), Math.Max(replay.LastSegmentId + 1, _manifest.WalCheckpoint), AddToMemtable, Metrics);
+            FlushAsync().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+        _flushLoop = Task.Run(FlushLoopAsync);
+        _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
+    }
+
+    public StoreMetrics Metrics { get; } = new();
+
+    public string DataDirectory => _root;
+
+    /// <summary>Opens (creating if needed) the store in <see cref="StoreOptions.DataDirectory"/>, recovering from any crash.</summary>
+    public static LogStore Open(StoreOptions options, ILogger? logger = null) => new(options, logger ?? NullLogger.Instance);
+
+    /// <summary>
+    /// Stores a batch. Completes once the batch is durable (acknowledge then); it becomes searchable
+    /// at the next flush. The batch must not be changed afterwards.
+    /// </summary>
+    /// <exception cref="StorageFullException">the disk is full or failing; nothing of the batch was kept.</exception>
+    public async Task AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var waited = 0;
+        while (Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        {
+            // Back-pressure: the flusher is behind (or failing). Waiting keeps memory bounded.
+            if (waited++ > 200)
+            {
+                throw new StorageFullException("the store cannot flush fast enough (is the disk full or failing?); try again later");
+            }
+            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+        }
+        await _wal.AppendAsync(batch).ConfigureAwait(false);
+        Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
+        Interlocked.Add(ref Metrics.BytesAppended, batch.ValueBytes);
+    }
+
+    /// <summary>A consistent set of live parts for a query; dispose it when the query ends.</summary>
+    public StoreSnapshot AcquireSnapshot()
+    {
+        lock (_liveLock)
+        {
+            var parts = new List<PartHandle>(_live.Count);
+            foreach (var p in _live)
+            {
+                if (p.TryAddReference())
+                {
+                    parts.Add(p);
+                }
+            }
+            return new StoreSnapshot(parts);
+        }
+    }
+
+    /// <summary>What the store holds now, for <c>/metrics</c> and the UI.</summary>
+    public StoreStatus GetStatus()
+    {
+        lock (_liveLock)
+        {
+            return new StoreStatus(
+                Parts: _live.Count,
+                Partitions: _live.Select(p => p.Entry.Day).Distinct().Count(),
+                Rows: _live.Sum(p => p.Entry.Rows),
+                PartBytes: _live.Sum(p => p.Entry.Bytes),
+                WalBytes: SafeWalBytes(),
+                MemtableBytes: Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes));
+        }
+    }
+
+    private long SafeWalBytes()
+    {
+        try
+        {
+            return _wal.DiskBytes();
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private void AddToMemtable(EventBatch batch)
+    {
+        lock (_memLock)
+        {
+            _memtable.Add(batch);
+            _memtableBytes += batch.ValueBytes;
+        }
+    }
+
+    private static FileStream AcquireDirectoryLock(string root)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(root, StoreLayout.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the data directory {root} is in use by another Vigie process", e);
+        }
+    }
+
+    /// <summary>Deletes what an interrupted flush or merge left: temp files and parts the manifest does not name.</summary>
+    private void RemoveDebris()
+    {
+        var named = _manifest.Parts.Select(p => Path.GetFullPath(Path.Combine(_root, p.RelativePath))).ToHashSet(StringComparer.Ordinal);
+        var partsRoot = Path.Combine(_root, StoreLayout.PartsDirectory);
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(partsRoot, "*", SearchOption.AllDirectories))
+        {
+            if (!named.Contains(Path.GetFullPath(file)))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+        foreach (var dir in Directory.EnumerateDirectories(partsRoot))
+        {
+            if (!Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                Directory.Delete(dir);
+            }
+        }
+        File.Delete(Path.Combine(_root, Manifest.FileName + StoreLayout.TempExtension));
+        if (removed > 0)
+        {
+            _logger.LogInformation("removed {Count} unpublished part files left by an interrupted flush or merge", removed);
+        }
+    }
+
+    private void OpenLiveParts()
+    {
+        var kept = new List<PartEntry>();
+        foreach (var entry in _manifest.Parts)
+        {
+            var path = Path.Combine(_root, entry.RelativePath);
+            try
+            {
+                _live.Add(new PartHandle(entry, PartReader.Open(path), path));
+                kept.Add(entry);
+            }
+            catch (Exception e) when (e is PartCorruptException or IOException)
+            {
+                Quarantine(path, e);
+            }
+        }
+        if (kept.Count != _manifest.Parts.Count)
+        {
+            _manifest = _manifest with { Parts = kept };
+            _manifest.Save(_root);
+        }
+    }
+
+    private void Quarantine(string path, Exception reason)
+    {
+        Interlocked.Increment(ref Metrics.PartsQuarantined);
+        var target = Path.Combine(_root, StoreLayout.QuarantineDirectory);
+        Directory.CreateDirectory(target);
+        var moved = Path.Combine(target, $"{Path.GetFileName(Path.GetDirectoryName(path))}-{Path.GetFileName(path)}");
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Move(path, moved, overwrite: true);
+            }
+        }
+        catch (IOException e)
+        {
+            _logger.LogError(e, "could not move damaged part {Path} to quarantine", path);
+        }
+        _logger.LogError("part {Path} is damaged and was quarantined to {Moved}: {Reason}", path, moved, reason.Message);
+    }
+
+    /// <summary>
+    /// Called by the query engine when a block of a part fails its checksum: the part leaves the live
+    /// set and its file goes to the quarantine directory; the other parts keep answering.
+    /// </summary>
+    public async Task ReportDamagedPartAsync(PartHandle part, Exception reason)
+    {
+        await _manifestGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            lock (_liveLock)
+            {
+                if (!_live.Contains(part))
+                {
+                    return;
+                }
+                _live = [.. _live.Where(p => p != part)];
+            }
+            _manifest = _manifest with { Parts = [.. _manifest.Parts.Where(p => p != part.Entry)] };
+            _manifest.Save(_root);
+            Quarantine(Path.Combine(_root, part.Entry.RelativePath), reason);
+            part.Release();
+        }
+        finally
+        {
+            _manifestGate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _stopping.Cancel();
+        try
+        {
+            Task.WaitAll(_flushLoop, _maintenanceLoop);
+        }
+        catch (AggregateException)
+        {
+        }
+        try
+        {
+            FlushAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or StorageFullException)
+        {
+            _logger.LogWarning(e, "final flush failed; the write-ahead log keeps the events for the next start");
+        }
+        _wal.Dispose();
+        lock (_liveLock)
+        {
+            foreach (var p in _live)
+            {
+                p.Release();
+            }
+            _live = [];
+        }
+        _lock.Dispose();
+    }
+}
+
+/// <summary>A summary of the store's contents.</summary>
+public sealed record StoreStatus(int Parts, int Partitions, long Rows, long PartBytes, long WalBytes, long MemtableBytes);

@@ -1,0 +1,39 @@
+namespace Vigie.Storage.Store;
+
+/// <summary>How a <see cref="LogStore"/> behaves; defaults suit a small server.</summary>
+public sealed record StoreOptions
+{
+    public required string DataDirectory { get; init; }
+
+    /// <summary>
+    /// How often the memtable becomes a part. Events are searchable once in a part, so this bounds
+    /// the delay between an acknowledgement and visibility.
+    /// </summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Flush early when the memtable holds this many value bytes, to bound memory.</summary>
+    public long MemtableFlushBytes { get; init; } = 48L * 1024 * 1024;
+
+    /// <summary>Appends wait (back-pressure) while unflushed data exceeds this.</summary>
+    public long MaxUnflushedBytes { get; init; } = 192L * 1024 * 1024;
+
+    /// <summary>A day partition with more parts than this gets a merge.</summary>
+    public int MaxPartsPerPartition { get; init; } = 6;
+
+    /// <summary>At most this many parts go into one merge.</summary>
+    public int MaxPartsPerMerge { get; init; } = 12;
+
+    /// <summary>Drop day partitions whose whole day is older than this.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>Drop the oldest day partitions while parts and WAL take more than this.</summary>
+    public long? MaxDiskBytes { get; init; }
+
+    public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs merges in the background; tests switch it off to control part counts.</summary>
+    public bool BackgroundMerges { get; init; } = true;
+
+    /// <summary>Clock for retention decisions; tests move it.</summary>
+    public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
+}
