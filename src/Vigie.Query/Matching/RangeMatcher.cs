@@ -1,0 +1,35 @@
+using Vigie.Core;
+using Vigie.Query.Syntax;
+
+namespace Vigie.Query.Matching;
+
+/// <summary>
+/// Each bound that is a number requires the value to be a number and compares numerically; a bound that
+/// is not compares the texts ordinally (UTF-16 code units).
+/// </summary>
+public sealed class RangeMatcher(RangeBound? lower, RangeBound? upper) : ValueMatcher
+{
+    public override bool Matches(ReadOnlySpan<char> text) => Satisfies(text, lower, isLower: true) && Satisfies(text, upper, isLower: false);
+
+    private static bool Satisfies(ReadOnlySpan<char> text, RangeBound? bound, bool isLower)
+    {
+        if (bound is null)
+        {
+            return true;
+        }
+        int cmp;
+        if (bound.Number is { } n)
+        {
+            if (!NumberText.TryParse(text, out var v))
+            {
+                return false;
+            }
+            cmp = v.CompareTo(n);
+        }
+        else
+        {
+            cmp = text.SequenceCompareTo(bound.Text);
+        }
+        return isLower ? (bound.Inclusive ? cmp >= 0 : cmp > 0) : (bound.Inclusive ? cmp <= 0 : cmp < 0);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Buffers;
+using Vigie.Core;
+
+namespace Vigie.Query.Matching;
+
+/// <summary>
+/// Word, phrase and prefix matching: the term occurs in the value, case-insensitively (invariant
+/// lower-casing, ordinal comparison), and where the term starts (and, unless it is a prefix, ends)
+/// with a word character, the value's neighbouring character there is not one. A term without any
+/// word character is thus a plain substring search.
+/// </summary>
+public sealed class TermMatcher : ValueMatcher
+{
+    private const int StackLimit = 256;
+
+    private readonly string _lowerTerm;
+    private readonly bool _checkStart;
+    private readonly bool _checkEnd;
+    private readonly double? _number;
+
+    private TermMatcher(string term, bool isPrefix, bool matchNumbers)
+    {
+        _lowerTerm = term.ToLowerInvariant();
+        _checkStart = WordChars.IsWordAt(term, 0);
+        _checkEnd = !isPrefix && WordChars.IsWordBefore(term, term.Length);
+        _number = matchNumbers && NumberText.TryParse(term, out var n) ? n : null;
+    }
+
+    /// <summary>A bare word: also matches a value that is the same number (<c>500</c> matches <c>500.0</c>).</summary>
+    public static TermMatcher Word(string word) => new(word, isPrefix: false, matchNumbers: true);
+
+    public static TermMatcher Phrase(string phrase) => new(phrase, isPrefix: false, matchNumbers: false);
+
+    public static TermMatcher Prefix(string prefix) => new(prefix, isPrefix: true, matchNumbers: false);
+
+    public override bool Matches(ReadOnlySpan<char> text)
+    {
+        if (_number is { } n && NumberText.TryParse(text, out var v) && v == n)
+        {
+            return true;
+        }
+        if (_lowerTerm.Length == 0)
+        {
+            return true;
+        }
+        if (text.Length < _lowerTerm.Length)
+        {
+            return false;
+        }
+        char[]? rented = null;
+        var lower = text.Length <= StackLimit ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
+        try
+        {
+            // Invariant lower-casing maps each UTF-16 unit to one unit, so offsets in the copy are offsets in the text.
+            var written = text.ToLowerInvariant(lower);
+            return Find(text, lower[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private bool Find(ReadOnlySpan<char> text, ReadOnlySpan<char> lower)
+    {
+        var from = 0;
+        while (from <= lower.Length - _lowerTerm.Length)
+        {
+            var found = lower[from..].IndexOf(_lowerTerm, StringComparison.Ordinal);
+            if (found < 0)
+            {
+                return false;
+            }
+            var at = from + found;
+            if ((!_checkStart || !WordChars.IsWordBefore(text, at)) && (!_checkEnd || !WordChars.IsWordAt(text, at + _lowerTerm.Length)))
+            {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
+    }
+}
