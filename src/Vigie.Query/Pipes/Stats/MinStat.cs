@@ -1,0 +1,28 @@
+using Vigie.Core;
+using Vigie.Query.Rows;
+
+namespace Vigie.Query.Pipes.Stats;
+
+/// <summary><c>min(f)</c> over values that are numbers; null when there are none.</summary>
+public sealed class MinStat : StatAccumulator
+{
+    private double? _min;
+
+    public override void Add(string? text)
+    {
+        if (text is not null && NumberText.TryParse(text, out var v) && (_min is null || v < _min))
+        {
+            _min = v;
+        }
+    }
+
+    public override void Merge(StatAccumulator other)
+    {
+        if (((MinStat)other)._min is { } m && (_min is null || m < _min))
+        {
+            _min = m;
+        }
+    }
+
+    public override FieldValue Finish() => _min is { } m ? ResultNumbers.Of(m) : ResultNumbers.Null;
+}
