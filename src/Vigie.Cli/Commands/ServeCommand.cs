@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Vigie.Cli.Arguments;
+using Vigie.Core;
+using Vigie.Server;
+
+namespace Vigie.Cli.Commands;
+
+/// <summary><c>vigie serve</c>: runs the server until Ctrl+C or SIGTERM.</summary>
+public static class ServeCommand
+{
+    public const string DefaultData = "./vigie-data";
+    public const string DefaultListen = "127.0.0.1:9880";
+
+    public static readonly CommandSpec Spec = new("serve", """
+        usage: vigie serve [--data DIR] [--listen HOST:PORT] [--retention AGE] [--max-disk SIZE]
+
+        Runs the server: storage, queries and the HTTP API. Ctrl+C or SIGTERM stop it cleanly
+        (a second Ctrl+C forces it).
+
+        flags (each also read from an environment variable; the flag wins):
+          --data DIR          data directory, relative to the current directory
+                              (VIGIE_DATA, default ./vigie-data)
+          --listen HOST:PORT  address of the HTTP API (VIGIE_LISTEN, default 127.0.0.1:9880)
+          --retention AGE     drop days older than AGE, e.g. 30d, 12w, 1y; 0 or off keeps
+                              everything (VIGIE_RETENTION, default off)
+          --max-disk SIZE     drop the oldest days past SIZE on disk, e.g. 20GB, 500MB, 1.5GiB
+                              or plain bytes; KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB
+                              powers of 1024; 0 or off means no limit (VIGIE_MAX_DISK, default off)
+
+        """, ["data", "listen", "retention", "max-disk"], [], 0);
+
+    /// <summary>Builds the server's options from flags, then environment, then defaults.</summary>
+    public static ServerOptions Options(ParsedArgs args, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var data = args.Resolve("data", "VIGIE_DATA", environment, DefaultData);
+        var listen = args.Resolve("listen", "VIGIE_LISTEN", environment, DefaultListen);
+        var retention = args.Resolve("retention", "VIGIE_RETENTION", environment, "off");
+        var maxDisk = args.Resolve("max-disk", "VIGIE_MAX_DISK", environment, "off");
+        return new ServerOptions
+        {
+            DataDir = Path.GetFullPath(data),
+            Listen = CheckListen(listen),
+            Retention = ParseRetention(retention),
+            MaxDiskBytes = ParseMaxDisk(maxDisk),
+        };
+    }
+
+    public static async Task<int> RunAsync(ParsedArgs args, CliConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var options = Options(args, console.Environment);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            if (Interlocked.Increment(ref signals) > 1)
+            {
+                return; // let the default handling end the process: the user insists
+            }
+            context.Cancel = true;
+            console.Error.WriteLine("vigie: stopping (Ctrl+C again to force)");
+            stopping.Cancel();
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        try
+        {
+            return await VigieServer.RunAsync(options, stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return CliApp.Ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException)
+        {
+            await console.Error.WriteLineAsync($"vigie serve: {e.Message}").ConfigureAwait(false);
+            return CliApp.Failed;
+        }
+    }
+
+    public static string CheckListen(string listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new UsageException($"invalid --listen '{listen}': expected HOST:PORT, e.g. 127.0.0.1:9880 or 0.0.0.0:9880");
+        }
+        return listen;
+    }
+
+    public static TimeSpan? ParseRetention(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (IsOff(text))
+        {
+            return null;
+        }
+        if (!Durations.TryParse(text.Trim(), out var ns))
+        {
+            throw new UsageException($"invalid --retention '{text}': expected an age like 30d, 12w, 36h or off");
+        }
+        return TimeSpan.FromTicks(ns / 100);
+    }
+
+    public static long? ParseMaxDisk(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (IsOff(text))
+        {
+            return null;
+        }
+        if (!ByteSize.TryParse(text, out var bytes))
+        {
+            throw new UsageException($"invalid --max-disk '{text}': expected a size like 20GB, 500MB, 1.5GiB, a byte count or off");
+        }
+        return bytes == 0 ? null : bytes;
+    }
+
+    private static bool IsOff(string text) => text.Trim() is "0" or "off" or "none" or "";
+}
