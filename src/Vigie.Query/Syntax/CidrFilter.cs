@@ -16,7 +16,7 @@ public sealed record CidrFilter : FieldFilter
         {
             throw new ArgumentException("_time cannot hold addresses.", nameof(field));
         }
-        if (network.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) || network.ScopeId != 0 && network.AddressFamily == AddressFamily.InterNetworkV6)
+        if (network.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) || (network.AddressFamily == AddressFamily.InterNetworkV6 && network.ScopeId != 0))
         {
             throw new ArgumentException("Only IPv4 and IPv6 networks without a zone are supported.", nameof(network));
         }
