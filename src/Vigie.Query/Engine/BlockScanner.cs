@@ -1,0 +1,44 @@
+using Vigie.Query.Engine.Predicates;
+using Vigie.Storage.Parts;
+using Vigie.Storage.Store;
+
+namespace Vigie.Query.Engine;
+
+/// <summary>Decodes a candidate block and finds its matching rows.</summary>
+internal static class BlockScanner
+{
+    /// <summary>
+    /// Returns the decoded block and the mask of matching rows, or null when metadata rules the
+    /// block out or its data is damaged (the part is then reported to the store and skipped).
+    /// </summary>
+    public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns)
+    {
+        var context = new BlockContext(block.Part.Reader, block.Block);
+        var prune = plan.Predicate.Prune(context);
+        if (prune == Prune.None)
+        {
+            return null;
+        }
+        try
+        {
+            context.Data = block.Part.Reader.ReadBlock(block.Block, columns);
+        }
+        catch (PartCorruptException e)
+        {
+            _ = store.ReportDamagedPartAsync(block.Part, e);
+            return null;
+        }
+        var mask = new bool[context.Data.RowCount];
+        Array.Fill(mask, true);
+        if (prune != Prune.All)
+        {
+            plan.Predicate.Refine(context, mask);
+        }
+        var matches = 0;
+        foreach (var m in mask)
+        {
+            matches += m ? 1 : 0;
+        }
+        return matches == 0 ? null : (context, mask, matches);
+    }
+}

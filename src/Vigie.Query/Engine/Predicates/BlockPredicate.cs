@@ -1,0 +1,18 @@
+namespace Vigie.Query.Engine.Predicates;
+
+/// <summary>
+/// A filter compiled for blocks: first judged on block metadata (<see cref="Prune"/>), then on the
+/// decoded rows (<see cref="Refine"/>). Immutable and shared by the query's workers, so an
+/// implementation keeps no per-block state of its own.
+/// </summary>
+public abstract class BlockPredicate
+{
+    /// <summary>Judges the block from its metadata only (time range, constants, dictionaries, blooms, min/max).</summary>
+    public abstract Prune Prune(BlockContext block);
+
+    /// <summary>Clears <paramref name="mask"/>[r] for each row r that does not match; rows already clear stay clear.</summary>
+    public abstract void Refine(BlockContext block, bool[] mask);
+
+    /// <summary>The columns <see cref="Refine"/> reads.</summary>
+    public abstract void CollectColumns(ISet<string> into);
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Text;
+using Vigie.Core;
+using Vigie.Query.Matching;
+using Vigie.Query.Syntax;
+using Vigie.Storage.Blocks.Encodings;
+
+namespace Vigie.Query.Engine.Predicates;
+
+/// <summary>
+/// A filter on one stored column. Block metadata decides first: a block without the column cannot
+/// match; a constant or dictionary column is tested on its few values; the bloom filter rules out
+/// blocks lacking a word of the term; numeric min/max rule out ranges. Rows are then tested with
+/// the same <see cref="ValueMatcher"/> the reference evaluator uses, so both agree by construction.
+/// </summary>
+public sealed class FieldPredicate : BlockPredicate
+{
+    private readonly string _field;
+    private readonly ValueMatcher _matcher;
+    private readonly ulong[] _requiredTokens;
+    private readonly double? _number;
+    private readonly RangeFilter? _range;
+    private readonly bool _isExists;
+
+    public FieldPredicate(FieldFilter filter)
+    {
+        _field = filter.Field;
+        _matcher = ValueMatchers.For(filter);
+        _isExists = filter is ExistsFilter;
+        _range = filter as RangeFilter;
+        string? term = filter switch
+        {
+            WordFilter w => w.Value,
+            PhraseFilter p => p.Phrase,
+            PrefixFilter p => p.Prefix,
+            _ => null,
+        };
+        if (filter is WordFilter word && NumberText.TryParse(word.Value, out var n))
+        {
+            // A number also matches other spellings of itself (500.0), whose words differ: no bloom test.
+            _number = n;
+            term = null;
+        }
+        _requiredTokens = term is null ? [] : RequiredTokens(term, isPrefix: filter is PrefixFilter);
+    }
+
+    /// <summary>Words every matching value must contain whole: all the term's words, but a prefix's last one.</summary>
+    private static ulong[] RequiredTokens(string term, bool isPrefix)
+    {
+        var tokens = Tokenizer.Tokens(term);
+        if (isPrefix && tokens.Count > 0 && term.Length > 0 && Tokenizer.IsWordChar(term[^1]))
+        {
+            tokens.RemoveAt(tokens.Count - 1);
+        }
+        return [.. tokens.Select(t => Tokenizer.Hash(t.AsSpan())).Distinct()];
+    }
+
+    public override Prune Prune(BlockContext block)
+    {
+        var column = block.Info.FindColumn(_field);
+        if (column is null || column.PresentRows == 0)
+        {
+            return Predicates.Prune.None;
+        }
+        var allPresent = column.PresentRows == block.Info.RowCount;
+        if (_isExists)
+        {
+            return allPresent ? Predicates.Prune.All : Predicates.Prune.Some;
+        }
+        if (column.ConstValue is { } constant)
+        {
+            return !_matcher.Matches(constant.Text) ? Predicates.Prune.None : allPresent ? Predicates.Prune.All : Predicates.Prune.Some;
+        }
+        if (column.Encoding == ColumnEncoding.Dict && column.DictionaryValues.Count > 0)
+        {
+            var matched = 0;
+            foreach (var v in column.DictionaryValues)
+            {
+                if (_matcher.Matches(v.Text))
+                {
+                    matched++;
+                }
+            }
+            return matched == 0 ? Predicates.Prune.None
+                : matched == column.DictionaryValues.Count && allPresent ? Predicates.Prune.All
+                : Predicates.Prune.Some;
+        }
+        if (column.MinNumber is { } min && column.MaxNumber is { } max)
+        {
+            if (_number is { } n && (n < min || n > max))
+            {
+                return Predicates.Prune.None;
+            }
+            if (_range is not null && !RangeMayOverlap(_range, min, max))
+            {
+                return Predicates.Prune.None;
+            }
+        }
+        if (_requiredTokens.Length > 0 && column.HasBloom && !block.Reader.MayContainAllTokens(block.BlockIndex, _field, _requiredTokens))
+        {
+            return Predicates.Prune.None;
+        }
+        return Predicates.Prune.Some;
+    }
+
+    private static bool RangeMayOverlap(RangeFilter range, double min, double max)
+    {
+        if (range.Lower is { Number: { } lo } && (max < lo || (max == lo && !range.Lower.Inclusive)))
+        {
+            return false;
+        }
+        if (range.Upper is { Number: { } hi } && (min > hi || (min == hi && !range.Upper.Inclusive)))
+        {
+            return false;
+        }
+        return true;
+    }
+
+    public override void Refine(BlockContext block, bool[] mask)
+    {
+        var column = block.Data!.GetColumn(_field);
+        if (column is null)
+        {
+            Array.Clear(mask);
+            return;
+        }
+        char[] chars = ArrayPool<char>.Shared.Rent(256);
+        try
+        {
+            for (var r = 0; r < mask.Length; r++)
+            {
+                if (!mask[r])
+                {
+                    continue;
+                }
+                if (!column.Has(r))
+                {
+                    mask[r] = false;
+                    continue;
+                }
+                if (_isExists)
+                {
+                    continue;
+                }
+                var bytes = column.GetValue(r);
+                if (chars.Length < bytes.Length)
+                {
+                    ArrayPool<char>.Shared.Return(chars);
+                    chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+                }
+                var n = Encoding.UTF8.GetChars(bytes, chars);
+                mask[r] = _matcher.Matches(chars.AsSpan(0, n));
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    public override void CollectColumns(ISet<string> into) => into.Add(_field);
+}
