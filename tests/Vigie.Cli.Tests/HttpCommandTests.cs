@@ -128,6 +128,19 @@ public sealed class HttpCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Ingest_CorruptGzip_StopsWithAClearError()
+    {
+        var file = Path.Combine(_dir, "bad.log.gz");
+        await File.WriteAllBytesAsync(file, [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        var console = new TestConsole();
+
+        var (code, _, error) = await Run(console, "ingest", "--server", _server.Address.ToString(), file);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("vigie ingest: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_MissingFile_FailsBeforeSending()
     {
         var console = new TestConsole();

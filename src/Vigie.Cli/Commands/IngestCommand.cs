@@ -100,10 +100,12 @@ public static class IngestCommand
         {
             // The server could not be reached: the senders stopped everything; reported below.
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ChannelClosedException)
         {
+            // A file that cannot be read (or a corrupt .gz) stops the run; what was sent stays stored.
             await stop.CancelAsync().ConfigureAwait(false);
-            await console.Error.WriteLineAsync($"vigie ingest: {e.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"vigie ingest: {(e.InnerException ?? e).Message}").ConfigureAwait(false);
+            await console.Error.WriteAsync(totals.Summary(progress.Elapsed)).ConfigureAwait(false);
             return CliApp.Failed;
         }
         finally
