@@ -1,12 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vigie.Query.Engine;
+using Vigie.Server.Endpoints;
+using Vigie.Server.Observability;
+using Vigie.Storage.Store;
+
 namespace Vigie.Server;
 
 /// <summary>The <c>vigie serve</c> process: the store, the query engine and the HTTP API in one host.</summary>
 public static class VigieServer
 {
     /// <summary>Runs until <paramref name="stopping"/> fires; returns the process exit code.</summary>
-    public static Task<int> RunAsync(ServerOptions options, CancellationToken stopping)
+    public static async Task<int> RunAsync(ServerOptions options, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotSupportedException("the server is being built");
+        var app = Build(options);
+        await using (app.ConfigureAwait(false))
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigie");
+            await app.StartAsync(stopping).ConfigureAwait(false);
+            logger.LogInformation("Vigie listens on http://{Listen} with data in {Data}", options.Listen, Path.GetFullPath(options.DataDir));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            logger.LogInformation("stopping");
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    /// <summary>Builds the host without starting it (tests start it on a port of their own).</summary>
+    public static WebApplication Build(ServerOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        var endpoint = ListenAddress.Parse(options.Listen);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(endpoint);
+            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => LogStore.Open(new StoreOptions
+        {
+            DataDirectory = options.DataDir,
+            Retention = options.Retention,
+            MaxDiskBytes = options.MaxDiskBytes,
+        }, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Vigie.Storage")));
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton(sp => new QueryEngine(sp.GetRequiredService<LogStore>()));
+        builder.Services.AddSingleton<IngestEndpoint>();
+        builder.Services.AddSingleton<QueryEndpoint>();
+        builder.Services.AddSingleton<TailEndpoint>();
+        builder.Services.AddSingleton<FieldsEndpoint>();
+
+        var app = builder.Build();
+        // Open the store (and replay the WAL) before accepting connections.
+        var store = app.Services.GetRequiredService<LogStore>();
+        app.Lifetime.ApplicationStopped.Register(store.Dispose);
+
+        app.MapPost("/api/v1/ingest", (HttpContext http, IngestEndpoint e) => e.HandleAsync(http));
+        app.MapMethods("/api/v1/query", ["GET", "POST"], (HttpContext http, QueryEndpoint e) => e.HandleAsync(http));
+        app.MapGet("/api/v1/tail", (HttpContext http, TailEndpoint e) => e.HandleAsync(http));
+        app.MapGet("/api/v1/fields", (HttpContext http, FieldsEndpoint e) => e.HandleAsync(http));
+        app.MapGet("/healthz", (LogStore s) => HealthEndpoint.Check(s));
+        app.MapGet("/metrics", (LogStore s, ServerMetrics m) => Results.Text(MetricsEndpoint.Render(s, m), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/", () => Results.Text("Vigie is running. API: /api/v1/ingest, /api/v1/query, /api/v1/tail, /api/v1/fields, /healthz, /metrics\n"));
+        return app;
     }
 }

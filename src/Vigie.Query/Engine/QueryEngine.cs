@@ -56,6 +56,14 @@ public sealed class QueryEngine(LogStore store)
         }
     }
 
+    /// <summary>Per field of the events the query's filter matches: how many have it and its top values.</summary>
+    public (long Events, IReadOnlyList<FieldSummary> Fields) SummarizeFields(QueryRequest request, int topValues = 10, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var snapshot = store.AcquireSnapshot();
+        return FieldsScan.Run(store, new ScanPlan(request), snapshot, topValues, cancellationToken);
+    }
+
     /// <summary>Runs a query to the end and collects its rows (tests, small answers).</summary>
     public IReadOnlyList<IRow> ExecuteAll(QueryRequest request, CancellationToken cancellationToken = default) => [.. Execute(request, cancellationToken)];
 }

@@ -157,6 +157,12 @@ public sealed partial class LogStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Raised for each batch once it is durable, in log order, on the WAL writer thread: a handler
+    /// must only hand the batch on (e.g. to a bounded channel) and never block or change it.
+    /// </summary>
+    public event Action<EventBatch>? Appended;
+
     private void AddToMemtable(EventBatch batch)
     {
         lock (_memLock)
@@ -164,6 +170,7 @@ public sealed partial class LogStore : IDisposable
             _memtable.Add(batch);
             _memtableBytes += batch.ValueBytes;
         }
+        Appended?.Invoke(batch);
     }
 
     private static FileStream AcquireDirectoryLock(string root)

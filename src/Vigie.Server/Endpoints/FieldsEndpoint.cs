@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Vigie.Query.Engine;
+
+namespace Vigie.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /api/v1/fields?q=&amp;start=&amp;end=&amp;top=10</c>: for the events the filter matches, each field
+/// with the number of events that have it and its most frequent values.
+/// </summary>
+internal sealed class FieldsEndpoint(QueryEngine engine)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        var request = await QueryParameters.ReadAsync(http).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+        var top = int.TryParse(http.Request.Query["top"], out var t) && t is > 0 and <= 100 ? t : 10;
+        var (events, fields) = await Task.Run(() => engine.SummarizeFields(request, top, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
+        http.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteNumber("events", events);
+        writer.WriteStartArray("fields");
+        foreach (var f in fields)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", f.Name);
+            writer.WriteNumber("count", f.Count);
+            writer.WriteNumber("distinct", f.DistinctValues);
+            if (f.DistinctIsLowerBound)
+            {
+                writer.WriteBoolean("distinctIsLowerBound", true);
+            }
+            writer.WriteStartArray("top");
+            foreach (var (value, count) in f.TopValues)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("value", value);
+                writer.WriteNumber("count", count);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Vigie.Core;
+using Vigie.Ingestion;
+using Vigie.Server.Observability;
+using Vigie.Storage;
+using Vigie.Storage.Store;
+
+namespace Vigie.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /api/v1/ingest?stream=f1,f2</c>: NDJSON in, <c>{"accepted":N,"rejected":M,"errors":[...]}</c>
+/// out, sent only once the accepted events are durable.
+/// </summary>
+internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, ServerOptions options)
+{
+    /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
+    private const int MaxAppendsInFlight = 4;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref metrics.IngestRequests);
+        var streams = StreamFields.Parse(http.Request.Query["stream"]);
+        var limits = new NdjsonLimits { MaxBodyBytes = options.MaxBodyBytes, MaxLineBytes = options.MaxLineBytes };
+        var inFlight = new List<Task>();
+        long acceptedDurable = 0;
+
+        async ValueTask<EventBatch> AppendAsync(EventBatch full, CancellationToken ct)
+        {
+            if (inFlight.Count >= MaxAppendsInFlight)
+            {
+                var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                inFlight.Remove(done);
+                await done.ConfigureAwait(false);
+            }
+            var count = full.Count;
+            inFlight.Add(AppendOne(full, count));
+            return new EventBatch();
+        }
+
+        async Task AppendOne(EventBatch batch, int count)
+        {
+            await store.AppendAsync(batch, http.RequestAborted).ConfigureAwait(false);
+            Interlocked.Add(ref acceptedDurable, count);
+        }
+
+        IngestResult result;
+        try
+        {
+            await using var body = ContentDecoding.Wrap(http.Request.Body, http.Request.Headers.ContentEncoding.ToString());
+            result = await NdjsonDecoder.DecodeAsync(body, new EventBatch(), streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+        catch (UnsupportedContentEncodingException e)
+        {
+            await Error(http, StatusCodes.Status415UnsupportedMediaType, e.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (BodyTooLargeException e)
+        {
+            await DrainAsync(inFlight).ConfigureAwait(false);
+            await Error(http, StatusCodes.Status413PayloadTooLarge, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            return;
+        }
+        catch (StorageFullException e)
+        {
+            await DrainAsync(inFlight).ConfigureAwait(false);
+            Interlocked.Increment(ref metrics.IngestRefusedFull);
+            http.Response.Headers.RetryAfter = "5";
+            await Error(http, StatusCodes.Status503ServiceUnavailable, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            return;
+        }
+        catch (InvalidDataException e)
+        {
+            // A compressed body that does not decompress.
+            await DrainAsync(inFlight).ConfigureAwait(false);
+            await Error(http, StatusCodes.Status400BadRequest, "the request body could not be decompressed: " + e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            return;
+        }
+        Interlocked.Add(ref metrics.IngestEventsAccepted, result.Accepted);
+        Interlocked.Add(ref metrics.IngestEventsRejected, result.Rejected);
+        Interlocked.Add(ref metrics.IngestBytes, result.BodyBytes);
+        metrics.IngestSeconds.Observe(Stopwatch.GetElapsedTime(started));
+
+        http.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteNumber("accepted", result.Accepted);
+        writer.WriteNumber("rejected", result.Rejected);
+        writer.WriteStartArray("errors");
+        foreach (var error in result.Errors)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("line", error.Line);
+            writer.WriteString("error", error.Message);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        if (result.ErrorsTruncated)
+        {
+            writer.WriteBoolean("errorsTruncated", true);
+        }
+        writer.WriteEndObject();
+        await writer.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static async Task DrainAsync(List<Task> inFlight)
+    {
+        foreach (var t in inFlight)
+        {
+            try
+            {
+                await t.ConfigureAwait(false);
+            }
+            catch (StorageFullException)
+            {
+            }
+        }
+    }
+
+    internal static async Task Error(HttpContext http, int status, string message, long? acceptedBefore = null)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("error", message);
+        if (acceptedBefore is { } n)
+        {
+            writer.WriteNumber("accepted", n);
+        }
+        writer.WriteEndObject();
+        await writer.FlushAsync().ConfigureAwait(false);
+    }
+}

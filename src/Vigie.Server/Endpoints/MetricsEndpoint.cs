@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Vigie.Server.Observability;
+using Vigie.Storage.Store;
+
+namespace Vigie.Server.Endpoints;
+
+/// <summary><c>GET /metrics</c>: Prometheus text.</summary>
+internal static class MetricsEndpoint
+{
+    public static string Render(LogStore store, ServerMetrics server)
+    {
+        var s = store.Metrics;
+        var status = store.GetStatus();
+        var w = new PrometheusWriter();
+        w.Counter("vigie_ingest_requests_total", "Ingest requests received.", Interlocked.Read(ref server.IngestRequests));
+        w.Family("vigie_ingest_events_total", "counter", "Events received, by outcome.",
+            ("result=\"accepted\"", Interlocked.Read(ref server.IngestEventsAccepted)),
+            ("result=\"rejected\"", Interlocked.Read(ref server.IngestEventsRejected)));
+        w.Counter("vigie_ingest_bytes_total", "Request body bytes received by the ingest API, after decompression.", Interlocked.Read(ref server.IngestBytes));
+        w.Counter("vigie_ingest_refused_total", "Ingest requests refused with 503 because the store could not write.", Interlocked.Read(ref server.IngestRefusedFull));
+        w.Histogram("vigie_ingest_duration_seconds", "Time to decode and durably store one ingest request.", server.IngestSeconds);
+        w.Counter("vigie_queries_total", "Queries run.", Interlocked.Read(ref server.Queries));
+        w.Counter("vigie_query_errors_total", "Queries refused (bad query) or failed.", Interlocked.Read(ref server.QueryErrors));
+        w.Histogram("vigie_query_duration_seconds", "Query latency, to the last row sent.", server.QuerySeconds);
+        w.Gauge("vigie_tail_subscribers", "Live tail connections open.", Interlocked.Read(ref server.TailSubscribers));
+        w.Counter("vigie_tail_events_dropped_total", "Events not sent to a live tail client that read too slowly.", Interlocked.Read(ref server.TailEventsDropped));
+        w.Counter("vigie_store_events_total", "Events durably stored.", Interlocked.Read(ref s.EventsAppended));
+        w.Counter("vigie_store_bytes_total", "Bytes of field values durably stored.", Interlocked.Read(ref s.BytesAppended));
+        w.Counter("vigie_store_append_failures_total", "WAL write groups that failed (disk full or I/O error).", Interlocked.Read(ref s.AppendFailures));
+        w.Counter("vigie_wal_fsyncs_total", "WAL fsyncs (one per group commit).", Interlocked.Read(ref s.WalFsyncs));
+        w.Histogram("vigie_wal_fsync_duration_seconds", "WAL write + fsync latency per group commit.", s.WalFsyncSeconds);
+        w.Counter("vigie_wal_damaged_segments_total", "WAL segments with a torn or damaged tail found at start-up.", Interlocked.Read(ref s.WalRecordsQuarantined));
+        w.Counter("vigie_flushes_total", "Memtable flushes to parts.", Interlocked.Read(ref s.Flushes));
+        w.Counter("vigie_flush_failures_total", "Flushes that failed and were retried.", Interlocked.Read(ref s.FlushFailures));
+        w.Histogram("vigie_flush_duration_seconds", "Time to write and publish a flush.", s.FlushSeconds);
+        w.Counter("vigie_merges_total", "Background merges of parts.", Interlocked.Read(ref s.Merges));
+        w.Counter("vigie_merged_rows_total", "Rows rewritten by merges.", Interlocked.Read(ref s.RowsMerged));
+        w.Counter("vigie_parts_quarantined_total", "Damaged part files moved to quarantine.", Interlocked.Read(ref s.PartsQuarantined));
+        w.Counter("vigie_partitions_dropped_total", "Day partitions dropped by retention.", Interlocked.Read(ref s.PartitionsDropped));
+        w.Gauge("vigie_parts", "Live parts.", status.Parts);
+        w.Gauge("vigie_partitions", "Day partitions with data.", status.Partitions);
+        w.Gauge("vigie_stored_events", "Events in live parts.", status.Rows);
+        w.Family("vigie_disk_bytes", "gauge", "Bytes on disk.", ("kind=\"parts\"", status.PartBytes), ("kind=\"wal\"", status.WalBytes));
+        w.Gauge("vigie_memtable_bytes", "Bytes of acknowledged events not yet in parts.", status.MemtableBytes);
+        using var process = Process.GetCurrentProcess();
+        w.Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", process.WorkingSet64);
+        w.Counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", process.TotalProcessorTime.TotalSeconds);
+        w.Gauge("dotnet_gc_heap_bytes", "Bytes of the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
+        return w.ToString();
+    }
+}

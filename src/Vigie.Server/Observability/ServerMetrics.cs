@@ -1,0 +1,21 @@
+using Vigie.Core;
+
+namespace Vigie.Server.Observability;
+
+/// <summary>Counters of the HTTP layer, read by <c>/metrics</c>. Updated with interlocked operations.</summary>
+public sealed class ServerMetrics
+{
+    public long IngestRequests;
+    public long IngestEventsAccepted;
+    public long IngestEventsRejected;
+    public long IngestBytes;
+    public long IngestRefusedFull;
+    public long Queries;
+    public long QueryErrors;
+    public long TailSubscribers;
+    public long TailEventsDropped;
+
+    public LatencyHistogram QuerySeconds { get; } = new();
+
+    public LatencyHistogram IngestSeconds { get; } = new();
+}
