@@ -62,6 +62,34 @@ public static class Lexicon
         return -1;
     }
 
+    /// <summary>
+    /// The index of the first unescaped <c>/</c> after the opening one inside <paramref name="run"/>, or -1.
+    /// A bare value that starts with <c>/</c> but is no regex is a word only if this slash lies inside the
+    /// value: else a regex scan would run on into the text after it.
+    /// </summary>
+    public static int RegexCloseWithin(string run)
+    {
+        for (var i = 1; i < run.Length; i++)
+        {
+            if (run[i] == '\\')
+            {
+                i++;
+            }
+            else if (run[i] == '/')
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // A word (or a prefix before its '*') starting with '/' must have a second '/' with more text after it.
+    private static bool IsSlashWord(string value, bool isPrefix)
+    {
+        var close = RegexCloseWithin(value);
+        return close > 0 && (isPrefix || close < value.Length - 1);
+    }
+
     /// <summary>Whether a bare <paramref name="value"/> written after <c>field:</c> reads back as a plain word.</summary>
     public static bool IsWordAfterColon(string field, string value)
     {
@@ -69,7 +97,7 @@ public static class Lexicon
         {
             return false;
         }
-        if (value[0] == '/' && ScanRegex(value, 0) == value.Length)
+        if (value[0] == '/' && !IsSlashWord(value, isPrefix: false))
         {
             return false;
         }
@@ -87,7 +115,7 @@ public static class Lexicon
         {
             return false;
         }
-        if (value[0] == '/' && ScanRegex(value, 0) == value.Length)
+        if (value[0] == '/' && !IsSlashWord(value, isPrefix: false))
         {
             return false;
         }
@@ -103,7 +131,7 @@ public static class Lexicon
     public static bool IsBarePrefix(string field, string prefix) =>
         field == FieldNames.Message
             ? IsWordWithoutField(prefix)
-            : IsBareRun(prefix) && prefix[0] is not ('[' or '{' or '<' or '>') && !prefix.Contains('*');
+            : IsBareRun(prefix) && prefix[0] is not ('[' or '{' or '<' or '>') && !prefix.Contains('*') && (prefix[0] != '/' || IsSlashWord(prefix, isPrefix: true));
 
     /// <summary>Whether a range bound can be written without quotes inside brackets and after comparison operators.</summary>
     public static bool IsBareBound(string text) =>

@@ -208,6 +208,10 @@ internal sealed class QueryParser(string text)
         }
         ExpectTermEnd();
         var run = _text[start.._pos];
+        if (run[0] == '/' && Lexicon.RegexCloseWithin(run) < 0)
+        {
+            throw Error("a value starting with '/' is a regex and needs a closing '/'; quote it to search for the text", start);
+        }
         if (run == "*")
         {
             return fieldless ? AllFilter.Instance : new ExistsFilter(field);

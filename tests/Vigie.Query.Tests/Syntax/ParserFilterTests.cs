@@ -39,6 +39,9 @@ public class ParserFilterTests
     public void Parse_PathNotEndingWithSlash_Word() => Assert.Equal(new WordFilter("path", "/api/v1"), F("path:/api/v1"));
 
     [Fact]
+    public void Parse_SlashPrefix_Prefix() => Assert.Equal(new PrefixFilter("path", "/api/"), F("path:/api/*"));
+
+    [Fact]
     public void Parse_FieldQuoted_Phrase() => Assert.Equal(new PhraseFilter("user", "Jane Doe"), F("user:\"Jane Doe\""));
 
     [Fact]

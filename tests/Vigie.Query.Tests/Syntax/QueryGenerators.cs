@@ -12,7 +12,7 @@ public static class QueryGenerators
     private static readonly string[] Fields = ["_msg", "host", "http.status", "@timestamp", "a-b", "a b", "count()", "NOT", "AND", "-x", "é", "_stream", "by", "x\"y"];
     private static readonly char[] ValueChars = ['a', 'Z', '0', '9', '_', '.', '-', '/', ':', '*', '[', ']', '{', '}', '<', '>', '=', '"', '\\', ' ', 'é', '(', ')', '|'];
     private static readonly string[] Patterns = ["a+", "^x$", "a/b", "(?i)err", "\\d{3}", "a b", "", "\\/", "x|y", "[/]"];
-    private static readonly string[] Words = ["error", "AND", "OR", "NOT", "TO", "-1", "500", "5e2", "web-1", "10.0.0.0/8", "a:b", "/a/", "/a", "[x]", "*", "15m", "é"];
+    private static readonly string[] Words = ["error", "AND", "OR", "NOT", "TO", "-1", "500", "5e2", "web-1", "10.0.0.0/8", "a:b", "/a/", "/a", "/a/b", "/a/", "[x]", "*", "15m", "é"];
     private static readonly (string Address, int Prefix)[] Networks = [("10.0.0.0", 8), ("192.168.1.7", 32), ("0.0.0.0", 0), ("2001:db8::", 32), ("::1", 128), ("fe80::1", 10)];
     private static readonly long[] Durations = [1, 1_000, 1_000_000_000, 15 * 60_000_000_000L, 90 * 60_000_000_000L, 86_400_000_000_000L, 7 * 86_400_000_000_000L];
 

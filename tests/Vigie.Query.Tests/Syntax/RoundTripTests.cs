@@ -35,6 +35,8 @@ public class RoundTripTests
     [InlineData("_time:2026-11*")]
     [InlineData("path:/^\\/api\\/v[12]/")]
     [InlineData("/x+/")]
+    [InlineData("path:/api/v1 OR x:/y/")]
+    [InlineData("path:\"/api\" OR x:\"/\"*")]
     [InlineData("\"count()\":>100")]
     [InlineData("_msg:AND")]
     [InlineData("_msg:-1")]
