@@ -118,7 +118,7 @@ public static class Timestamps
         {
             return TryFromEpochInteger(integer, out ns);
         }
-        if (s[dot] == '.' && long.TryParse(s[..dot], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole) && Math.Abs(whole) < 100_000_000_000)
+        if (dot >= 0 && s[dot] == '.' && long.TryParse(s[..dot], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole) && Math.Abs(whole) < 100_000_000_000)
         {
             var frac = s[(dot + 1)..];
             long f = 0;

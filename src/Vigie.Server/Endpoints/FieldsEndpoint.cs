@@ -20,7 +20,7 @@ internal sealed class FieldsEndpoint(QueryEngine engine)
         var top = int.TryParse(http.Request.Query["top"], out var t) && t is > 0 and <= 100 ? t : 10;
         var (events, fields) = await Task.Run(() => engine.SummarizeFields(request, top, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
         http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        await using var writer = new Utf8JsonWriter(http.Response.Body, RowJson.Options);
         writer.WriteStartObject();
         writer.WriteNumber("events", events);
         writer.WriteStartArray("fields");

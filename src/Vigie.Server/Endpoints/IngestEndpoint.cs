@@ -85,7 +85,7 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
         metrics.IngestSeconds.Observe(Stopwatch.GetElapsedTime(started));
 
         http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        await using var writer = new Utf8JsonWriter(http.Response.Body, RowJson.Options);
         writer.WriteStartObject();
         writer.WriteNumber("accepted", result.Accepted);
         writer.WriteNumber("rejected", result.Rejected);
@@ -124,7 +124,7 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        await using var writer = new Utf8JsonWriter(http.Response.Body, RowJson.Options);
         writer.WriteStartObject();
         writer.WriteString("error", message);
         if (acceptedBefore is { } n)

@@ -25,7 +25,7 @@ internal sealed class QueryEndpoint(QueryEngine engine, ServerMetrics metrics, I
         }
         http.Response.ContentType = "application/x-ndjson; charset=utf-8";
         var body = http.Response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
+        await using var writer = new Utf8JsonWriter(body, RowJson.StreamingOptions);
         try
         {
             foreach (var row in engine.Execute(request, http.RequestAborted))

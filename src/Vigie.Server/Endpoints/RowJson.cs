@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Vigie.Core;
 using Vigie.Query.Rows;
@@ -7,6 +8,12 @@ namespace Vigie.Server.Endpoints;
 /// <summary>Writes rows as JSON objects, each value with its JSON type (numbers stay numbers).</summary>
 internal static class RowJson
 {
+    /// <summary>Readable output: quotes and non-ASCII text are written as they are, not as \u escapes.</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>For row streams written one object at a time through one writer that is reset between rows.</summary>
+    public static readonly JsonWriterOptions StreamingOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     public static void Write(Utf8JsonWriter writer, IRow row)
     {
         writer.WriteStartObject();

@@ -43,7 +43,7 @@ internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics)
         http.Response.Headers["X-Accel-Buffering"] = "no";
         await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
         var body = http.Response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
+        await using var writer = new Utf8JsonWriter(body, RowJson.StreamingOptions);
         Interlocked.Increment(ref metrics.TailSubscribers);
         store.Appended += OnAppended;
         try
