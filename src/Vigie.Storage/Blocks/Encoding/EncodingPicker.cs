@@ -98,7 +98,7 @@ internal sealed class EncodingPicker : IDisposable
             }
             // Below 1e15 a canonical integer is also the shortest round-trip text of its double,
             // so the second parse is needed only for other values.
-            if (allFloat && !(isInt && Math.Abs(integer) < 1_000_000_000_000_000)
+            if (allFloat && !(isInt && integer is > -1_000_000_000_000_000 and < 1_000_000_000_000_000)
                 && !(kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out _)))
             {
                 allFloat = false;
