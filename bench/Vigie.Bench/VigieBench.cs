@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vigie.Bench;
+
+internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjsonPath, string workDir, string dll, HttpClient http)
+{
+    public async Task<SystemResult> RunAsync(CancellationToken ct)
+    {
+        var result = new SystemResult { Name = "Vigie" };
+        // The gzip pass only measures ingestion, on its own data dir; the plain pass does everything.
+        string? gzPath = null;
+        List<Chunk>? gzChunks = null;
+        if (options.Encodings.Contains("gzip"))
+        {
+            Console.WriteLine("vigie: gzipping request bodies ahead of time...");
+            gzPath = Path.Combine(workDir, "corpus.ndjson.gz-bodies");
+            gzChunks = Sender.GzipChunks(ndjsonPath, facts.NdjsonChunks, gzPath);
+            var gzBytes = gzChunks.Sum(c => (long)c.Length);
+            result.Notes.Add($"gzip bodies: {gzBytes / 1e6:0.0} MB ({(double)facts.NdjsonBytes / gzBytes:0.0}x smaller than plain)");
+        }
+        foreach (var encoding in options.Encodings.OrderBy(e => e == "plain" ? 1 : 0))
+        {
+            var full = encoding == "plain" || !options.Encodings.Contains("plain");
+            var file = encoding == "gzip" ? gzPath! : ndjsonPath;
+            var chunks = encoding == "gzip" ? gzChunks! : facts.NdjsonChunks;
+            await RunOneAsync(result, encoding, file, chunks, full, ct).ConfigureAwait(false);
+        }
+        var best = result.IngestEventsPerSecondByEncoding.MaxBy(kv => kv.Value);
+        result.IngestFormat = $"NDJSON, {best.Key}";
+        result.IngestEventsPerSecond = best.Value;
+        result.IngestSeconds = facts.Events / best.Value;
+        result.IngestMegabytesPerSecond = facts.NdjsonBytes / result.IngestSeconds / 1e6;
+        result.PeakRssIngestBytes = result.PeakRssIngestBytesByEncoding.Values.Max();
+        return result;
+    }
+
+    private async Task RunOneAsync(SystemResult result, string encoding, string file, List<Chunk> chunks, bool full, CancellationToken ct)
+    {
+        var dataDir = Path.Combine(workDir, "vigie-data-" + encoding);
+        Directory.CreateDirectory(dataDir);
+        var port = Probe.FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        Console.WriteLine($"vigie ({encoding}): starting on {baseUrl}");
+        using var server = ChildProcess.Start("dotnet", [dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}"],
+            Path.Combine(workDir, $"vigie-{encoding}.log"));
+        await WaitHealthyAsync(server, baseUrl, ct).ConfigureAwait(false);
+        if (result.Version.Length == 0)
+        {
+            result.Version = await VersionAsync(ct).ConfigureAwait(false);
+        }
+
+        var cpu0 = Probe.CpuSeconds(server.Pid);
+        var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        double seconds;
+        long peak;
+        using (var sampler = new RssSampler(server.Pid))
+        {
+            seconds = await Sender.SendAllAsync(file, chunks, options.Concurrency, encoding == "gzip" ? "gzip" : null, http,
+                body => new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/api/v1/ingest?stream=host,service") { Content = body },
+                CheckIngestAsync, ct).ConfigureAwait(false);
+            var cpu1 = Probe.CpuSeconds(server.Pid);
+            if (full)
+            {
+                result.CpuSecondsIngest = cpu1 - cpu0;
+                result.ClientCpuSecondsIngest = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpu0;
+            }
+            var rate = facts.Events / seconds;
+            Console.WriteLine($"vigie ({encoding}): ingested {facts.Events:N0} events in {seconds:0.00} s = {rate:N0} events/s, server CPU {cpu1 - cpu0:0.0} s");
+            result.IngestEventsPerSecondByEncoding[encoding] = Math.Round(rate);
+            if (!full)
+            {
+                peak = Math.Max(sampler.Peak, Probe.Memory(server.Pid).Hwm);
+                result.PeakRssIngestBytesByEncoding[encoding] = peak;
+                server.Stop(TimeSpan.FromSeconds(60));
+                return;
+            }
+
+            var catchUp = Stopwatch.StartNew();
+            await WaitCountAsync(baseUrl, facts.Events, TimeSpan.FromSeconds(Math.Max(120, facts.Events / 50_000.0)), ct).ConfigureAwait(false);
+            result.CatchUpSeconds = catchUp.Elapsed.TotalSeconds;
+            peak = Math.Max(sampler.Peak, Probe.Memory(server.Pid).Hwm);
+        }
+        result.PeakRssIngestBytesByEncoding[encoding] = peak;
+        Console.WriteLine($"vigie: all events queryable {result.CatchUpSeconds:0.00} s after the last acknowledgement; peak RSS {peak / 1e6:0} MB");
+
+        var settle = Stopwatch.StartNew();
+        var metrics = await SettleAsync(baseUrl, ct).ConfigureAwait(false);
+        result.SettleSeconds = settle.Elapsed.TotalSeconds;
+        result.CpuSecondsCatchUpAndSettle = Probe.CpuSeconds(server.Pid) - cpu0 - result.CpuSecondsIngest;
+        result.IdleRssBytes = Probe.Memory(server.Pid).Rss;
+        result.DiskBytes = Probe.DirectoryBytes(dataDir);
+        result.DiskBytesPerEvent = (double)result.DiskBytes / facts.Events;
+        result.Parts = (long)metrics.GetValueOrDefault("vigie_parts");
+        result.Notes.Add($"after settling: {result.Parts} parts, {metrics.GetValueOrDefault("vigie_merges_total")} merges, " +
+            $"parts {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"parts\"}") / 1e6:0.0} MB, wal {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"wal\"}") / 1e6:0.0} MB, " +
+            $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}");
+        Console.WriteLine($"vigie: settled after {result.SettleSeconds:0} s: {result.DiskBytes / 1e6:0.0} MB on disk = {result.DiskBytesPerEvent:0.0} B/event, {result.Parts} parts, idle RSS {result.IdleRssBytes / 1e6:0} MB");
+
+        var cpuQ = Probe.CpuSeconds(server.Pid);
+        using (var sampler = new RssSampler(server.Pid))
+        {
+            foreach (var spec in QuerySpec.Mix)
+            {
+                result.Queries.Add(await RunQueryAsync(baseUrl, spec, ct).ConfigureAwait(false));
+            }
+            result.PeakRssQueriesBytes = sampler.Peak;
+        }
+        result.CpuSecondsQueries = Probe.CpuSeconds(server.Pid) - cpuQ;
+        server.Stop(TimeSpan.FromSeconds(60));
+    }
+
+    private async Task<string> VersionAsync(CancellationToken ct)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add(dll);
+            psi.ArgumentList.Add("version");
+            using var p = Process.Start(psi)!;
+            var text = await p.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
+            await p.WaitForExitAsync(ct).ConfigureAwait(false);
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
+    private static async Task CheckIngestAsync(HttpResponseMessage response, Chunk chunk, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"vigie refused an ingest request: {(int)response.StatusCode} {body}");
+        }
+        using var doc = JsonDocument.Parse(body);
+        var accepted = doc.RootElement.GetProperty("accepted").GetInt64();
+        var rejected = doc.RootElement.GetProperty("rejected").GetInt64();
+        if (accepted != chunk.Events || rejected != 0)
+        {
+            throw new InvalidOperationException($"vigie accepted {accepted} and rejected {rejected} of {chunk.Events} events: {body}");
+        }
+    }
+
+    private async Task WaitHealthyAsync(ChildProcess server, string baseUrl, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"vigie exited at start-up:\n{server.Tail()}");
+            }
+            try
+            {
+                using var r = await http.GetAsync($"{baseUrl}/healthz", ct).ConfigureAwait(false);
+                if (r.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"vigie did not answer /healthz within 60 s:\n{server.Tail()}");
+    }
+
+    private async Task<long> CountAsync(string baseUrl, CancellationToken ct)
+    {
+        var text = await http.GetStringAsync($"{baseUrl}/api/v1/query?q={Uri.EscapeDataString("* | stats count()")}", ct).ConfigureAwait(false);
+        var answer = Answers.FromVigie(text);
+        return (long)answer.GetValueOrDefault("");
+    }
+
+    private async Task WaitCountAsync(string baseUrl, long expected, TimeSpan timeout, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        long seen = 0;
+        while (sw.Elapsed < timeout)
+        {
+            seen = await CountAsync(baseUrl, ct).ConfigureAwait(false);
+            if (seen == expected)
+            {
+                return;
+            }
+            if (seen > expected)
+            {
+                throw new InvalidOperationException($"vigie counts {seen} events, more than the {expected} sent");
+            }
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"vigie still counts {seen} of {expected} events {timeout.TotalSeconds:0} s after the last acknowledgement");
+    }
+
+    private async Task<Dictionary<string, double>> MetricsAsync(string baseUrl, CancellationToken ct)
+    {
+        var text = await http.GetStringAsync($"{baseUrl}/metrics", ct).ConfigureAwait(false);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+            var space = line.LastIndexOf(' ');
+            if (space > 0 && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                values[line[..space]] = v;
+            }
+        }
+        return values;
+    }
+
+    /// <summary>Waits until parts, merges and WAL bytes stay unchanged for the settle period (bounded).</summary>
+    private async Task<Dictionary<string, double>> SettleAsync(string baseUrl, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var stableSince = Stopwatch.StartNew();
+        string? last = null;
+        var metrics = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
+        while (sw.Elapsed < TimeSpan.FromSeconds(180))
+        {
+            metrics = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
+            var key = string.Join(',', new[] { "vigie_parts", "vigie_merges_total", "vigie_disk_bytes{kind=\"wal\"}", "vigie_disk_bytes{kind=\"parts\"}" }
+                .Select(k => metrics.GetValueOrDefault(k).ToString(CultureInfo.InvariantCulture)));
+            if (key != last)
+            {
+                last = key;
+                stableSince.Restart();
+            }
+            else if (stableSince.Elapsed >= TimeSpan.FromSeconds(options.SettleSeconds))
+            {
+                return metrics;
+            }
+            await Task.Delay(500, ct).ConfigureAwait(false);
+        }
+        Console.WriteLine("vigie: parts were still changing after 180 s; measuring anyway");
+        return metrics;
+    }
+
+    private async Task<QueryResult> RunQueryAsync(string baseUrl, QuerySpec spec, CancellationToken ct)
+    {
+        var q = new QueryResult { Name = spec.Name, Query = spec.Vigie };
+        var url = $"{baseUrl}/api/v1/query?q={Uri.EscapeDataString(spec.Vigie)}";
+        string text = "";
+        for (var i = 0; i < options.Runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using var r = await http.GetAsync(url, ct).ConfigureAwait(false);
+            text = await r.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            q.RunsMs.Add(Math.Round(sw.Elapsed.TotalMilliseconds, 2));
+            if (!r.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"vigie refused query {spec.Vigie}: {(int)r.StatusCode} {text}");
+            }
+        }
+        q.MedianMs = Stats.Median(q.RunsMs);
+        var answer = Answers.FromVigie(text);
+        q.Answer = Answers.Summary(answer);
+        q.MismatchWithGenerator = Answers.Compare(spec.Expected(facts), answer, spec.Approximate);
+        Console.WriteLine($"vigie: {spec.Name,-28} median {q.MedianMs,9:0.0} ms  answer {q.Answer}{(q.MismatchWithGenerator is null ? "" : "  WRONG: " + q.MismatchWithGenerator)}");
+        Answers.Last[("Vigie", spec.Name)] = answer;
+        return q;
+    }
+}
+
+internal static class Stats
+{
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+}
