@@ -87,7 +87,7 @@ internal sealed class ClickHouseBench(Options options, CorpusFacts facts, string
         {
             foreach (var spec in QuerySpec.Mix)
             {
-                result.Queries.Add(await RunQueryAsync(baseUrl, spec, ct).ConfigureAwait(false));
+                result.Queries.Add(await RunQueryAsync(baseUrl, spec, server.Pid, ct).ConfigureAwait(false));
             }
             result.PeakRssQueriesBytes = sampler.Peak;
         }
@@ -201,21 +201,23 @@ internal sealed class ClickHouseBench(Options options, CorpusFacts facts, string
         Console.WriteLine("clickhouse: parts were still changing after 180 s; measuring anyway");
     }
 
-    private async Task<QueryResult> RunQueryAsync(string baseUrl, QuerySpec spec, CancellationToken ct)
+    private async Task<QueryResult> RunQueryAsync(string baseUrl, QuerySpec spec, int pid, CancellationToken ct)
     {
         var q = new QueryResult { Name = spec.Name, Query = spec.ClickHouse };
         string text = "";
+        var cpu0 = Probe.CpuSeconds(pid);
         for (var i = 0; i < options.Runs; i++)
         {
             var sw = Stopwatch.StartNew();
             text = await QueryAsync(baseUrl, spec.ClickHouse + " FORMAT TabSeparated", ct).ConfigureAwait(false);
             q.RunsMs.Add(Math.Round(sw.Elapsed.TotalMilliseconds, 2));
         }
+        q.ServerCpuMsPerRun = Math.Round((Probe.CpuSeconds(pid) - cpu0) * 1000 / options.Runs, 1);
         q.MedianMs = Stats.Median(q.RunsMs);
         var answer = Answers.FromClickHouse(text);
         q.Answer = Answers.Summary(answer);
         q.MismatchWithGenerator = Answers.Compare(spec.Expected(facts), answer, spec.Approximate);
-        Console.WriteLine($"clickhouse: {spec.Name,-28} median {q.MedianMs,9:0.0} ms  answer {q.Answer}{(q.MismatchWithGenerator is null ? "" : "  WRONG: " + q.MismatchWithGenerator)}");
+        Console.WriteLine($"clickhouse: {spec.Name,-28} median {q.MedianMs,9:0.0} ms  server CPU {q.ServerCpuMsPerRun,8:0} ms/run  answer {q.Answer}{(q.MismatchWithGenerator is null ? "" : "  WRONG: " + q.MismatchWithGenerator)}");
         Answers.Last[("ClickHouse", spec.Name)] = answer;
         return q;
     }

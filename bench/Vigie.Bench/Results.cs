@@ -6,6 +6,9 @@ internal sealed class QueryResult
     public string Query { get; set; } = "";
     public List<double> RunsMs { get; set; } = [];
     public double MedianMs { get; set; }
+
+    /// <summary>Server CPU per run; above the latency means the query ran on more than one core.</summary>
+    public double ServerCpuMsPerRun { get; set; }
     public string Answer { get; set; } = "";
 
     /// <summary>Null when the answer matches the generator's; else what differs.</summary>

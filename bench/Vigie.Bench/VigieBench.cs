@@ -95,7 +95,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         result.Parts = (long)metrics.GetValueOrDefault("vigie_parts");
         result.Notes.Add($"after settling: {result.Parts} parts, {metrics.GetValueOrDefault("vigie_merges_total")} merges, " +
             $"parts {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"parts\"}") / 1e6:0.0} MB, wal {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"wal\"}") / 1e6:0.0} MB, " +
-            $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}");
+            $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}, managed heap {metrics.GetValueOrDefault("dotnet_gc_heap_bytes") / 1e6:0} MB, memtable {metrics.GetValueOrDefault("vigie_memtable_bytes") / 1e6:0} MB");
         Console.WriteLine($"vigie: settled after {result.SettleSeconds:0} s: {result.DiskBytes / 1e6:0.0} MB on disk = {result.DiskBytesPerEvent:0.0} B/event, {result.Parts} parts, idle RSS {result.IdleRssBytes / 1e6:0} MB");
 
         var cpuQ = Probe.CpuSeconds(server.Pid);
@@ -103,7 +103,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         {
             foreach (var spec in QuerySpec.Mix)
             {
-                result.Queries.Add(await RunQueryAsync(baseUrl, spec, ct).ConfigureAwait(false));
+                result.Queries.Add(await RunQueryAsync(baseUrl, spec, server.Pid, ct).ConfigureAwait(false));
             }
             result.PeakRssQueriesBytes = sampler.Peak;
         }
@@ -243,11 +243,12 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         return metrics;
     }
 
-    private async Task<QueryResult> RunQueryAsync(string baseUrl, QuerySpec spec, CancellationToken ct)
+    private async Task<QueryResult> RunQueryAsync(string baseUrl, QuerySpec spec, int pid, CancellationToken ct)
     {
         var q = new QueryResult { Name = spec.Name, Query = spec.Vigie };
         var url = $"{baseUrl}/api/v1/query?q={Uri.EscapeDataString(spec.Vigie)}";
         string text = "";
+        var cpu0 = Probe.CpuSeconds(pid);
         for (var i = 0; i < options.Runs; i++)
         {
             var sw = Stopwatch.StartNew();
@@ -259,11 +260,12 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
                 throw new InvalidOperationException($"vigie refused query {spec.Vigie}: {(int)r.StatusCode} {text}");
             }
         }
+        q.ServerCpuMsPerRun = Math.Round((Probe.CpuSeconds(pid) - cpu0) * 1000 / options.Runs, 1);
         q.MedianMs = Stats.Median(q.RunsMs);
         var answer = Answers.FromVigie(text);
         q.Answer = Answers.Summary(answer);
         q.MismatchWithGenerator = Answers.Compare(spec.Expected(facts), answer, spec.Approximate);
-        Console.WriteLine($"vigie: {spec.Name,-28} median {q.MedianMs,9:0.0} ms  answer {q.Answer}{(q.MismatchWithGenerator is null ? "" : "  WRONG: " + q.MismatchWithGenerator)}");
+        Console.WriteLine($"vigie: {spec.Name,-28} median {q.MedianMs,9:0.0} ms  server CPU {q.ServerCpuMsPerRun,8:0} ms/run  answer {q.Answer}{(q.MismatchWithGenerator is null ? "" : "  WRONG: " + q.MismatchWithGenerator)}");
         Answers.Last[("Vigie", spec.Name)] = answer;
         return q;
     }
