@@ -81,7 +81,7 @@ public class PartRoundTripProperties
                 Assert.Equal(constant, column.GetFieldValue(r));
             }
         }
-        if (info.Encoding == Blocks.Encodings.ColumnEncoding.Dict)
+        if (info.Encoding == Vigie.Storage.Blocks.Encodings.ColumnEncoding.Dict)
         {
             for (var r = 0; r < column.RowCount; r++)
             {

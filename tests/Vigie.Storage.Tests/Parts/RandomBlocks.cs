@@ -38,7 +38,7 @@ internal static class RandomBlocks
     public static ColumnarBlock Make(int seed, int maxRows = 400)
     {
         var random = new Random(seed);
-        var rows = random.Next(20) == 0 ? random.Next(1000, 5000) : random.Next(1, maxRows + 1);
+        var rows = random.Next(20) == 0 && maxRows >= 400 ? random.Next(1000, 5000) : random.Next(1, maxRows + 1);
         var stream = MakeStream(random);
         var times = new long[rows];
         var t = random.Next(4) switch
