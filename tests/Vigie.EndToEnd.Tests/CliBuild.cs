@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace Vigie.EndToEnd.Tests;
+
+/// <summary>
+/// Builds the CLI once per test run with the repository's launcher (<c>./vigie</c>, which builds into
+/// <c>.build/</c> when the sources changed) and copies the build aside, so that a rebuild started by
+/// someone else meanwhile cannot swap files under a running server.
+/// </summary>
+public sealed class CliBuild : IDisposable
+{
+    public CliBuild()
+    {
+        RepoRoot = FindRepoRoot();
+        var launcher = Path.Combine(RepoRoot, "vigie");
+        var (code, stdout, stderr) = ProcessRunner.RunAsync("bash", [launcher, "version"], TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"./vigie version failed with {code}:\n{stdout}\n{stderr}");
+        }
+        Directory = System.IO.Directory.CreateTempSubdirectory("vigie-e2e-cli-").FullName;
+        foreach (var file in System.IO.Directory.EnumerateFiles(Path.Combine(RepoRoot, ".build"), "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Directory, Path.GetRelativePath(Path.Combine(RepoRoot, ".build"), file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Dll = Path.Combine(Directory, "vigie.dll");
+    }
+
+    public string RepoRoot { get; }
+
+    /// <summary>The private copy of the build.</summary>
+    public string Directory { get; }
+
+    public string Dll { get; }
+
+    public static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Vigie.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("no Vigie.slnx above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs <c>dotnet vigie.dll ARGS</c> to its end.</summary>
+    public Task<(int Code, string Out, string Error)> RunAsync(params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [Dll, .. args], TimeSpan.FromMinutes(1));
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+/// <summary>Every end-to-end test shares the one build and runs alone: they start servers, kill them and fill disks.</summary>
+[CollectionDefinition(Name)]
+public sealed class CliCollection : ICollectionFixture<CliBuild>
+{
+    public const string Name = "cli";
+}
+
+internal static class ProcessRunner
+{
+    /// <summary>Runs a process to its end; on timeout kills it (by its own PID) and fails.</summary>
+    public static async Task<(int Code, string Out, string Error)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + file);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
