@@ -53,7 +53,7 @@ internal sealed class ClickHouseBench(Options options, CorpusFacts facts, string
             var insert = baseUrl + "?query=" + Uri.EscapeDataString("INSERT INTO logs FORMAT TabSeparated");
             result.IngestSeconds = await Sender.SendAllAsync(tsvPath, facts.TsvChunks, options.Concurrency, null, http,
                 body => new HttpRequestMessage(HttpMethod.Post, insert) { Content = body },
-                CheckInsertAsync, ct).ConfigureAwait(false);
+                CheckInsertAsync, new Sender.Backoff(), ct).ConfigureAwait(false);
             result.CpuSecondsIngest = Probe.CpuSeconds(server.Pid) - cpu0;
             result.ClientCpuSecondsIngest = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpu0;
             result.PeakRssIngestBytes = Math.Max(sampler.Peak, Probe.Memory(server.Pid).Hwm);
@@ -157,13 +157,14 @@ internal sealed class ClickHouseBench(Options options, CorpusFacts facts, string
         throw new TimeoutException($"clickhouse-server did not answer /ping within 60 s:\n{server.Tail()}");
     }
 
-    private static async Task CheckInsertAsync(HttpResponseMessage response, Chunk chunk, CancellationToken ct)
+    private static async Task<Sender.Retry?> CheckInsertAsync(HttpResponseMessage response, Chunk chunk, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             throw new InvalidOperationException($"clickhouse refused an insert: {(int)response.StatusCode} {body}");
         }
+        return null;
     }
 
     private async Task<string> QueryAsync(string baseUrl, string sql, CancellationToken ct)
