@@ -39,7 +39,8 @@ public sealed class StreamKey : IEquatable<StreamKey>
             {
                 text.Append(',');
             }
-            text.Append(sorted[i].Key).Append('=');
+            AppendName(text, sorted[i].Key);
+            text.Append('=');
             AppendQuoted(text, sorted[i].Value);
             hash = Mix(hash, sorted[i].Key, Encoding.UTF8.GetBytes(sorted[i].Value));
         }
@@ -54,9 +55,17 @@ public sealed class StreamKey : IEquatable<StreamKey>
         var i = 1;
         while (i < text.Length - 1)
         {
-            var eq = text.IndexOf('=', i);
-            var name = text[i..eq];
-            i = eq + 1;
+            var nameBuilder = new StringBuilder();
+            while (text[i] != '=')
+            {
+                if (text[i] == '\\')
+                {
+                    i++;
+                }
+                nameBuilder.Append(text[i++]);
+            }
+            var name = nameBuilder.ToString();
+            i++;
             var value = new StringBuilder();
             i++; // opening quote
             while (text[i] != '"')
@@ -92,6 +101,19 @@ public sealed class StreamKey : IEquatable<StreamKey>
         var n = Encoding.UTF8.GetBytes(name, nameBytes);
         hash = XxHash3.HashToUInt64(nameBytes[..n], (long)hash);
         return XxHash3.HashToUInt64(value, (long)hash) ^ (ulong)value.Length;
+    }
+
+    /// <summary>Names are written bare; the few characters that would make the text ambiguous get a backslash.</summary>
+    private static void AppendName(StringBuilder sb, string name)
+    {
+        foreach (var c in name)
+        {
+            if (c is '\\' or '=' or ',' or '"' or '{' or '}')
+            {
+                sb.Append('\\');
+            }
+            sb.Append(c);
+        }
     }
 
     private static void AppendQuoted(StringBuilder sb, string value)

@@ -142,7 +142,7 @@ public static class Timestamps
             ns = whole * NanosPerSecond + (s[0] == '-' ? -f : f);
             return true;
         }
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && Math.Abs(d) < 9e18)
         {
             return TryFromEpochInteger((long)Math.Round(d), out ns);
         }

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-
-[assembly: InternalsVisibleTo("Vigie.Storage.Tests")]
-
 namespace Vigie.Storage.Parts;
 
 /// <summary>
