@@ -43,15 +43,7 @@ internal static class StatsScan
             {
                 if (BlockScanner.Scan(store, plan, block, columns) is var (context, mask, _))
                 {
-                    var row = new BlockRow(context.Data!);
-                    for (var r = 0; r < mask.Length; r++)
-                    {
-                        if (mask[r])
-                        {
-                            row.Row = r;
-                            local.Add(row);
-                        }
-                    }
+                    new BlockAggregation(stats, local).Add(context.Data!, mask);
                 }
                 return local;
             },

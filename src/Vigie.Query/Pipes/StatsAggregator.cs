@@ -35,9 +35,25 @@ public sealed class StatsAggregator
         {
             (key[i], kinds[i]) = KeyOf(row, by[i]);
         }
+        var stats = GroupFor(key, kinds);
+        var functions = _pipe.Functions;
+        for (var f = 0; f < functions.Count; f++)
+        {
+            var field = functions[f].Field;
+            stats[f].Add(field is null ? null : RowValues.TextOf(row.Get(field)));
+        }
+    }
+
+    /// <summary>
+    /// The accumulators of a group (one per function, in order), created on first use. For callers
+    /// that compute group keys themselves (the engine, column by column); <paramref name="key"/> is
+    /// kept, so it must not be changed afterwards.
+    /// </summary>
+    public StatAccumulator[] GroupFor(string[] key, ValueKind[] kinds)
+    {
         if (!_groups.TryGetValue(key, out var group))
         {
-            group = NewGroup(by.Count);
+            group = NewGroup(key.Length);
             kinds.CopyTo(group.Kinds, 0);
             _groups.Add(key, group);
         }
@@ -45,12 +61,7 @@ public sealed class StatsAggregator
         {
             MergeKinds(group.Kinds, kinds);
         }
-        var functions = _pipe.Functions;
-        for (var f = 0; f < functions.Count; f++)
-        {
-            var field = functions[f].Field;
-            group.Stats[f].Add(field is null ? null : RowValues.TextOf(row.Get(field)));
-        }
+        return group.Stats;
     }
 
     /// <summary>Folds in an aggregator of the same pipe (e.g. one per partition scanned in parallel).</summary>

@@ -1,0 +1,124 @@
+using System.Text;
+using Vigie.Core;
+using Vigie.Query.Pipes;
+using Vigie.Query.Pipes.Stats;
+using Vigie.Query.Syntax;
+using Vigie.Storage.Blocks;
+
+namespace Vigie.Query.Engine;
+
+/// <summary>
+/// Feeds the matching rows of a block to a <see cref="StatsAggregator"/> column by column, with the
+/// same keys and values the row-by-row path would give, but without materialising rows: rows of a
+/// block share a stream and are sorted by time, so consecutive rows mostly repeat the previous
+/// group and values, which are then reused instead of decoded again.
+/// </summary>
+internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
+{
+    private readonly GroupKey[] _by = [.. stats.By];
+    private readonly string?[] _functionFields = [.. stats.Functions.Select(f => f.Field)];
+
+    public void Add(ColumnarBlock block, bool[] mask)
+    {
+        var byColumns = _by.Select(k => k.BucketNs is null ? Source.For(block, k.Field) : null).ToArray();
+        var valueColumns = _functionFields.Select(f => f is null ? null : Source.For(block, f)).ToArray();
+        var key = new string[_by.Length];
+        var kinds = new ValueKind[_by.Length];
+        StatAccumulator[]? group = null;
+        var bucketStart = long.MinValue;
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (!mask[r])
+            {
+                continue;
+            }
+            var changed = group is null;
+            for (var k = 0; k < _by.Length; k++)
+            {
+                if (_by[k].BucketNs is { } bucket)
+                {
+                    var start = StatsAggregator.BucketStart(block.Times[r], bucket);
+                    if (start != bucketStart || group is null)
+                    {
+                        bucketStart = start;
+                        key[k] = Timestamps.FormatRfc3339(start);
+                        kinds[k] = ValueKind.String;
+                        changed = true;
+                    }
+                }
+                else if (byColumns[k]!.Move(r))
+                {
+                    (key[k], kinds[k]) = byColumns[k]!.Current is { } v ? (v.Text, v.Kind) : ("", ValueKind.String);
+                    changed = true;
+                }
+            }
+            if (changed)
+            {
+                group = into.GroupFor([.. key], kinds);
+            }
+            for (var f = 0; f < _functionFields.Length; f++)
+            {
+                var source = valueColumns[f];
+                if (source is null)
+                {
+                    group![f].Add(null);
+                }
+                else
+                {
+                    source.Move(r);
+                    group![f].Add(source.Current?.Text);
+                }
+            }
+        }
+    }
+
+    /// <summary>The values of one field down a block, decoding a value only when its bytes differ from the previous row's.</summary>
+    private sealed class Source
+    {
+        private readonly Column? _column;
+        private readonly FieldValue? _constant;
+        private int _row = -1;
+
+        private Source(Column? column, FieldValue? constant)
+        {
+            _column = column;
+            _constant = constant;
+        }
+
+        public FieldValue? Current { get; private set; }
+
+        public static Source For(ColumnarBlock block, string field) => field switch
+        {
+            FieldNames.Stream => new Source(null, FieldValue.Str(block.Stream.Text)),
+            FieldNames.Time => new Source(null, null) { _timeBlock = block },
+            _ => new Source(block.GetColumn(field), null),
+        };
+
+        private ColumnarBlock? _timeBlock;
+
+        /// <summary>Moves to row <paramref name="row"/>; returns whether <see cref="Current"/> changed.</summary>
+        public bool Move(int row)
+        {
+            var first = _row < 0;
+            var previous = _row;
+            _row = row;
+            if (_timeBlock is not null)
+            {
+                Current = FieldValue.Str(Timestamps.FormatRfc3339(_timeBlock.Times[row]));
+                return true;
+            }
+            if (_column is null)
+            {
+                Current = _constant;
+                return first;
+            }
+            var kind = _column.Kinds[row];
+            if (!first && kind == _column.Kinds[previous] && _column.GetValue(row).SequenceEqual(_column.GetValue(previous)))
+            {
+                return false;
+            }
+            Current = kind == ValueKind.Absent ? null : new FieldValue(kind, Encoding.UTF8.GetString(_column.GetValue(row)));
+            return true;
+        }
+    }
+}
