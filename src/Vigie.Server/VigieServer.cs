@@ -70,6 +70,7 @@ public static class VigieServer
         builder.Services.AddSingleton<QueryEndpoint>();
         builder.Services.AddSingleton<TailEndpoint>();
         builder.Services.AddSingleton<FieldsEndpoint>();
+        builder.Services.AddHostedService<IdleMemoryTrimmer>();
 
         var app = builder.Build();
         // Open the store (and replay the WAL) before accepting connections.

@@ -16,14 +16,16 @@ namespace Vigie.Server.Endpoints;
 internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, ServerOptions options)
 {
     /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
-    private const int MaxAppendsInFlight = 4;
+    private const int MaxAppendsInFlight = 2;
 
     public async Task HandleAsync(HttpContext http)
     {
         var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref metrics.IngestRequests);
         var streams = StreamFields.Parse(http.Request.Query["stream"]);
-        var limits = new NdjsonLimits { MaxBodyBytes = options.MaxBodyBytes, MaxLineBytes = options.MaxLineBytes };
+        // Small batches keep a request's memory to a few MB however large its body; the WAL's group
+        // commit still writes them together.
+        var limits = new NdjsonLimits { MaxBodyBytes = options.MaxBodyBytes, MaxLineBytes = options.MaxLineBytes, FlushEvents = 16 * 1024, FlushValueBytes = 4 * 1024 * 1024 };
         var inFlight = new List<Task>();
         long acceptedDurable = 0;
 

@@ -12,10 +12,10 @@ public sealed record StoreOptions
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Flush early when the memtable holds this many value bytes, to bound memory.</summary>
-    public long MemtableFlushBytes { get; init; } = 48L * 1024 * 1024;
+    public long MemtableFlushBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>Appends wait (back-pressure) while unflushed data exceeds this.</summary>
-    public long MaxUnflushedBytes { get; init; } = 192L * 1024 * 1024;
+    public long MaxUnflushedBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>A day partition with more parts than this gets a merge.</summary>
     public int MaxPartsPerPartition { get; init; } = 6;

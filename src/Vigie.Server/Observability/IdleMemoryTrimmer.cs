@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Hosting;
+using Vigie.Storage.Store;
+
+namespace Vigie.Server.Observability;
+
+/// <summary>
+/// Gives memory back to the machine once ingestion goes quiet: after a burst the runtime keeps the
+/// heap it grew, which on a small host belongs to the services being watched. One aggressive,
+/// compacting collection after a few quiet seconds releases it; it runs again only after new
+/// ingestion.
+/// </summary>
+internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastSeen = Interlocked.Read(ref store.Metrics.EventsAppended);
+        var quietSince = DateTime.UtcNow;
+        var trimmed = true;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var now = Interlocked.Read(ref store.Metrics.EventsAppended);
+            if (now != lastSeen)
+            {
+                lastSeen = now;
+                quietSince = DateTime.UtcNow;
+                trimmed = false;
+                continue;
+            }
+            if (!trimmed && DateTime.UtcNow - quietSince >= Quiet)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                trimmed = true;
+            }
+        }
+    }
+}
