@@ -15,7 +15,7 @@ namespace Vigie.Server.Endpoints;
 /// chunked HTTP, or as server-sent events when the client accepts <c>text/event-stream</c>.
 /// A client that reads too slowly loses the oldest batches (counted), never slows ingestion.
 /// </summary>
-internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics)
+internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
 {
     private const int QueuedBatches = 256;
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
@@ -38,29 +38,32 @@ internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics)
             dropped => Interlocked.Add(ref metrics.TailEventsDropped, dropped.Count));
         void OnAppended(EventBatch batch) => queue.Writer.TryWrite(batch);
 
-        http.Response.ContentType = sse ? "text/event-stream" : "application/x-ndjson; charset=utf-8";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
-        var body = http.Response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body, RowJson.StreamingOptions);
+        // Subscribe before the headers go out: a client that has the headers sees every event after.
         Interlocked.Increment(ref metrics.TailSubscribers);
         store.Appended += OnAppended;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            while (!http.RequestAborted.IsCancellationRequested)
+            http.Response.ContentType = sse ? "text/event-stream" : "application/x-ndjson; charset=utf-8";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            await http.Response.StartAsync(ended.Token).ConfigureAwait(false);
+            var body = http.Response.BodyWriter;
+            await body.FlushAsync(ended.Token).ConfigureAwait(false);
+            await using var writer = new Utf8JsonWriter(body, RowJson.StreamingOptions);
+            while (!ended.IsCancellationRequested)
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ended.Token);
                 wait.CancelAfter(Heartbeat);
                 EventBatch batch;
                 try
                 {
                     batch = await queue.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+                catch (OperationCanceledException) when (!ended.IsCancellationRequested)
                 {
                     body.Write(sse ? ":\n\n"u8 : "\n"u8);
-                    await body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                    await body.FlushAsync(ended.Token).ConfigureAwait(false);
                     continue;
                 }
                 for (var i = 0; i < batch.Count; i++)
@@ -79,7 +82,7 @@ internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics)
                     writer.Reset();
                     body.Write(sse ? "\n\n"u8 : "\n"u8);
                 }
-                await body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                await body.FlushAsync(ended.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -56,22 +56,20 @@ public static class PartWriter
         var minTime = long.MaxValue;
         var maxTime = long.MinValue;
         var infos = new List<BlockInfo>();
-        using var encoder = new ColumnEncoder(options.CompressionLevel);
-        foreach (var block in blocks)
+        foreach (var encoded in EncodeInParallel(blocks, options.CompressionLevel))
         {
-            Validate(block, infos.Count);
-            var times = Append(file, ref position, encoder.EncodeTimes(block.Times));
+            var block = encoded.Block;
+            var times = Append(file, ref position, encoded.Times);
             var columns = new ColumnInfo[block.Columns.Count];
             for (var c = 0; c < columns.Length; c++)
             {
-                var column = block.Columns[c];
-                var encoded = encoder.Encode(column);
-                var data = Append(file, ref position, encoded.Data);
-                SegmentRef? bloom = encoded.Bloom.IsEmpty ? null : Append(file, ref position, encoded.Bloom);
+                var column = encoded.Columns[c];
+                var data = Append(file, ref position, column.Data);
+                SegmentRef? bloom = column.Bloom.Length == 0 ? null : Append(file, ref position, column.Bloom);
                 columns[c] = new ColumnInfo(
-                    column.Name, encoded.Encoding, encoded.KindsLayout, encoded.UniformKind, encoded.PresentRows,
-                    encoded.Entries, encoded.MinNumber, encoded.MaxNumber, data, bloom);
-                valueBytes += column.Offsets[^1];
+                    block.Columns[c].Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
+                    column.Entries, column.MinNumber, column.MaxNumber, data, bloom);
+                valueBytes += block.Columns[c].Offsets[^1];
             }
             var blockMin = block.Times[0];
             var blockMax = block.Times[^1];
@@ -99,6 +97,59 @@ public static class PartWriter
         position += PartFormat.FooterSize;
         return new PartSummary(rows, infos.Count, minTime, maxTime, position, valueBytes);
     }
+
+    /// <summary>
+    /// Encodes blocks a few at a time on all cores, yielding them in their original order: encoding
+    /// (bloom filters, zstd) is the costly part of a flush or merge, writing is cheap.
+    /// </summary>
+    private static IEnumerable<EncodedBlock> EncodeInParallel(IEnumerable<ColumnarBlock> blocks, int level)
+    {
+        var window = Math.Max(1, Environment.ProcessorCount);
+        var pending = new List<ColumnarBlock>(window);
+        var index = 0;
+        foreach (var block in blocks)
+        {
+            Validate(block, index++);
+            pending.Add(block);
+            if (pending.Count == window)
+            {
+                foreach (var e in EncodeAll(pending, level))
+                {
+                    yield return e;
+                }
+                pending.Clear();
+            }
+        }
+        foreach (var e in EncodeAll(pending, level))
+        {
+            yield return e;
+        }
+    }
+
+    private static EncodedBlock[] EncodeAll(List<ColumnarBlock> blocks, int level)
+    {
+        var encoded = new EncodedBlock[blocks.Count];
+        Parallel.For(0, blocks.Count, () => new ColumnEncoder(level), (i, _, encoder) =>
+        {
+            var block = blocks[i];
+            var times = encoder.EncodeTimes(block.Times).ToArray();
+            var columns = new StoredColumn[block.Columns.Count];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var e = encoder.Encode(block.Columns[c]);
+                columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.ToArray(), e.Bloom.ToArray());
+            }
+            encoded[i] = new EncodedBlock(block, times, columns);
+            return encoder;
+        }, encoder => encoder.Dispose());
+        return encoded;
+    }
+
+    private sealed record EncodedBlock(ColumnarBlock Block, byte[] Times, StoredColumn[] Columns);
+
+    private sealed record StoredColumn(
+        ColumnEncoding Encoding, PartFormat.KindsLayout KindsLayout, Vigie.Core.ValueKind UniformKind, int PresentRows,
+        DictEntry[] Entries, double? MinNumber, double? MaxNumber, byte[] Data, byte[] Bloom);
 
     private static SegmentRef Append(FileStream file, ref long position, ReadOnlySpan<byte> stored)
     {

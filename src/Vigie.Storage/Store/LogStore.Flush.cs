@@ -50,11 +50,13 @@ public sealed partial class LogStore
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Interlocked.Increment(ref Metrics.FlushFailures);
+                _flushFailure = DiskErrors.IsDiskFull(e) ? "no space left on the data disk: new events are kept in the write-ahead log but are not searchable yet" : "flushing to parts fails: " + e.Message;
                 _logger.LogError("flush of {Events} events failed ({Reason}); they stay in the write-ahead log and the next flush retries",
                     batches.Sum(b => b.Count), DiskErrors.IsDiskFull(e) ? "disk full" : e.Message);
                 return;
             }
             _unflushed = null;
+            _flushFailure = null;
             Interlocked.Exchange(ref _unflushedBytes, 0);
             Metrics.FlushSeconds.Observe(Stopwatch.GetElapsedTime(started));
             Interlocked.Increment(ref Metrics.Flushes);

@@ -42,6 +42,7 @@ public sealed partial class LogStore : IDisposable
     private long _nextPartId;
     private List<PartHandle> _live = [];
     private volatile bool _disposed;
+    private volatile string? _flushFailure;
 
     private LogStore(StoreOptions options, ILogger logger)
     {
@@ -141,7 +142,8 @@ public sealed partial class LogStore : IDisposable
                 Rows: _live.Sum(p => p.Entry.Rows),
                 PartBytes: _live.Sum(p => p.Entry.Bytes),
                 WalBytes: SafeWalBytes(),
-                MemtableBytes: Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes));
+                MemtableBytes: Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes),
+                WriteProblem: _wal.LastFailure ?? _flushFailure);
         }
     }
 
@@ -321,4 +323,5 @@ public sealed partial class LogStore : IDisposable
 }
 
 /// <summary>A summary of the store's contents.</summary>
-public sealed record StoreStatus(int Parts, int Partitions, long Rows, long PartBytes, long WalBytes, long MemtableBytes);
+/// <param name="WriteProblem">Why the store cannot currently write (disk full, I/O errors), or null when it can.</param>
+public sealed record StoreStatus(int Parts, int Partitions, long Rows, long PartBytes, long WalBytes, long MemtableBytes, string? WriteProblem);

@@ -61,6 +61,9 @@ public sealed class WriteAheadLog : IDisposable
         _writer.Start();
     }
 
+    /// <summary>Why the last group could not be written, or null once a group was written again.</summary>
+    public string? LastFailure { get; private set; }
+
     /// <summary>The id of the segment being written.</summary>
     public long CurrentSegmentId
     {
@@ -196,6 +199,7 @@ public sealed class WriteAheadLog : IDisposable
                 try
                 {
                     WriteGroup(group);
+                    LastFailure = null;
                     foreach (var p in group)
                     {
                         _onDurable(p.Batch);
@@ -204,6 +208,7 @@ public sealed class WriteAheadLog : IDisposable
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     failure = e;
+                    LastFailure = DiskErrors.IsDiskFull(e) ? "no space left on the data disk" : e.Message;
                     Interlocked.Increment(ref _metrics.AppendFailures);
                     RecoverFromFailedWrite();
                 }

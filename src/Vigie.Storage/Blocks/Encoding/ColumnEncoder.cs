@@ -66,7 +66,9 @@ internal sealed class ColumnEncoder : IDisposable
         SegmentEnvelope.Wrap(_payload.Span, _data, _level);
 
         _bloom.Clear();
-        if (encoding is ColumnEncoding.Raw or ColumnEncoding.Int64 or ColumnEncoding.Float64 && _picker.PresentRows > 0)
+        // Numbers get no bloom: a number matches its other spellings (500 and 500.0), so queries test
+        // numeric columns by their min/max instead of by words.
+        if (encoding is ColumnEncoding.Raw && _picker.PresentRows > 0)
         {
             var filter = _tokens.BuildBloom(column);
             filter.WriteTo(_bloom.GetSpan(filter.SerializedLength));

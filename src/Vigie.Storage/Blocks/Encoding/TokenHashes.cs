@@ -10,6 +10,7 @@ namespace Vigie.Storage.Blocks.Encodings;
 internal sealed class TokenHashes : IDisposable
 {
     private State _state = new() { Hashes = ArrayPool<ulong>.Shared.Rent(4096) };
+    private ulong[] _set = ArrayPool<ulong>.Shared.Rent(8192);
 
     public BloomFilter BuildBloom(Column column)
     {
@@ -21,23 +22,65 @@ internal sealed class TokenHashes : IDisposable
                 Tokenizer.ForEachToken(column.GetValue(r), ref _state, static (ref State s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
             }
         }
-        var hashes = _state.Hashes.AsSpan(0, _state.Count);
-        hashes.Sort();
-        var distinct = 0;
-        for (var i = 0; i < hashes.Length; i++)
+        var distinct = Deduplicate(_state.Hashes.AsSpan(0, _state.Count));
+        return BloomFilter.Build(_state.Hashes.AsSpan(0, distinct));
+    }
+
+    /// <summary>
+    /// Moves the distinct hashes to the front and returns their count. An open-addressing set makes
+    /// this linear: sorting a block's hundreds of thousands of token hashes cost more than the rest
+    /// of the bloom.
+    /// </summary>
+    private int Deduplicate(Span<ulong> hashes)
+    {
+        var capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, hashes.Length * 2));
+        if (_set.Length < capacity)
         {
-            if (i == 0 || hashes[i] != hashes[distinct - 1])
+            ArrayPool<ulong>.Shared.Return(_set);
+            _set = ArrayPool<ulong>.Shared.Rent(capacity);
+        }
+        var set = _set.AsSpan(0, capacity);
+        set.Clear();
+        var mask = capacity - 1;
+        var distinct = 0;
+        var sawZero = false;
+        foreach (var h in hashes)
+        {
+            if (h == 0)
             {
-                hashes[distinct++] = hashes[i];
+                // zero marks an empty slot, so it is tracked apart
+                if (!sawZero)
+                {
+                    sawZero = true;
+                    hashes[distinct++] = 0;
+                }
+                continue;
+            }
+            var slot = (int)(h ^ (h >> 29)) & mask;
+            while (true)
+            {
+                if (set[slot] == 0)
+                {
+                    set[slot] = h;
+                    hashes[distinct++] = h;
+                    break;
+                }
+                if (set[slot] == h)
+                {
+                    break;
+                }
+                slot = (slot + 1) & mask;
             }
         }
-        return BloomFilter.Build(hashes[..distinct]);
+        return distinct;
     }
 
     public void Dispose()
     {
         ArrayPool<ulong>.Shared.Return(_state.Hashes);
         _state.Hashes = [];
+        ArrayPool<ulong>.Shared.Return(_set);
+        _set = [];
     }
 
     private struct State
