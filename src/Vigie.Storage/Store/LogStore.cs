@@ -102,10 +102,13 @@ public sealed partial class LogStore : IDisposable
         var waited = 0;
         while (Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
         {
-            // Back-pressure: the flusher is behind (or failing). Waiting keeps memory bounded.
-            if (waited++ > 200)
+            // Back-pressure: events arrive faster than parts are written (or flushes fail). Waiting
+            // here slows the senders down and keeps memory bounded.
+            if (waited++ > 400)
             {
-                throw new StorageFullException("the store cannot flush fast enough (is the disk full or failing?); try again later");
+                throw new StorageFullException(_flushFailure is { } failure
+                    ? $"the store cannot take more events now: {failure}"
+                    : "events arrive faster than the store can write them; retry in a few seconds");
             }
             await Task.Delay(25, cancellationToken).ConfigureAwait(false);
         }
