@@ -9,14 +9,23 @@ scripts/install-test-deps.sh || { echo "test.sh: installing the test dependencie
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-dotnet test Vigie.slnx -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test Vigie.slnx -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# Each test project prints "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T" (or "Failed!  - ...").
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" |
-  sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' |
-  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
-projects=$(grep -cE '^(Passed|Failed)! +- Failed:' "$log")
+# Each test project ends with a summary: "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T"
+# (or "Failed!  - ..."), or, at a more verbose level, "Total tests: T" followed by "Passed: P",
+# "Failed: F" and "Skipped: S" lines. Both are summed.
+read -r passed failed skipped < <(awk '
+  /^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/ {
+    line = $0; gsub(/[^0-9,]/, " ", line); split(line, n, ",")
+    f += n[1]; p += n[2]; s += n[3]; compact = 1; next
+  }
+  /^Total tests: [0-9]+/ { block = 1; next }
+  block && /^ +Passed: [0-9]+/ { vp += $2 }
+  block && /^ +Failed: [0-9]+/ { vf += $2 }
+  block && /^ +Skipped: [0-9]+/ { vs += $2 }
+  END { if (compact) print p+0, f+0, s+0; else print vp+0, vf+0, vs+0 }' "$log")
+projects=$(grep -cE '^(Passed|Failed)! +- Failed:|^Total tests:' "$log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # the build or a test host failed before any test could report
   failed=1

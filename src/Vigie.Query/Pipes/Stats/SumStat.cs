@@ -1,29 +1,7 @@
-using Vigie.Core;
-using Vigie.Query.Rows;
-
 namespace Vigie.Query.Pipes.Stats;
 
 /// <summary><c>sum(f)</c> over values that are numbers; null when there are none.</summary>
-public sealed class SumStat : StatAccumulator
+public sealed class SumStat : NumericSumStat
 {
-    private readonly ExactSum _sum = new();
-    private long _count;
-
-    public override void Add(string? text)
-    {
-        if (text is not null && NumberText.TryParse(text, out var v))
-        {
-            _sum.Add(v);
-            _count++;
-        }
-    }
-
-    public override void Merge(StatAccumulator other)
-    {
-        var o = (SumStat)other;
-        _sum.Add(o._sum);
-        _count += o._count;
-    }
-
-    public override FieldValue Finish() => _count == 0 ? ResultNumbers.Null : ResultNumbers.Of(_sum.Value);
+    protected override double Result(double sum, long count) => sum;
 }
