@@ -14,18 +14,18 @@ namespace Vigie.Core;
 /// </remarks>
 public sealed class EventBatch
 {
-    private long[] _times = new long[64];
-    private int[] _fieldStart = new int[65];
-    private int[] _streamIndex = new int[64];
+    private long[] _times;
+    private int[] _fieldStart;
+    private int[] _streamIndex;
     private int _count;
 
-    private int[] _nameIds = new int[256];
-    private ValueKind[] _kinds = new ValueKind[256];
-    private int[] _valueOffsets = new int[256];
-    private int[] _valueLengths = new int[256];
+    private int[] _nameIds;
+    private ValueKind[] _kinds;
+    private int[] _valueOffsets;
+    private int[] _valueLengths;
     private int _fieldCount;
 
-    private byte[] _bytes = new byte[4096];
+    private byte[] _bytes;
     private int _byteLength;
 
     private readonly List<string> _names = [];
@@ -37,7 +37,31 @@ public sealed class EventBatch
 
     private bool _inEvent;
 
-    public EventBatch() => _nameLookup = _nameIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+    public EventBatch()
+        : this(64, 256, 4096)
+    {
+    }
+
+    /// <summary>
+    /// A batch sized for about <paramref name="events"/> events, <paramref name="fields"/> fields in all
+    /// and <paramref name="valueBytes"/> bytes of values, so that filling it does not regrow (and copy)
+    /// its arrays: ingestion knows how big its batches get.
+    /// </summary>
+    public EventBatch(int events, int fields, int valueBytes)
+    {
+        events = Math.Max(1, events);
+        fields = Math.Max(1, fields);
+        _times = GC.AllocateUninitializedArray<long>(events);
+        _fieldStart = GC.AllocateUninitializedArray<int>(events + 1);
+        _fieldStart[0] = 0;
+        _streamIndex = GC.AllocateUninitializedArray<int>(events);
+        _nameIds = GC.AllocateUninitializedArray<int>(fields);
+        _kinds = GC.AllocateUninitializedArray<ValueKind>(fields);
+        _valueOffsets = GC.AllocateUninitializedArray<int>(fields);
+        _valueLengths = GC.AllocateUninitializedArray<int>(fields);
+        _bytes = GC.AllocateUninitializedArray<byte>(Math.Max(16, valueBytes));
+        _nameLookup = _nameIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _count;
 

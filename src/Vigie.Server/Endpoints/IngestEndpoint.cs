@@ -18,6 +18,25 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
     /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
     private const int MaxAppendsInFlight = 2;
 
+    private const int BatchEvents = 16 * 1024;
+    private const int BatchValueBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// A batch sized for what the decoder will put in it, so that it does not regrow while it fills:
+    /// a full batch for a large body, a small one for a small body (a shipper's few events must not
+    /// hold megabytes in the memtable), growing on demand when the size is unknown.
+    /// </summary>
+    private static EventBatch NewBatch(long? bodyBytes)
+    {
+        if (bodyBytes is not { } bytes || bytes <= 0)
+        {
+            return new EventBatch();
+        }
+        var valueBytes = (int)Math.Min(bytes, BatchValueBytes) + 64 * 1024;
+        var events = (int)Math.Min(bytes / 64 + 1, BatchEvents + 1);
+        return new EventBatch(events, events * 16, valueBytes);
+    }
+
     public async Task HandleAsync(HttpContext http)
     {
         var started = Stopwatch.GetTimestamp();
@@ -25,7 +44,7 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
         var streams = StreamFields.Parse(http.Request.Query["stream"]);
         // Small batches keep a request's memory to a few MB however large its body; the WAL's group
         // commit still writes them together.
-        var limits = new NdjsonLimits { MaxBodyBytes = options.MaxBodyBytes, MaxLineBytes = options.MaxLineBytes, FlushEvents = 16 * 1024, FlushValueBytes = 4 * 1024 * 1024 };
+        var limits = new NdjsonLimits { MaxBodyBytes = options.MaxBodyBytes, MaxLineBytes = options.MaxLineBytes, FlushEvents = BatchEvents, FlushValueBytes = BatchValueBytes };
         var inFlight = new List<Task>();
         long acceptedDurable = 0;
 
@@ -39,7 +58,7 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
             }
             var count = full.Count;
             inFlight.Add(AppendOne(full, count));
-            return new EventBatch();
+            return NewBatch(http.Request.ContentLength);
         }
 
         async Task AppendOne(EventBatch batch, int count)
@@ -52,7 +71,7 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
         try
         {
             await using var body = ContentDecoding.Wrap(http.Request.Body, http.Request.Headers.ContentEncoding.ToString());
-            result = await NdjsonDecoder.DecodeAsync(body, new EventBatch(), streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
+            result = await NdjsonDecoder.DecodeAsync(body, NewBatch(http.Request.ContentLength), streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
             await Task.WhenAll(inFlight).ConfigureAwait(false);
         }
         catch (UnsupportedContentEncodingException e)
