@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using Vigie.Core;
 
 namespace Vigie.Query.Matching;
@@ -17,6 +18,7 @@ public sealed class TermMatcher : ValueMatcher
     private readonly bool _checkStart;
     private readonly bool _checkEnd;
     private readonly double? _number;
+    private readonly byte[]? _asciiLowerTerm;
 
     private TermMatcher(string term, bool isPrefix, bool matchNumbers)
     {
@@ -24,6 +26,7 @@ public sealed class TermMatcher : ValueMatcher
         _checkStart = WordChars.IsWordAt(term, 0);
         _checkEnd = !isPrefix && WordChars.IsWordBefore(term, term.Length);
         _number = matchNumbers && NumberText.TryParse(term, out var n) ? n : null;
+        _asciiLowerTerm = Ascii.IsValid(term) ? Encoding.ASCII.GetBytes(_lowerTerm) : null;
     }
 
     /// <summary>A bare word: also matches a value that is the same number (<c>500</c> matches <c>500.0</c>).</summary>
@@ -62,6 +65,45 @@ public sealed class TermMatcher : ValueMatcher
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// For an ASCII term over an ASCII value, the search runs on the bytes: invariant lower-casing of
+    /// ASCII is ASCII lower-casing and word characters are ASCII letters, digits and <c>_</c>, so the
+    /// answer is the one <see cref="Matches"/> gives, without decoding. Anything else takes that path.
+    /// </summary>
+    public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var term = _asciiLowerTerm;
+        if (term is null || _number is not null || term.Length == 0 || !Ascii.IsValid(utf8))
+        {
+            return base.MatchesUtf8(utf8);
+        }
+        var first = term[0];
+        var firstUpper = first is >= (byte)'a' and <= (byte)'z' ? (byte)(first - 32) : first;
+        var from = 0;
+        while (from <= utf8.Length - term.Length)
+        {
+            var rest = utf8[from..];
+            var found = first == firstUpper ? rest.IndexOf(first) : rest.IndexOfAny(first, firstUpper);
+            if (found < 0)
+            {
+                return false;
+            }
+            var at = from + found;
+            if (at > utf8.Length - term.Length)
+            {
+                return false;
+            }
+            if (Ascii.EqualsIgnoreCase(utf8.Slice(at, term.Length), term)
+                && (!_checkStart || at == 0 || !Tokenizer.IsAsciiWordByte(utf8[at - 1]))
+                && (!_checkEnd || at + term.Length == utf8.Length || !Tokenizer.IsAsciiWordByte(utf8[at + term.Length])))
+            {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
     }
 
     private bool Find(ReadOnlySpan<char> text, ReadOnlySpan<char> lower)

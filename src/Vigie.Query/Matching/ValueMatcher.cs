@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace Vigie.Query.Matching;
 
 /// <summary>
@@ -6,5 +9,29 @@ namespace Vigie.Query.Matching;
 /// </summary>
 public abstract class ValueMatcher
 {
+    private const int StackLimit = 512;
+
     public abstract bool Matches(ReadOnlySpan<char> text);
+
+    /// <summary>
+    /// The same test on a value stored as UTF-8 (how blocks hold them). Matchers override it where
+    /// they can answer from the bytes without decoding; the answer is always that of <see cref="Matches"/>.
+    /// </summary>
+    public virtual bool MatchesUtf8(ReadOnlySpan<byte> utf8)
+    {
+        char[]? rented = null;
+        var chars = utf8.Length <= StackLimit ? stackalloc char[utf8.Length] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
+        try
+        {
+            var n = Encoding.UTF8.GetChars(utf8, chars);
+            return Matches(chars[..n]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
 }

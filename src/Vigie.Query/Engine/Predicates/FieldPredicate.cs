@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using Vigie.Core;
 using Vigie.Query.Matching;
 using Vigie.Query.Syntax;
@@ -124,37 +122,21 @@ public sealed class FieldPredicate : BlockPredicate
             Array.Clear(mask);
             return;
         }
-        char[] chars = ArrayPool<char>.Shared.Rent(256);
-        try
+        for (var r = 0; r < mask.Length; r++)
         {
-            for (var r = 0; r < mask.Length; r++)
+            if (!mask[r])
             {
-                if (!mask[r])
-                {
-                    continue;
-                }
-                if (!column.Has(r))
-                {
-                    mask[r] = false;
-                    continue;
-                }
-                if (_isExists)
-                {
-                    continue;
-                }
-                var bytes = column.GetValue(r);
-                if (chars.Length < bytes.Length)
-                {
-                    ArrayPool<char>.Shared.Return(chars);
-                    chars = ArrayPool<char>.Shared.Rent(bytes.Length);
-                }
-                var n = Encoding.UTF8.GetChars(bytes, chars);
-                mask[r] = _matcher.Matches(chars.AsSpan(0, n));
+                continue;
             }
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(chars);
+            if (!column.Has(r))
+            {
+                mask[r] = false;
+                continue;
+            }
+            if (!_isExists)
+            {
+                mask[r] = _matcher.MatchesUtf8(column.GetValue(r));
+            }
         }
     }
 
