@@ -77,7 +77,7 @@ internal static class QueryParameters
     {
         http.Response.StatusCode = StatusCodes.Status400BadRequest;
         http.Response.ContentType = "application/json";
-        await using var writer = new System.Text.Json.Utf8JsonWriter(http.Response.Body);
+        await using var writer = new System.Text.Json.Utf8JsonWriter(http.Response.Body, RowJson.Options);
         writer.WriteStartObject();
         writer.WriteString("error", e.Message);
         writer.WriteString("reason", e.Reason);
