@@ -37,6 +37,10 @@ public sealed class EventBatch
 
     private bool _inEvent;
 
+    private StreamFields? _streamFieldsOfIds;
+    private int[]? _streamNameIds;
+    private byte[][]? _streamNamesUtf8;
+
     public EventBatch()
         : this(64, 256, 4096)
     {
@@ -157,15 +161,15 @@ public sealed class EventBatch
     public void EndEvent(StreamFields streamFields)
     {
         var start = _fieldStart[_count];
+        var nameIds = StreamNameIds(streamFields);
         var hash = StreamKey.Seed;
-        for (var s = 0; s < streamFields.Count; s++)
+        for (var s = 0; s < nameIds.Length; s++)
         {
-            var nameId = InternName(streamFields[s]);
             for (var f = start; f < _fieldCount; f++)
             {
-                if (_nameIds[f] == nameId)
+                if (_nameIds[f] == nameIds[s])
                 {
-                    hash = StreamKey.Mix(hash, streamFields[s], _bytes.AsSpan(_valueOffsets[f], _valueLengths[f]));
+                    hash = StreamKey.Mix(hash, _streamNamesUtf8![s], _bytes.AsSpan(_valueOffsets[f], _valueLengths[f]));
                     break;
                 }
             }
@@ -180,6 +184,23 @@ public sealed class EventBatch
         _count++;
         _fieldStart[_count] = _fieldCount;
         _inEvent = false;
+    }
+
+    /// <summary>The name ids of the stream fields, looked up once per batch rather than per event.</summary>
+    private int[] StreamNameIds(StreamFields streamFields)
+    {
+        if (!ReferenceEquals(streamFields, _streamFieldsOfIds) || _streamNameIds is null)
+        {
+            _streamNameIds = new int[streamFields.Count];
+            _streamNamesUtf8 = new byte[streamFields.Count][];
+            for (var s = 0; s < streamFields.Count; s++)
+            {
+                _streamNameIds[s] = InternName(streamFields[s]);
+                _streamNamesUtf8[s] = Encoding.UTF8.GetBytes(streamFields[s]);
+            }
+            _streamFieldsOfIds = streamFields;
+        }
+        return _streamNameIds;
     }
 
     /// <summary>Closes the event with an already known stream (WAL replay, merges).</summary>
@@ -300,9 +321,14 @@ public sealed class EventBatch
         EndEvent(e.Stream);
     }
 
+    /// <summary>Changes at each <see cref="Clear"/>: name ids from an earlier epoch are no longer valid.</summary>
+    public int Epoch { get; private set; }
+
     /// <summary>Empties the batch for reuse, keeping its buffers.</summary>
     public void Clear()
     {
+        Epoch++;
+        _streamNameIds = null;
         _count = 0;
         _fieldCount = 0;
         _byteLength = 0;

@@ -99,7 +99,12 @@ public sealed class StreamKey : IEquatable<StreamKey>
     {
         Span<byte> nameBytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
         var n = Encoding.UTF8.GetBytes(name, nameBytes);
-        hash = XxHash3.HashToUInt64(nameBytes[..n], (long)hash);
+        return Mix(hash, nameBytes[..n], value);
+    }
+
+    internal static ulong Mix(ulong hash, ReadOnlySpan<byte> nameUtf8, ReadOnlySpan<byte> value)
+    {
+        hash = XxHash3.HashToUInt64(nameUtf8, (long)hash);
         return XxHash3.HashToUInt64(value, (long)hash) ^ (ulong)value.Length;
     }
 

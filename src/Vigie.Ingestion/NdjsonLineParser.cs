@@ -28,6 +28,15 @@ internal sealed class NdjsonLineParser : IDisposable
     private readonly long _nowNs;
     private readonly int[] _prefixLengths = new int[MaxDepth + 2];
     private readonly MessageCandidate[] _candidates = new MessageCandidate[4];
+
+    private const int MaxCachedFields = 64;
+    private readonly byte[]?[] _cacheNames = new byte[MaxCachedFields][];
+    private readonly int[] _cacheLengths = new int[MaxCachedFields];
+    private readonly int[] _cacheIds = new int[MaxCachedFields];
+    private EventBatch? _cacheBatch;
+    private int _cacheEpoch;
+    private int _cacheCount;
+    private int _fieldPosition;
     private byte[] _name = ArrayPool<byte>.Shared.Rent(256);
     private char[] _chars = ArrayPool<char>.Shared.Rent(256);
 
@@ -50,6 +59,7 @@ internal sealed class NdjsonLineParser : IDisposable
             return $"invalid UTF-8 at byte {InvalidUtf8Offset(line)}";
         }
         _stamp++;
+        _fieldPosition = 0;
         batch.BeginEvent(_nowNs);
         try
         {
@@ -304,7 +314,40 @@ internal sealed class NdjsonLineParser : IDisposable
         return position + raw.Length;
     }
 
+    /// <summary>
+    /// The name id of <paramref name="name"/> in <paramref name="batch"/>. Lines of one source repeat
+    /// their keys in the same order, so the id of the previous line's key at the same position is
+    /// checked first (a byte comparison) before the batch's dictionary.
+    /// </summary>
     private int Intern(EventBatch batch, ReadOnlySpan<byte> name)
+    {
+        if (!ReferenceEquals(batch, _cacheBatch) || batch.Epoch != _cacheEpoch)
+        {
+            _cacheBatch = batch;
+            _cacheEpoch = batch.Epoch;
+            _cacheCount = 0;
+        }
+        var slot = _fieldPosition++;
+        if (slot < _cacheCount && name.SequenceEqual(_cacheNames[slot].AsSpan(0, _cacheLengths[slot])))
+        {
+            return _cacheIds[slot];
+        }
+        var id = InternSlow(batch, name);
+        if (slot < MaxCachedFields)
+        {
+            if (_cacheNames[slot] is not { } bytes || bytes.Length < name.Length)
+            {
+                _cacheNames[slot] = bytes = new byte[Math.Max(32, name.Length)];
+            }
+            name.CopyTo(bytes);
+            _cacheLengths[slot] = name.Length;
+            _cacheIds[slot] = id;
+            _cacheCount = Math.Max(_cacheCount, slot + 1);
+        }
+        return id;
+    }
+
+    private int InternSlow(EventBatch batch, ReadOnlySpan<byte> name)
     {
         // A UTF-8 name never has more UTF-16 units than bytes.
         if (name.Length > _chars.Length)
