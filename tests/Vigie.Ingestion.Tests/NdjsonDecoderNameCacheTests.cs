@@ -10,20 +10,21 @@ public class NdjsonDecoderNameCacheTests
     public async Task DecodeAsync_KeysChangeOrderAndBatchIsClearedAndReused_EveryFieldKeepsItsName()
     {
         var lines = new StringBuilder();
-        for (var i = 0; i < 50; i++)
+        // Flushing every 2 events, a {"a"} line often opens a cleared batch right after a {"a"} line
+        // whose id in the previous batch came after the four keys of the line before it.
+        for (var i = 0; i < 48; i++)
         {
             lines.Append((i % 3) switch
             {
-                0 => $"{{\"a\":\"a{i}\",\"b\":\"b{i}\",\"_msg\":\"m{i}\"}}\n",
-                1 => $"{{\"b\":\"b{i}\",\"a\":\"a{i}\",\"c\":{{\"d\":\"cd{i}\"}}}}\n",
-                _ => $"{{\"c.d\":\"cd{i}\",\"aa\":\"aa{i}\",\"a\":\"a{i}\"}}\n",
+                0 => $"{{\"b\":\"b{i}\",\"_msg\":\"m{i}\",\"c\":{{\"d\":\"cd{i}\"}},\"aa\":\"aa{i}\"}}\n",
+                _ => $"{{\"a\":\"a{i}\"}}\n",
             });
         }
         var seen = new List<LogEvent>();
         var batch = new EventBatch();
         var result = await NdjsonDecoder.DecodeAsync(
             new MemoryStream(Encoding.UTF8.GetBytes(lines.ToString())), batch, StreamFields.None,
-            new NdjsonLimits { FlushEvents = 4 }, Decode.Now,
+            new NdjsonLimits { FlushEvents = 2 }, Decode.Now,
             (full, _) =>
             {
                 seen.AddRange(full.ToLogEvents());
@@ -32,8 +33,8 @@ public class NdjsonDecoderNameCacheTests
             });
         seen.AddRange(batch.ToLogEvents());
 
-        Assert.Equal(50, result.Accepted);
-        Assert.Equal(50, seen.Count);
+        Assert.Equal(48, result.Accepted);
+        Assert.Equal(48, seen.Count);
         foreach (var e in seen)
         {
             foreach (var (name, value) in e.Fields)
