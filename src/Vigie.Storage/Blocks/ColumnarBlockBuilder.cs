@@ -18,6 +18,7 @@ public sealed class ColumnarBlockBuilder
     private readonly Dictionary<string, ColumnBuffer> _byName = new(StringComparer.Ordinal);
     private readonly Stack<ColumnBuffer> _spare = new();
     private long[] _times = new long[256];
+    private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
     private int _rows;
     private long _valueBytes;
 
@@ -41,6 +42,7 @@ public sealed class ColumnarBlockBuilder
     public void Reset(StreamKey stream)
     {
         Stream = stream;
+        _columnsByBatch.Clear();
         _rows = 0;
         _valueBytes = 0;
         foreach (var c in _columns)
@@ -59,9 +61,24 @@ public sealed class ColumnarBlockBuilder
     {
         var row = BeginRow(timeNs);
         var (start, end) = batch.GetFieldRange(eventIndex);
+        // Columns are found by the batch's name ids (an array index per field, not a string hash);
+        // rows of one block come from several batches, hence one map per batch.
+        if (!_columnsByBatch.TryGetValue(batch, out var map) || map.Epoch != batch.Epoch)
+        {
+            map = new ColumnMap(batch.Epoch, new ColumnBuffer?[Math.Max(16, batch.Names.Count)]);
+            _columnsByBatch[batch] = map;
+        }
+        var byId = map.Columns;
         for (var f = start; f < end; f++)
         {
-            _valueBytes += GetOrAddColumn(batch.GetName(f)).Set(row, batch.GetKind(f), batch.GetValue(f));
+            var id = batch.GetNameId(f);
+            if (id >= byId.Length)
+            {
+                Array.Resize(ref byId, Math.Max(id + 1, byId.Length * 2));
+                _columnsByBatch[batch] = map = map with { Columns = byId };
+            }
+            var column = byId[id] ??= GetOrAddColumn(batch.GetName(f));
+            _valueBytes += column.Set(row, batch.GetKind(f), batch.GetValue(f));
         }
         _rows++;
     }
@@ -129,4 +146,6 @@ public sealed class ColumnarBlockBuilder
         _byName.Add(name, column);
         return column;
     }
+
+    private sealed record ColumnMap(int Epoch, ColumnBuffer?[] Columns);
 }
