@@ -72,6 +72,7 @@ public sealed partial class LogStore
         finally
         {
             _flushGate.Release();
+            Interlocked.Exchange(ref _flushed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
 

@@ -44,6 +44,9 @@ public sealed partial class LogStore : IDisposable
     private volatile bool _disposed;
     private volatile string? _flushFailure;
 
+    /// <summary>Completed (and replaced) after each flush, so that appends held back by back-pressure wake at once.</summary>
+    private TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private LogStore(StoreOptions options, ILogger logger)
     {
         _options = options;
@@ -104,13 +107,14 @@ public sealed partial class LogStore : IDisposable
         {
             // Back-pressure: events arrive faster than parts are written (or flushes fail). Waiting
             // here slows the senders down and keeps memory bounded.
-            if (waited++ > 400)
+            if (waited++ > 200)
             {
                 throw new StorageFullException(_flushFailure is { } failure
                     ? $"the store cannot take more events now: {failure}"
                     : "events arrive faster than the store can write them; retry in a few seconds");
             }
-            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(Volatile.Read(ref _flushed).Task, Task.Delay(50, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         await _wal.AppendAsync(batch).ConfigureAwait(false);
         Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
