@@ -63,6 +63,18 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
                 {
                     group![f].Add(null);
                 }
+                else if (source.Column is { } column)
+                {
+                    // stored values go to the accumulator as bytes: numbers are parsed without a string
+                    if (column.Has(r))
+                    {
+                        group![f].AddUtf8(column.GetValue(r));
+                    }
+                    else
+                    {
+                        group![f].Add(null);
+                    }
+                }
                 else
                 {
                     source.Move(r);
@@ -86,6 +98,9 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
         }
 
         public FieldValue? Current { get; private set; }
+
+        /// <summary>The stored column, when the field is one (not <c>_stream</c> or <c>_time</c>).</summary>
+        public Column? Column => _column;
 
         public static Source For(ColumnarBlock block, string field) => field switch
         {

@@ -16,6 +16,14 @@ public sealed class MaxStat : StatAccumulator
         }
     }
 
+    public override void AddUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (NumberText.TryParse(utf8, out var v) && (_max is null || v > _max))
+        {
+            _max = v;
+        }
+    }
+
     public override void Merge(StatAccumulator other)
     {
         if (((MaxStat)other)._max is { } m && (_max is null || m > _max))

@@ -16,6 +16,14 @@ public sealed class MinStat : StatAccumulator
         }
     }
 
+    public override void AddUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (NumberText.TryParse(utf8, out var v) && (_min is null || v < _min))
+        {
+            _min = v;
+        }
+    }
+
     public override void Merge(StatAccumulator other)
     {
         if (((MinStat)other)._min is { } m && (_min is null || m < _min))

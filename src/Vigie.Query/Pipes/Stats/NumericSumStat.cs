@@ -18,6 +18,15 @@ public abstract class NumericSumStat : StatAccumulator
         }
     }
 
+    public override void AddUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (NumberText.TryParse(utf8, out var v))
+        {
+            _sum.Add(v);
+            _count++;
+        }
+    }
+
     public override void Merge(StatAccumulator other)
     {
         var o = (NumericSumStat)other;

@@ -19,6 +19,14 @@ public sealed class PercentileStat(int percentile) : StatAccumulator
         }
     }
 
+    public override void AddUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (NumberText.TryParse(utf8, out var v))
+        {
+            _values.Add(v);
+        }
+    }
+
     public override void Merge(StatAccumulator other) => _values.AddRange(((PercentileStat)other)._values);
 
     public override FieldValue Finish()

@@ -11,6 +11,12 @@ public abstract class StatAccumulator
     /// <summary>Feeds one row: the text of the function's field, or null when the row lacks it (or for <c>count()</c>).</summary>
     public abstract void Add(string? text);
 
+    /// <summary>
+    /// Feeds one present value as UTF-8, as blocks hold it; the same as <see cref="Add"/> of its
+    /// text. Functions that only need numbers override it to parse the bytes without a string.
+    /// </summary>
+    public virtual void AddUtf8(ReadOnlySpan<byte> utf8) => Add(System.Text.Encoding.UTF8.GetString(utf8));
+
     /// <summary>Folds in the state of an accumulator of the same function.</summary>
     public abstract void Merge(StatAccumulator other);
 
