@@ -35,8 +35,7 @@ public sealed class PercentileStat(int percentile) : StatAccumulator
         {
             return ResultNumbers.Null;
         }
-        _values.Sort();
         var rank = ((long)percentile * _values.Count + 99) / 100;
-        return ResultNumbers.Of(_values[(int)Math.Max(rank - 1, 0)]);
+        return ResultNumbers.Of(Selection.Select(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_values), (int)Math.Max(rank - 1, 0)));
     }
 }
