@@ -10,7 +10,8 @@ internal static class Report
 {
     private const double Mb = 1e6;
 
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // Ratios against a peer that did not run are infinite or NaN: written as "Infinity"/"NaN", not an error.
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static string? FindRepoRoot()
     {
