@@ -89,12 +89,14 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
     {
         private readonly Column? _column;
         private readonly FieldValue? _constant;
+        private readonly ColumnarBlock? _timeBlock;
         private int _row = -1;
 
-        private Source(Column? column, FieldValue? constant)
+        private Source(Column? column, FieldValue? constant, ColumnarBlock? timeBlock = null)
         {
             _column = column;
             _constant = constant;
+            _timeBlock = timeBlock;
         }
 
         public FieldValue? Current { get; private set; }
@@ -105,11 +107,9 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
         public static Source For(ColumnarBlock block, string field) => field switch
         {
             FieldNames.Stream => new Source(null, FieldValue.Str(block.Stream.Text)),
-            FieldNames.Time => new Source(null, null) { _timeBlock = block },
+            FieldNames.Time => new Source(null, null, timeBlock: block),
             _ => new Source(block.GetColumn(field), null),
         };
-
-        private ColumnarBlock? _timeBlock;
 
         /// <summary>Moves to row <paramref name="row"/>; returns whether <see cref="Current"/> changed.</summary>
         public bool Move(int row)
