@@ -46,6 +46,10 @@ internal static class MetricsEndpoint
         w.Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", process.WorkingSet64);
         w.Counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", process.TotalProcessorTime.TotalSeconds);
         w.Gauge("dotnet_gc_heap_bytes", "Bytes of the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
+        w.Counter("dotnet_gc_pause_seconds_total", "Time the runtime paused threads for garbage collections.", GC.GetTotalPauseDuration().TotalSeconds);
+        w.Counter("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap.", GC.GetTotalAllocatedBytes());
+        w.Family("dotnet_gc_collections_total", "counter", "Garbage collections, by generation.",
+            ("generation=\"0\"", GC.CollectionCount(0)), ("generation=\"1\"", GC.CollectionCount(1)), ("generation=\"2\"", GC.CollectionCount(2)));
         return w.ToString();
     }
 }
