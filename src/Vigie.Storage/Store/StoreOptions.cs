@@ -15,7 +15,7 @@ public sealed record StoreOptions
     public long MemtableFlushBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>Appends wait (back-pressure) while unflushed data exceeds this.</summary>
-    public long MaxUnflushedBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxUnflushedBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>A day partition with more parts than this gets a merge.</summary>
     public int MaxPartsPerPartition { get; init; } = 6;
