@@ -93,7 +93,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         Console.WriteLine($"vigie: all events queryable {result.CatchUpSeconds:0.00} s after the last acknowledgement; peak RSS {peak / 1e6:0} MB");
 
         var settle = Stopwatch.StartNew();
-        var metrics = await SettleAsync(baseUrl, ct).ConfigureAwait(false);
+        var metrics = await SettleAsync(baseUrl, dataDir, ct).ConfigureAwait(false);
         result.SettleSeconds = settle.Elapsed.TotalSeconds;
         result.CpuSecondsCatchUpAndSettle = Probe.CpuSeconds(server.Pid) - cpu0 - result.CpuSecondsIngest;
         result.IdleRssBytes = Probe.Memory(server.Pid).Rss;
@@ -235,8 +235,11 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         return values;
     }
 
-    /// <summary>Waits until parts, merges and WAL bytes stay unchanged for the settle period (bounded).</summary>
-    private async Task<Dictionary<string, double>> SettleAsync(string baseUrl, CancellationToken ct)
+    /// <summary>
+    /// Waits until parts, merges and WAL bytes stay unchanged for the settle period and no merge is
+    /// writing (no part file under a temporary name), bounded.
+    /// </summary>
+    private async Task<Dictionary<string, double>> SettleAsync(string baseUrl, string dataDir, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var stableSince = Stopwatch.StartNew();
@@ -245,9 +248,10 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         while (sw.Elapsed < TimeSpan.FromSeconds(180))
         {
             metrics = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
+            var writing = MergeOutputBytes(dataDir);
             var key = string.Join(',', new[] { "vigie_parts", "vigie_merges_total", "vigie_disk_bytes{kind=\"wal\"}", "vigie_disk_bytes{kind=\"parts\"}" }
-                .Select(k => metrics.GetValueOrDefault(k).ToString(CultureInfo.InvariantCulture)));
-            if (key != last)
+                .Select(k => metrics.GetValueOrDefault(k).ToString(CultureInfo.InvariantCulture))) + "," + writing.ToString(CultureInfo.InvariantCulture);
+            if (key != last || writing > 0)
             {
                 last = key;
                 stableSince.Restart();
@@ -260,6 +264,27 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         }
         Console.WriteLine("vigie: parts were still changing after 180 s; measuring anyway");
         return metrics;
+    }
+
+    /// <summary>Bytes of part files still being written (a flush or merge in progress).</summary>
+    private static long MergeOutputBytes(string dataDir)
+    {
+        var parts = Path.Combine(dataDir, "parts");
+        return Directory.Exists(parts)
+            ? Directory.EnumerateFiles(parts, "*.tmp", SearchOption.AllDirectories).Sum(Length)
+            : 0;
+
+        static long Length(string file)
+        {
+            try
+            {
+                return new FileInfo(file).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                return 0; // the writer finished (renamed it) meanwhile
+            }
+        }
     }
 
     private async Task<QueryResult> RunQueryAsync(string baseUrl, QuerySpec spec, int pid, CancellationToken ct)
