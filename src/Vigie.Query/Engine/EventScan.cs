@@ -28,13 +28,16 @@ internal static class EventScan
             cancellationToken.ThrowIfCancellationRequested();
             var slice = blocks.GetRange(i, Math.Min(window, blocks.Count - i));
             var results = new List<EventRow>[slice.Count];
+            // Rows in a block are sorted by time, so with a limit only a block's newest matches can
+            // enter the answer: the rest are not materialised.
+            var wanted = limit is { } l ? l - emitted : int.MaxValue;
             Parallel.For(0, slice.Count, new ParallelOptions { CancellationToken = cancellationToken }, j =>
             {
                 var rows = new List<EventRow>();
                 if (BlockScanner.Scan(store, plan, slice[j], columns: null) is var (block, mask, _))
                 {
                     // newest first within the block, so that ties keep a stable order
-                    for (var r = mask.Length - 1; r >= 0; r--)
+                    for (var r = mask.Length - 1; r >= 0 && rows.Count < wanted; r--)
                     {
                         if (mask[r])
                         {
