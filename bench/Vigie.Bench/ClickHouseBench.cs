@@ -82,16 +82,7 @@ internal sealed class ClickHouseBench(Options options, CorpusFacts facts, string
         result.Notes.Add($"bytes on disk from system.parts (active parts of the table); whole data dir {Probe.DirectoryBytes(Path.Combine(root, "data")) / 1e6:0.0} MB including parts merged away but not yet deleted");
         Console.WriteLine($"clickhouse: settled after {result.SettleSeconds:0} s: {result.DiskBytes / 1e6:0.0} MB in active parts = {result.DiskBytesPerEvent:0.0} B/event, {result.Parts} parts, idle RSS {result.IdleRssBytes / 1e6:0} MB");
 
-        var cpuQ = Probe.CpuSeconds(server.Pid);
-        using (var sampler = new RssSampler(server.Pid))
-        {
-            foreach (var spec in QuerySpec.Mix)
-            {
-                result.Queries.Add(await RunQueryAsync(baseUrl, spec, server.Pid, ct).ConfigureAwait(false));
-            }
-            result.PeakRssQueriesBytes = sampler.Peak;
-        }
-        result.CpuSecondsQueries = Probe.CpuSeconds(server.Pid) - cpuQ;
+        await QueryMixRun.RunAsync(result, server.Pid, spec => RunQueryAsync(baseUrl, spec, server.Pid, ct)).ConfigureAwait(false);
         server.Stop(TimeSpan.FromSeconds(60));
         return result;
     }

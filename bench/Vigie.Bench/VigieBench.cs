@@ -105,16 +105,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
             $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}, managed heap {metrics.GetValueOrDefault("dotnet_gc_heap_bytes") / 1e6:0} MB, memtable {metrics.GetValueOrDefault("vigie_memtable_bytes") / 1e6:0} MB");
         Console.WriteLine($"vigie: settled after {result.SettleSeconds:0} s: {result.DiskBytes / 1e6:0.0} MB on disk = {result.DiskBytesPerEvent:0.0} B/event, {result.Parts} parts, idle RSS {result.IdleRssBytes / 1e6:0} MB");
 
-        var cpuQ = Probe.CpuSeconds(server.Pid);
-        using (var sampler = new RssSampler(server.Pid))
-        {
-            foreach (var spec in QuerySpec.Mix)
-            {
-                result.Queries.Add(await RunQueryAsync(baseUrl, spec, server.Pid, ct).ConfigureAwait(false));
-            }
-            result.PeakRssQueriesBytes = sampler.Peak;
-        }
-        result.CpuSecondsQueries = Probe.CpuSeconds(server.Pid) - cpuQ;
+        await QueryMixRun.RunAsync(result, server.Pid, spec => RunQueryAsync(baseUrl, spec, server.Pid, ct)).ConfigureAwait(false);
         server.Stop(TimeSpan.FromSeconds(60));
     }
 
