@@ -76,13 +76,13 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
         }
         catch (UnsupportedContentEncodingException e)
         {
-            await Error(http, StatusCodes.Status415UnsupportedMediaType, e.Message).ConfigureAwait(false);
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, e.Message).ConfigureAwait(false);
             return;
         }
         catch (BodyTooLargeException e)
         {
             await DrainAsync(inFlight).ConfigureAwait(false);
-            await Error(http, StatusCodes.Status413PayloadTooLarge, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
             return;
         }
         catch (StorageFullException e)
@@ -90,14 +90,14 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
             await DrainAsync(inFlight).ConfigureAwait(false);
             Interlocked.Increment(ref metrics.IngestRefusedFull);
             http.Response.Headers.RetryAfter = "5";
-            await Error(http, StatusCodes.Status503ServiceUnavailable, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
             return;
         }
         catch (InvalidDataException e)
         {
             // A compressed body that does not decompress.
             await DrainAsync(inFlight).ConfigureAwait(false);
-            await Error(http, StatusCodes.Status400BadRequest, "the request body could not be decompressed: " + e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, "the request body could not be decompressed: " + e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
             return;
         }
         Interlocked.Add(ref metrics.IngestEventsAccepted, result.Accepted);
@@ -139,20 +139,5 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
             {
             }
         }
-    }
-
-    internal static async Task Error(HttpContext http, int status, string message, long? acceptedBefore = null)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body, RowJson.Options);
-        writer.WriteStartObject();
-        writer.WriteString("error", message);
-        if (acceptedBefore is { } n)
-        {
-            writer.WriteNumber("accepted", n);
-        }
-        writer.WriteEndObject();
-        await writer.FlushAsync().ConfigureAwait(false);
     }
 }

@@ -55,7 +55,7 @@ internal static class QueryParameters
             }
             if (!Timestamps.TryParseQueryTime(raw, now, out var ns))
             {
-                await IngestEndpoint.Error(http, StatusCodes.Status400BadRequest, $"{name}={raw}: expected an RFC 3339 time (2026-11-25T10:00:00Z), a date, an epoch, now, or a duration ago such as -15m").ConfigureAwait(false);
+                await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, $"{name}={raw}: expected an RFC 3339 time (2026-11-25T10:00:00Z), a date, an epoch, now, or a duration ago such as -15m").ConfigureAwait(false);
                 return null;
             }
             assign(ns);
@@ -65,7 +65,7 @@ internal static class QueryParameters
         {
             if (!int.TryParse(rawLimit, out var l) || l < 0)
             {
-                await IngestEndpoint.Error(http, StatusCodes.Status400BadRequest, $"limit={rawLimit}: expected a whole number of rows, 0 or more").ConfigureAwait(false);
+                await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, $"limit={rawLimit}: expected a whole number of rows, 0 or more").ConfigureAwait(false);
                 return null;
             }
             limit = l;

@@ -29,7 +29,7 @@ internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics, Micros
         }
         if (request.Query.Pipes.Count > 0)
         {
-            await IngestEndpoint.Error(http, StatusCodes.Status400BadRequest, "live tail takes a filter only, without pipes").ConfigureAwait(false);
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, "live tail takes a filter only, without pipes").ConfigureAwait(false);
             return;
         }
         var matcher = FilterCompiler.Compile(request.Query.Filter, request.NowNs);

@@ -141,17 +141,20 @@ public sealed partial class LogStore : IDisposable
     /// <summary>What the store holds now, for <c>/metrics</c> and the UI.</summary>
     public StoreStatus GetStatus()
     {
+        List<PartEntry> live;
         lock (_liveLock)
         {
-            return new StoreStatus(
-                Parts: _live.Count,
-                Partitions: _live.Select(p => p.Entry.Day).Distinct().Count(),
-                Rows: _live.Sum(p => p.Entry.Rows),
-                PartBytes: _live.Sum(p => p.Entry.Bytes),
-                WalBytes: SafeWalBytes(),
-                MemtableBytes: Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes),
-                WriteProblem: _wal.LastFailure ?? _flushFailure);
+            live = [.. _live.Select(p => p.Entry)];
         }
+        // the WAL's size comes from the file system: measured outside the lock queries take
+        return new StoreStatus(
+            Parts: live.Count,
+            Partitions: live.Select(p => p.Day).Distinct().Count(),
+            Rows: live.Sum(p => p.Rows),
+            PartBytes: live.Sum(p => p.Bytes),
+            WalBytes: SafeWalBytes(),
+            MemtableBytes: Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes),
+            WriteProblem: _wal.LastFailure ?? _flushFailure);
     }
 
     private long SafeWalBytes()
