@@ -20,4 +20,7 @@ public sealed record ServerOptions
 
     /// <summary>Largest accepted NDJSON line.</summary>
     public int MaxLineBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The protocol listeners (syslog, GELF, Fluent Forward, OTLP, ...).</summary>
+    public ListenerOptions Listeners { get; init; } = new();
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Vigie.Ingestion.Service;
 using Vigie.Query.Engine;
 using Vigie.Server.Endpoints;
 using Vigie.Server.Observability;
@@ -65,6 +66,7 @@ public static class VigieServer
             MaxDiskBytes = options.MaxDiskBytes,
         }, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Vigie.Storage")));
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddSingleton(sp => new QueryEngine(sp.GetRequiredService<LogStore>()));
         builder.Services.AddSingleton<IngestEndpoint>();
         builder.Services.AddSingleton<QueryEndpoint>();
@@ -82,7 +84,7 @@ public static class VigieServer
         app.MapGet("/api/v1/tail", (HttpContext http, TailEndpoint e) => e.HandleAsync(http));
         app.MapGet("/api/v1/fields", (HttpContext http, FieldsEndpoint e) => e.HandleAsync(http));
         app.MapGet("/healthz", (LogStore s) => HealthEndpoint.Check(s));
-        app.MapGet("/metrics", (LogStore s, ServerMetrics m) => Results.Text(MetricsEndpoint.Render(s, m), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", (LogStore s, ServerMetrics m, IngestionService i) => Results.Text(MetricsEndpoint.Render(s, m, i.Metrics), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/", () => Results.Text("Vigie is running. API: /api/v1/ingest, /api/v1/query, /api/v1/tail, /api/v1/fields, /healthz, /metrics\n"));
         return app;
     }

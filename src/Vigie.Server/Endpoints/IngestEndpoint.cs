@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Vigie.Core;
 using Vigie.Ingestion;
+using Vigie.Ingestion.Service;
 using Vigie.Server.Observability;
 using Vigie.Storage;
-using Vigie.Storage.Store;
 
 namespace Vigie.Server.Endpoints;
 
@@ -13,10 +13,13 @@ namespace Vigie.Server.Endpoints;
 /// <c>POST /api/v1/ingest?stream=f1,f2</c>: NDJSON in, <c>{"accepted":N,"rejected":M,"errors":[...]}</c>
 /// out, sent only once the accepted events are durable.
 /// </summary>
-internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, ServerOptions options)
+internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics metrics, ServerOptions options)
 {
     /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
     private const int MaxAppendsInFlight = 2;
+
+    /// <summary>The name of this API in the per-listener metrics.</summary>
+    public const string Listener = "api";
 
     private const int BatchEvents = 16 * 1024;
     private const int BatchValueBytes = 4 * 1024 * 1024;
@@ -56,15 +59,14 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
                 inFlight.Remove(done);
                 await done.ConfigureAwait(false);
             }
-            var count = full.Count;
-            inFlight.Add(AppendOne(full, count));
+            inFlight.Add(AppendOne(full));
             return NewBatch(http.Request.ContentLength);
         }
 
-        async Task AppendOne(EventBatch batch, int count)
+        async Task AppendOne(EventBatch batch)
         {
-            await store.AppendAsync(batch, http.RequestAborted).ConfigureAwait(false);
-            Interlocked.Add(ref acceptedDurable, count);
+            var stored = await ingestion.StoreAsync(batch, Listener, http.RequestAborted).ConfigureAwait(false);
+            Interlocked.Add(ref acceptedDurable, stored);
         }
 
         IngestResult result;
@@ -102,6 +104,10 @@ internal sealed class IngestEndpoint(LogStore store, ServerMetrics metrics, Serv
         }
         Interlocked.Add(ref metrics.IngestEventsAccepted, result.Accepted);
         Interlocked.Add(ref metrics.IngestEventsRejected, result.Rejected);
+        var counters = ingestion.Metrics.For(Listener);
+        Interlocked.Add(ref counters.Rejected, result.Rejected);
+        Interlocked.Add(ref counters.Bytes, http.Request.ContentLength ?? result.BodyBytes);
+        Interlocked.Increment(ref counters.Connections);
         Interlocked.Add(ref metrics.IngestBytes, result.BodyBytes);
         metrics.IngestSeconds.Observe(Stopwatch.GetElapsedTime(started));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vigie.Ingestion.Service;
 using Vigie.Server.Observability;
 using Vigie.Storage.Store;
 
@@ -7,7 +8,7 @@ namespace Vigie.Server.Endpoints;
 /// <summary><c>GET /metrics</c>: Prometheus text.</summary>
 internal static class MetricsEndpoint
 {
-    public static string Render(LogStore store, ServerMetrics server)
+    public static string Render(LogStore store, ServerMetrics server, IngestionMetrics listeners)
     {
         var s = store.Metrics;
         var status = store.GetStatus();
@@ -19,6 +20,7 @@ internal static class MetricsEndpoint
         w.Counter("vigie_ingest_bytes_total", "Request body bytes received by the ingest API, after decompression.", Interlocked.Read(ref server.IngestBytes));
         w.Counter("vigie_ingest_refused_total", "Ingest requests refused with 503 because the store could not write.", Interlocked.Read(ref server.IngestRefusedFull));
         w.Histogram("vigie_ingest_duration_seconds", "Time to decode and durably store one ingest request.", server.IngestSeconds);
+        RenderListeners(w, listeners);
         w.Counter("vigie_queries_total", "Queries run.", Interlocked.Read(ref server.Queries));
         w.Counter("vigie_query_errors_total", "Queries refused (bad query) or failed.", Interlocked.Read(ref server.QueryErrors));
         w.Histogram("vigie_query_duration_seconds", "Query latency, to the last row sent.", server.QuerySeconds);
@@ -51,5 +53,27 @@ internal static class MetricsEndpoint
         w.Family("dotnet_gc_collections_total", "counter", "Garbage collections, by generation.",
             ("generation=\"0\"", GC.CollectionCount(0)), ("generation=\"1\"", GC.CollectionCount(1)), ("generation=\"2\"", GC.CollectionCount(2)));
         return w.ToString();
+    }
+
+    private static void RenderListeners(PrometheusWriter w, IngestionMetrics listeners)
+    {
+        var all = listeners.Snapshot();
+        if (all.Count == 0)
+        {
+            return;
+        }
+        w.Family("vigie_listener_events_total", "counter", "Events by listener and outcome: accepted (durably stored), rejected (undecodable), dropped (lost without the sender knowing, UDP).",
+            [.. all.SelectMany(p => new[]
+            {
+                ($"listener=\"{p.Key}\",result=\"accepted\"", (double)Interlocked.Read(ref p.Value.Accepted)),
+                ($"listener=\"{p.Key}\",result=\"rejected\"", (double)Interlocked.Read(ref p.Value.Rejected)),
+                ($"listener=\"{p.Key}\",result=\"dropped\"", (double)Interlocked.Read(ref p.Value.Dropped)),
+            })]);
+        w.Family("vigie_listener_bytes_total", "counter", "Bytes received by listener, before decompression.",
+            [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Bytes)))]);
+        w.Family("vigie_listener_connections_total", "counter", "Connections (or HTTP requests) accepted by listener.",
+            [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Connections)))]);
+        w.Family("vigie_listener_open_connections", "gauge", "Connections open now, by listener.",
+            [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.OpenConnections)))]);
     }
 }

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Vigie.Core;
+using Vigie.Storage.Store;
+
+namespace Vigie.Ingestion.Service;
+
+/// <summary>
+/// The one way into the store for every protocol: listeners decode and map, then hand batches here;
+/// this runs the processing pipelines, makes the batch durable and keeps the per-listener counts.
+/// </summary>
+/// <remarks>
+/// <see cref="StoreAsync"/> completes only once the events are durable, so a listener that awaits it
+/// before acknowledging (or before reading more from its socket) never acknowledges what could be lost
+/// and slows its senders when storage cannot keep up. When the store refuses (disk full) it throws
+/// <see cref="Vigie.Storage.StorageFullException"/>: HTTP answers 503, stream listeners stop reading
+/// and retry, datagram listeners count a drop.
+/// </remarks>
+public sealed class IngestionService(LogStore store, ILogger<IngestionService> logger)
+{
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _logLock = new();
+    private readonly Dictionary<string, (DateTime Last, long Suppressed)> _lastLogged = new(StringComparer.Ordinal);
+    private volatile IBatchProcessor? _processor;
+
+    public IngestionMetrics Metrics { get; } = new();
+
+    /// <summary>The processing pipelines; swapped as a whole on reload, null when none are configured.</summary>
+    public IBatchProcessor? Processor
+    {
+        get => _processor;
+        set => _processor = value;
+    }
+
+    /// <summary>Processes and durably stores <paramref name="batch"/>; returns the number of events stored.</summary>
+    public async ValueTask<int> StoreAsync(EventBatch batch, string listener, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+        var processed = _processor?.Process(batch, listener) ?? batch;
+        if (processed.Count > 0)
+        {
+            await store.AppendAsync(processed, cancellationToken).ConfigureAwait(false);
+        }
+        Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
+        return processed.Count;
+    }
+
+    /// <summary>
+    /// Counts input that could not be decoded and logs why, at most once per listener every ten
+    /// seconds (a flood of bad frames must not flood the log).
+    /// </summary>
+    public void Reject(string listener, long events, string reason)
+    {
+        Interlocked.Add(ref Metrics.For(listener).Rejected, events);
+        LogLimited(listener, "rejected", events, reason);
+    }
+
+    /// <summary>Counts events lost without the sender knowing (UDP) and logs why, rate limited.</summary>
+    public void Drop(string listener, long events, string reason)
+    {
+        Interlocked.Add(ref Metrics.For(listener).Dropped, events);
+        LogLimited(listener, "dropped", events, reason);
+    }
+
+    private void LogLimited(string listener, string what, long events, string reason)
+    {
+        long suppressed;
+        var key = listener + "/" + what;
+        lock (_logLock)
+        {
+            var now = DateTime.UtcNow;
+            if (_lastLogged.TryGetValue(key, out var last) && now - last.Last < LogEvery)
+            {
+                _lastLogged[key] = (last.Last, last.Suppressed + events);
+                return;
+            }
+            suppressed = last.Suppressed;
+            _lastLogged[key] = (now, 0);
+        }
+        if (suppressed > 0)
+        {
+            logger.LogWarning("{Listener}: {What} {Events} event(s): {Reason} ({Suppressed} more since the last message)", listener, what, events, reason, suppressed);
+        }
+        else
+        {
+            logger.LogWarning("{Listener}: {What} {Events} event(s): {Reason}", listener, what, events, reason);
+        }
+    }
+}
