@@ -21,6 +21,12 @@ public sealed record ServerOptions
     /// <summary>Largest accepted NDJSON line.</summary>
     public int MaxLineBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// The YAML config file (<c>--config</c>, <c>VIGIE_CONFIG</c>): listeners, pipelines; null when none
+    /// is given. Flags and environment variables win over it.
+    /// </summary>
+    public string? ConfigFile { get; init; }
+
     /// <summary>The protocol listeners (syslog, GELF, Fluent Forward, OTLP, ...).</summary>
     public ListenerOptions Listeners { get; init; } = new();
 }

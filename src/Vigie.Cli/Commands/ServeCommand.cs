@@ -13,12 +13,14 @@ public static class ServeCommand
     public const string DefaultListen = "127.0.0.1:9880";
 
     public static readonly CommandSpec Spec = new("serve", """
-        usage: vigie serve [--data DIR] [--listen HOST:PORT] [--retention AGE] [--max-disk SIZE]
+        usage: vigie serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--retention AGE] [--max-disk SIZE]
 
         Runs the server: storage, queries and the HTTP API. Ctrl+C or SIGTERM stop it cleanly
         (a second Ctrl+C forces it).
 
         flags (each also read from an environment variable; the flag wins):
+          --config FILE       YAML config file: listeners and pipelines (VIGIE_CONFIG,
+                              default none)
           --data DIR          data directory, relative to the current directory
                               (VIGIE_DATA, default ./vigie-data)
           --listen HOST:PORT  address of the HTTP API (VIGIE_LISTEN, default 127.0.0.1:9880)
@@ -28,7 +30,7 @@ public static class ServeCommand
                               or plain bytes; KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB
                               powers of 1024; 0 or off means no limit (VIGIE_MAX_DISK, default off)
 
-        """, ["data", "listen", "retention", "max-disk"], [], 0);
+        """, ["config", "data", "listen", "retention", "max-disk"], [], 0);
 
     /// <summary>Builds the server's options from flags, then environment, then defaults.</summary>
     public static ServerOptions Options(ParsedArgs args, Func<string, string?> environment)
@@ -38,12 +40,14 @@ public static class ServeCommand
         var listen = args.Resolve("listen", "VIGIE_LISTEN", environment, DefaultListen);
         var retention = args.Resolve("retention", "VIGIE_RETENTION", environment, "off");
         var maxDisk = args.Resolve("max-disk", "VIGIE_MAX_DISK", environment, "off");
+        var config = args.Resolve("config", "VIGIE_CONFIG", environment, "");
         return new ServerOptions
         {
             DataDir = Path.GetFullPath(data),
             Listen = CheckListen(listen),
             Retention = ParseRetention(retention),
             MaxDiskBytes = ParseMaxDisk(maxDisk),
+            ConfigFile = CheckConfigFile(config),
         };
     }
 
@@ -89,6 +93,20 @@ public static class ServeCommand
             throw new UsageException($"invalid --listen '{listen}': expected HOST:PORT, e.g. 127.0.0.1:9880 or 0.0.0.0:9880");
         }
         return listen;
+    }
+
+    public static string? CheckConfigFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0)
+        {
+            return null;
+        }
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--config '{path}': no such file");
+        }
+        return Path.GetFullPath(path);
     }
 
     public static TimeSpan? ParseRetention(string text)
