@@ -103,6 +103,11 @@ public sealed class StreamListener : IAsyncDisposable
                 _logger.LogDebug("{Listener}: connection from {Remote} ended: {Error}", _options.Name, remote, e.Message);
             }
         }
+        catch (InvalidDataException e)
+        {
+            // A stream that cannot be framed any more (e.g. not MessagePack): nothing after can be trusted.
+            _ingestion.Reject(_options.Name, 1, $"from {remote}: {e.Message}; connection closed");
+        }
         catch (Exception e)
         {
             // A decoder bug must cost one connection, never the listener.
