@@ -17,7 +17,7 @@ public sealed class DecodeReport
 
     public IReadOnlyList<string> Errors => _errors;
 
-    public void Accept() => Accepted++;
+    public void Accept(int count = 1) => Accepted += count;
 
     public void Reject(string reason, int count = 1)
     {

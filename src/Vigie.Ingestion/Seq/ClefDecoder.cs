@@ -125,6 +125,7 @@ public sealed class ClefDecoder(StreamFields streams, long nowNs)
         batch.BeginEvent(time);
         string? template = null;
         string? message = null;
+        var hasLevel = false;
         foreach (var property in e.EnumerateObject())
         {
             var name = property.Name;
@@ -141,6 +142,7 @@ public sealed class ClefDecoder(StreamFields streams, long nowNs)
                     break;
                 case "@l":
                     AddLevel(batch, Text(value));
+                    hasLevel = true;
                     break;
                 case "@x":
                     Add(batch, "exception", value);
@@ -161,6 +163,11 @@ public sealed class ClefDecoder(StreamFields streams, long nowNs)
                     Add(batch, name.StartsWith("@@", StringComparison.Ordinal) ? name[1..] : name, value);
                     break;
             }
+        }
+        if (!hasLevel)
+        {
+            // CLEF leaves @l out for Information, the default level.
+            batch.AddField("level", ValueKind.String, "info"u8);
         }
         FinishMessage(batch, message, template, e);
         batch.EndEvent(streams);
