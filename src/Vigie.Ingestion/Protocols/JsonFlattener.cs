@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Vigie.Core;
+
+namespace Vigie.Ingestion.Protocols;
+
+/// <summary>
+/// Adds the leaves of one JSON object to the event being built, nested objects flattened with dots
+/// (<c>http.status</c>), arrays kept as JSON text, nulls dropped, and the fields a
+/// <see cref="JsonFieldMap"/> names set as the time or renamed. Reuses its name buffer across
+/// documents so that a document costs no allocation once its names are interned in the batch.
+/// </summary>
+public sealed class JsonFlattener
+{
+    private const int MaxDepth = 64;
+
+    private readonly int[] _prefix = new int[MaxDepth + 2];
+    private char[] _name = new char[256];
+
+    /// <summary>The time the last <see cref="AddObject"/> found, if any.</summary>
+    public bool TimeFound { get; private set; }
+
+    /// <summary>
+    /// Reads the object <paramref name="reader"/> is positioned on (its <c>StartObject</c>) to its end.
+    /// <paramref name="source"/> is the text the reader reads, for arrays kept verbatim.
+    /// </summary>
+    /// <returns>Null, or why the time field could not be read (the rest of the object is still added).</returns>
+    public string? AddObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, EventBatch batch, JsonFieldMap map)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidOperationException("the reader must be on the start of an object");
+        }
+        TimeFound = false;
+        string? problem = null;
+        var depth = 0;
+        var nameLength = 0;
+        _prefix[0] = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    nameLength = AppendName(ref reader, _prefix[depth], depth > 0);
+                    break;
+                case JsonTokenType.StartObject:
+                    if (depth >= MaxDepth)
+                    {
+                        throw new JsonException($"objects nested deeper than {MaxDepth} levels");
+                    }
+                    depth++;
+                    _prefix[depth] = nameLength;
+                    break;
+                case JsonTokenType.EndObject:
+                    if (depth == 0)
+                    {
+                        return problem;
+                    }
+                    depth--;
+                    break;
+                default:
+                    problem ??= AddLeaf(ref reader, source, batch, map, _name.AsSpan(0, nameLength));
+                    break;
+            }
+        }
+        throw new JsonException("the document ends before the object is closed");
+    }
+
+    private string? AddLeaf(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, EventBatch batch, JsonFieldMap map, ReadOnlySpan<char> name)
+    {
+        if (reader.TokenType == JsonTokenType.Null || map.IsDropped(name))
+        {
+            reader.Skip();
+            return null;
+        }
+        if (map.IsTime(name) && !TimeFound && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+        {
+            if (TryReadTime(ref reader, out var ns))
+            {
+                batch.SetTime(ns);
+                TimeFound = true;
+                return null;
+            }
+            // Kept under its own name below, so that nothing the sender wrote is lost.
+            AddValue(ref reader, source, batch, batch.InternName(name));
+            return $"{name.ToString()}: not RFC 3339 nor a Unix epoch";
+        }
+        var renamed = map.Rename(name);
+        AddValue(ref reader, source, batch, renamed is null ? batch.InternName(name) : batch.InternName(renamed));
+        return null;
+    }
+
+    private static bool TryReadTime(ref Utf8JsonReader reader, out long ns)
+    {
+        if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
+        {
+            Span<byte> unescaped = stackalloc byte[64];
+            if (reader.ValueSpan.Length > unescaped.Length)
+            {
+                ns = 0;
+                return false;
+            }
+            var n = reader.CopyString(unescaped);
+            return TimeText.TryParse(unescaped[..n], out ns);
+        }
+        return TimeText.TryParse(reader.ValueSpan, out ns);
+    }
+
+    /// <summary>Adds the value the reader is on under <paramref name="nameId"/>.</summary>
+    public static void AddValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, EventBatch batch, int nameId)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                if (!reader.ValueIsEscaped)
+                {
+                    batch.AddField(nameId, ValueKind.String, reader.ValueSpan);
+                    break;
+                }
+                // Unescaped text is never longer than its escaped form.
+                var room = batch.ReserveValue(reader.ValueSpan.Length);
+                batch.CommitReservedValue(nameId, ValueKind.String, reader.CopyString(room));
+                break;
+            case JsonTokenType.Number:
+                batch.AddField(nameId, ValueKind.Number, reader.ValueSpan);
+                break;
+            case JsonTokenType.True:
+                batch.AddField(nameId, ValueKind.Bool, "true"u8);
+                break;
+            case JsonTokenType.False:
+                batch.AddField(nameId, ValueKind.Bool, "false"u8);
+                break;
+            case JsonTokenType.StartArray:
+            case JsonTokenType.StartObject:
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                batch.AddField(nameId, ValueKind.Json, source[start..(int)reader.BytesConsumed]);
+                break;
+            default:
+                reader.Skip();
+                break;
+        }
+    }
+
+    private int AppendName(ref Utf8JsonReader reader, int prefixLength, bool dotted)
+    {
+        // A UTF-8 name never has more UTF-16 units than bytes.
+        var needed = prefixLength + 1 + reader.ValueSpan.Length;
+        if (needed > _name.Length)
+        {
+            Array.Resize(ref _name, Math.Max(needed, _name.Length * 2));
+        }
+        var position = prefixLength;
+        if (dotted)
+        {
+            _name[position++] = '.';
+        }
+        return position + reader.CopyString(_name.AsSpan(position));
+    }
+}

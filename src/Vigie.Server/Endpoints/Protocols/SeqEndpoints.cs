@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Vigie.Core;
+using Vigie.Ingestion.Protocols;
+using Vigie.Ingestion.Seq;
+
+namespace Vigie.Server.Endpoints.Protocols;
+
+/// <summary>
+/// Seq's ingestion API: <c>POST /api/events/raw</c> (CLEF with <c>?clef</c> or the CLEF media type,
+/// else the <c>{"Events":[...]}</c> body) and <c>POST /ingest/clef</c>. The <c>X-Seq-ApiKey</c> header
+/// is accepted; answers 201 with the minimum level Serilog's sink reads.
+/// </summary>
+internal static class SeqEndpoints
+{
+    public const string Listener = "seq";
+
+    private const string DefaultStreams = "service,host";
+
+    public static void Map(WebApplication app, ListenerSetting setting)
+    {
+        var streams = ProtocolIngest.Streams(setting, DefaultStreams);
+        app.MapPost("/api/events/raw", (HttpContext http, ProtocolIngest ingest) => IngestAsync(http, ingest, streams, clef: false));
+        app.MapPost("/ingest/clef", (HttpContext http, ProtocolIngest ingest) => IngestAsync(http, ingest, streams, clef: true));
+        // Seq clients probe the server root of the API before sending.
+        app.MapGet("/api", () => Results.Json(new { Product = "Vigie", Version = "2025.1.0" }));
+    }
+
+    private static async Task IngestAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams, bool clef)
+    {
+        using var body = await ingest.ReadBodyAsync(http, Listener, ProtocolIngest.FailJson).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+        clef = clef
+            || http.Request.Query.ContainsKey("clef")
+            || (http.Request.ContentType ?? "").Contains("application/vnd.serilog.clef", StringComparison.OrdinalIgnoreCase)
+            || !ClefDecoder.IsRawEventsBody(body.Span);
+        var decoder = new ClefDecoder(streams, Timestamps.Now());
+        var batch = ProtocolIngest.NewBatch(body.Length);
+        var report = new DecodeReport();
+        try
+        {
+            if (clef)
+            {
+                decoder.DecodeClef(body.Span, batch, report);
+            }
+            else
+            {
+                decoder.DecodeRawEvents(body.Span, batch, report);
+            }
+        }
+        catch (MalformedBodyException e)
+        {
+            await ingest.RejectBodyAsync(http, Listener, e.Message, ProtocolIngest.FailJson).ConfigureAwait(false);
+            return;
+        }
+        if (!await ingest.StoreAsync(http, Listener, batch, report, ProtocolIngest.FailJson).ConfigureAwait(false))
+        {
+            return;
+        }
+        if (report.Rejected > 0 && report.Accepted == 0)
+        {
+            await ProtocolIngest.FailJson(http, StatusCodes.Status400BadRequest, $"{report.Rejected} events rejected; first: {report.FirstError}").ConfigureAwait(false);
+            return;
+        }
+        http.Response.StatusCode = StatusCodes.Status201Created;
+        await http.Response.WriteAsJsonAsync(new SeqAnswer(null, report.Rejected > 0 ? report.FirstError : null)).ConfigureAwait(false);
+    }
+
+    private sealed record SeqAnswer(string? MinimumLevelAccepted, string? Error);
+}
