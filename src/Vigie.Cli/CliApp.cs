@@ -39,6 +39,7 @@ public static class CliApp
                 "serve" => await ServeCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
                 "query" => await QueryCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
                 "ingest" => await IngestCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
+                "pipeline" => await PipelineCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
                 _ => VersionCommand.Run(console),
             };
         }
@@ -54,6 +55,7 @@ public static class CliApp
         "serve" => ServeCommand.Spec,
         "query" => QueryCommand.Spec,
         "ingest" => IngestCommand.Spec,
+        "pipeline" => PipelineCommand.Spec,
         "version" or "--version" => VersionCommand.Spec,
         _ => null,
     };
@@ -84,6 +86,7 @@ public static class CliApp
           serve     run the server: storage, queries and the HTTP API
           query     run a query against a server and print the results
           ingest    send log files (NDJSON or plain text) to a server
+          pipeline  try processing pipelines on sample lines ('vigie pipeline test')
           version   print the version of vigie and of .NET
           help      print this help, or 'vigie help <command>'
 

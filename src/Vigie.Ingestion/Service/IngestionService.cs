@@ -40,12 +40,18 @@ public sealed class IngestionService(LogStore store, ILogger<IngestionService> l
         {
             return 0;
         }
-        var processed = _processor?.Process(batch, listener) ?? batch;
+        var result = _processor?.Process(batch, listener) ?? new ProcessedBatch(batch);
+        var processed = result.Batch;
         if (processed.Count > 0)
         {
             await store.AppendAsync(processed, cancellationToken).ConfigureAwait(false);
         }
         Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
+        if (result.Held is { } held)
+        {
+            // Events held back (multiline) are counted when the processor stores them.
+            await held.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         return processed.Count;
     }
 

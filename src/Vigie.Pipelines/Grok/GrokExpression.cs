@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Vigie.Pipelines.Grok;
+
+/// <summary>
+/// A grok expression compiled to one .NET regex. <c>%{NAME:field:type}</c> becomes a numbered named
+/// group (field names may hold dots, which .NET group names cannot), other groups do not capture.
+/// </summary>
+/// <remarks>
+/// Compiled with <see cref="RegexOptions.Compiled"/> rather than NonBacktracking: the usual patterns
+/// rely on lookarounds and atomic groups that NonBacktracking refuses. A match timeout bounds the
+/// cost of a pathological line instead; a timed-out line fails the processor and is kept as it came.
+/// </remarks>
+public sealed class GrokExpression
+{
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
+
+    private const int MaxDepth = 64;
+
+    private GrokExpression(string source, Regex regex, IReadOnlyList<GrokCapture> captures)
+    {
+        Source = source;
+        Regex = regex;
+        Captures = captures;
+    }
+
+    public string Source { get; }
+
+    public Regex Regex { get; }
+
+    public IReadOnlyList<GrokCapture> Captures { get; }
+
+    /// <summary>Compiles <paramref name="pattern"/> against the default library plus <paramref name="userPatterns"/> (which win).</summary>
+    /// <exception cref="GrokException">Unknown name, cycle, bad type or invalid regex.</exception>
+    public static GrokExpression Compile(string pattern, IReadOnlyDictionary<string, string>? userPatterns = null, bool anchored = false)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var captures = new List<GrokCapture>();
+        var sb = new StringBuilder();
+        if (anchored)
+        {
+            sb.Append('^');
+        }
+        Expand(pattern, userPatterns, sb, captures, [], 0);
+        if (anchored)
+        {
+            sb.Append('$');
+        }
+        Regex regex;
+        try
+        {
+            regex = new Regex(sb.ToString(), RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw new GrokException($"invalid regex in grok pattern '{pattern}': {e.Message}");
+        }
+        var numbered = captures.Select(c => c with { Group = regex.GroupNumberFromName("g" + c.Group) }).ToList();
+        return new GrokExpression(pattern, regex, numbered);
+    }
+
+    private static void Expand(string pattern, IReadOnlyDictionary<string, string>? user, StringBuilder sb, List<GrokCapture> captures, List<string> stack, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new GrokException($"grok patterns nest deeper than {MaxDepth}: {string.Join(" -> ", stack)}");
+        }
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            var start = pattern.IndexOf("%{", i, StringComparison.Ordinal);
+            if (start < 0)
+            {
+                sb.Append(pattern, i, pattern.Length - i);
+                return;
+            }
+            sb.Append(pattern, i, start - i);
+            var end = pattern.IndexOf('}', start + 2);
+            if (end < 0)
+            {
+                throw new GrokException($"unclosed '%{{' at offset {start} in grok pattern '{pattern}'");
+            }
+            var parts = pattern[(start + 2)..end].Split(':');
+            if (parts.Length > 3 || parts[0].Length == 0)
+            {
+                throw new GrokException($"invalid reference '%{{{pattern[(start + 2)..end]}}}': expected %{{NAME}}, %{{NAME:field}} or %{{NAME:field:type}}");
+            }
+            var name = parts[0];
+            string? body = null;
+            if (user is not null && user.TryGetValue(name, out var u))
+            {
+                body = u;
+            }
+            else if (GrokPatterns.Default.TryGetValue(name, out var d))
+            {
+                body = d;
+            }
+            if (body is null)
+            {
+                throw new GrokException($"unknown grok pattern '{name}'");
+            }
+            if (stack.Contains(name))
+            {
+                throw new GrokException($"grok pattern '{name}' refers to itself: {string.Join(" -> ", stack)} -> {name}");
+            }
+            var field = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null;
+            var type = GrokType.String;
+            if (parts.Length == 3 && !GrokTypes.TryParse(parts[2], out type))
+            {
+                throw new GrokException($"unknown type '{parts[2]}' in '%{{{pattern[(start + 2)..end]}}}': expected int, float, bool or string");
+            }
+            if (field is not null)
+            {
+                var id = captures.Count;
+                captures.Add(new GrokCapture(id, field, type));
+                sb.Append("(?<g").Append(id).Append('>');
+            }
+            else
+            {
+                sb.Append("(?:");
+            }
+            stack.Add(name);
+            Expand(body, user, sb, captures, stack, depth + 1);
+            stack.RemoveAt(stack.Count - 1);
+            sb.Append(')');
+            i = end + 1;
+        }
+    }
+}

@@ -1,0 +1,328 @@
+using Vigie.Core;
+using Vigie.Ingestion.Service;
+using Vigie.Pipelines.Model;
+using Vigie.Query.Rows;
+
+namespace Vigie.Pipelines;
+
+/// <summary>
+/// All configured pipelines, as the ingestion hook. Immutable once built: a reload builds a new set
+/// and swaps it whole into <see cref="IngestionService.Processor"/>, so a batch is processed entirely by
+/// the old set or entirely by the new one (no event lost or processed twice across a reload).
+/// </summary>
+/// <remarks>
+/// Events no pipeline selects are copied through as bytes; only selected events are materialised.
+/// Multiline: the last event of a stream is held until a line that does not continue it arrives or its
+/// timeout passes; the set then stores it itself through <c>storeLate</c>, and the caller that handed
+/// it in waits (<see cref="ProcessedBatch.Held"/>) until then, so that an acknowledged event is durable.
+/// Without <c>storeLate</c> (the playground, replays) nothing is held: each batch is complete.
+/// </remarks>
+public sealed class PipelineSet : IBatchProcessor, IDisposable
+{
+    private readonly Pipeline[] _pipelines;
+    private readonly Pipeline[] _multiline;
+    private readonly Func<EventBatch, string, Task>? _storeLate;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(Pipeline, StreamKey), Pending> _pending = [];
+    private readonly Timer? _timer;
+    private bool _disposed;
+
+    public PipelineSet(IReadOnlyList<Pipeline> pipelines, PipelineMetrics metrics, Func<EventBatch, string, Task>? storeLate = null)
+    {
+        _pipelines = [.. pipelines];
+        _multiline = [.. pipelines.Where(p => p.Multiline is not null)];
+        Metrics = metrics;
+        _storeLate = storeLate;
+        if (_multiline.Length > 0 && storeLate is not null)
+        {
+            var tick = TimeSpan.FromMilliseconds(Math.Clamp(_multiline.Min(p => p.Multiline!.Timeout.TotalMilliseconds) / 4, 10, 1000));
+            _timer = new Timer(_ => FlushExpired(force: false), null, tick, tick);
+        }
+    }
+
+    public IReadOnlyList<Pipeline> Pipelines => _pipelines;
+
+    public PipelineMetrics Metrics { get; }
+
+    public Pipeline? Find(string name) => _pipelines.FirstOrDefault(p => p.Name == name);
+
+    public ProcessedBatch Process(EventBatch batch, string listener) => Process(batch, listener, null);
+
+    public ProcessedBatch Process(EventBatch batch, string listener, IPipelineTrace? trace)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_pipelines.Length == 0)
+        {
+            return new ProcessedBatch(batch);
+        }
+        var row = new BatchEventRow(batch);
+        EventBatch? output = null;
+        List<Task>? held = null;
+        List<Pending>? late = null;
+        var token = new object();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            row.Index = i;
+            if (_multiline.Length > 0 && FirstMultiline(row) is { } ml)
+            {
+                output ??= CopyHead(batch, i);
+                JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
+                continue;
+            }
+            if (!AnySelects(row))
+            {
+                if (output is not null)
+                {
+                    CopyRaw(batch, i, output);
+                }
+                continue;
+            }
+            output ??= CopyHead(batch, i);
+            var e = PipelineEvent.FromLogEvent(batch.ToLogEvent(i));
+            RunAll(e, trace);
+            if (!e.Dropped)
+            {
+                output.Add(e.ToLogEvent());
+            }
+        }
+        if (_multiline.Length > 0)
+        {
+            EndOfBatch(token, output, trace, ref held, ref late);
+        }
+        if (late is not null)
+        {
+            (held ??= []).Add(StoreLateAsync(late, listener));
+        }
+        var heldTask = held is null ? null : held.Count == 1 ? held[0] : Task.WhenAll(held);
+        return new ProcessedBatch(output ?? batch, heldTask);
+    }
+
+    /// <summary>Runs every pipeline whose condition the event matches, in order.</summary>
+    public void RunAll(PipelineEvent e, IPipelineTrace? trace = null)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        foreach (var p in _pipelines)
+        {
+            if (e.Dropped)
+            {
+                return;
+            }
+            if (p.Matches(e))
+            {
+                p.Run(e, Metrics, trace);
+            }
+        }
+    }
+
+    private bool AnySelects(IRow row)
+    {
+        foreach (var p in _pipelines)
+        {
+            if (p.Matches(row))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Pipeline? FirstMultiline(IRow row)
+    {
+        foreach (var p in _multiline)
+        {
+            if (p.Matches(row))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void JoinLine(EventBatch batch, int i, BatchEventRow row, Pipeline ml, string listener, object token, EventBatch output, IPipelineTrace? trace, ref List<Task>? held, ref List<Pending>? late)
+    {
+        var rule = ml.Multiline!;
+        var text = row.Get(rule.Field)?.Text ?? "";
+        var key = (ml, batch.GetStream(i));
+        Pending? complete = null;
+        lock (_lock)
+        {
+            if (_pending.TryGetValue(key, out var p) && p.Lines < rule.MaxLines && rule.IsContinuation(text))
+            {
+                p.Event.Set(rule.Field, (p.Event.GetText(rule.Field) ?? "") + "\n" + text);
+                p.Lines++;
+                p.Deadline = DateTime.UtcNow + rule.Timeout;
+                if (!ReferenceEquals(p.Owner, token))
+                {
+                    // This batch's line now lives in an event another batch started: wait for it.
+                    p.Done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    (held ??= []).Add(p.Done.Task);
+                }
+                return;
+            }
+            if (p is not null)
+            {
+                _pending.Remove(key);
+                complete = p;
+            }
+            _pending[key] = new Pending(PipelineEvent.FromLogEvent(batch.ToLogEvent(i)), listener, token, DateTime.UtcNow + rule.Timeout);
+        }
+        if (complete is not null)
+        {
+            Emit(complete, token, output, trace, ref late);
+        }
+    }
+
+    private void EndOfBatch(object token, EventBatch? output, IPipelineTrace? trace, ref List<Task>? held, ref List<Pending>? late)
+    {
+        List<Pending>? flush = null;
+        lock (_lock)
+        {
+            foreach (var (key, p) in _pending)
+            {
+                if (!ReferenceEquals(p.Owner, token))
+                {
+                    continue;
+                }
+                if (_storeLate is null || _disposed)
+                {
+                    (flush ??= []).Add(p);
+                    _pending.Remove(key);
+                    continue;
+                }
+                p.Owner = null;
+                p.Done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                (held ??= []).Add(p.Done.Task);
+            }
+        }
+        if (flush is not null)
+        {
+            foreach (var p in flush)
+            {
+                Emit(p, token, output!, trace, ref late);
+            }
+        }
+    }
+
+    /// <summary>Processes a completed multiline event: into this batch when only this batch knows it, else stored apart.</summary>
+    private void Emit(Pending p, object token, EventBatch output, IPipelineTrace? trace, ref List<Pending>? late)
+    {
+        if (ReferenceEquals(p.Owner, token) && p.Done is null)
+        {
+            RunAll(p.Event, trace);
+            if (!p.Event.Dropped)
+            {
+                output.Add(p.Event.ToLogEvent());
+            }
+            return;
+        }
+        (late ??= []).Add(p);
+    }
+
+    private async Task StoreLateAsync(List<Pending> events, string listener)
+    {
+        try
+        {
+            var batch = new EventBatch();
+            foreach (var p in events)
+            {
+                RunAll(p.Event);
+                if (!p.Event.Dropped)
+                {
+                    batch.Add(p.Event.ToLogEvent());
+                }
+            }
+            if (batch.Count > 0 && _storeLate is not null)
+            {
+                await _storeLate(batch, listener).ConfigureAwait(false);
+            }
+            foreach (var p in events)
+            {
+                p.Done?.TrySetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var p in events)
+            {
+                p.Done?.TrySetException(e);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Stores held events whose timeout passed (all of them when <paramref name="force"/>).</summary>
+    private void FlushExpired(bool force)
+    {
+        List<Pending>? expired = null;
+        var now = DateTime.UtcNow;
+        lock (_lock)
+        {
+            foreach (var (key, p) in _pending)
+            {
+                // An event its batch is still building is left to that batch.
+                if (p.Owner is null && (force || p.Deadline <= now))
+                {
+                    (expired ??= []).Add(p);
+                    _pending.Remove(key);
+                }
+            }
+        }
+        if (expired is null)
+        {
+            return;
+        }
+        foreach (var group in expired.GroupBy(p => p.Listener, StringComparer.Ordinal))
+        {
+            // Failures reach the callers through their Held task.
+            _ = StoreLateAsync([.. group], group.Key).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Stores every held event now (on reload and shutdown); later batches hold nothing.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+        _timer?.Dispose();
+        FlushExpired(force: true);
+    }
+
+    private static EventBatch CopyHead(EventBatch batch, int upTo)
+    {
+        var output = new EventBatch(batch.Count, batch.TotalFields + batch.Count * 8, batch.ValueBytes * 2);
+        for (var i = 0; i < upTo; i++)
+        {
+            CopyRaw(batch, i, output);
+        }
+        return output;
+    }
+
+    private static void CopyRaw(EventBatch batch, int i, EventBatch output)
+    {
+        output.BeginEvent(batch.GetTime(i));
+        var (start, end) = batch.GetFieldRange(i);
+        for (var f = start; f < end; f++)
+        {
+            output.AddField(batch.GetName(f), batch.GetKind(f), batch.GetValue(f));
+        }
+        output.EndEvent(batch.GetStream(i));
+    }
+
+    private sealed class Pending(PipelineEvent e, string listener, object owner, DateTime deadline)
+    {
+        public PipelineEvent Event { get; } = e;
+
+        public string Listener { get; } = listener;
+
+        /// <summary>The call of <see cref="Process(EventBatch, string)"/> still building it; null once it was handed back held.</summary>
+        public object? Owner { get; set; } = owner;
+
+        public DateTime Deadline { get; set; } = deadline;
+
+        public int Lines { get; set; } = 1;
+
+        public TaskCompletionSource? Done { get; set; }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Vigie.Core;
+using Vigie.Pipelines.Model;
+
+namespace Vigie.Pipelines.Processors;
+
+/// <summary>
+/// <c>date</c>: parses a field with the first of its formats that fits and sets <c>_time</c> (or
+/// <c>target</c>). Formats are .NET custom formats (<c>dd/MMM/yyyy:HH:mm:ss zzz</c>) or the names
+/// ISO8601, HTTPDATE, SYSLOG (no year: the current one), UNIX, UNIX_MS, UNIX_US, UNIX_NS. A time
+/// without an offset is read in <c>timezone</c> (an IANA name, default UTC).
+/// </summary>
+public sealed class DateProcessor(string field, IReadOnlyList<string> formats, TimeZoneInfo zone, string target, Func<DateTime> utcNow) : Processor
+{
+    private static readonly string[] SyslogFormats = ["MMM d HH:mm:ss", "MMM dd HH:mm:ss", "MMM d HH:mm:ss.fff", "MMM dd HH:mm:ss.fff"];
+
+    public override string Type => "date";
+
+    public override string? Apply(PipelineEvent e)
+    {
+        var text = e.GetText(field);
+        if (text is null)
+        {
+            return $"field '{field}' is missing";
+        }
+        foreach (var format in formats)
+        {
+            if (TryParse(text.Trim(), format, out var ns))
+            {
+                if (target == FieldNames.Time)
+                {
+                    e.TimeNs = ns;
+                }
+                else
+                {
+                    e.Set(target, FieldValue.Str(Timestamps.FormatRfc3339(ns)));
+                }
+                return null;
+            }
+        }
+        return $"'{text}' matches none of the formats {string.Join(", ", formats)}";
+    }
+
+    private bool TryParse(string text, string format, out long ns)
+    {
+        ns = 0;
+        switch (format)
+        {
+            case "ISO8601":
+                if (Timestamps.TryParseRfc3339(text, out ns))
+                {
+                    return true;
+                }
+                return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var iso) && Local(iso, out ns);
+            case "HTTPDATE":
+                return TryOffsetFormat(text, "dd/MMM/yyyy:HH:mm:ss zzz", out ns);
+            case "SYSLOG":
+                var squeezed = string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                if (DateTime.TryParseExact(squeezed, SyslogFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var s))
+                {
+                    // Syslog leaves the year out: this year, unless that puts the time more than a day ahead (December lines read in January).
+                    var now = utcNow();
+                    var dated = new DateTime(now.Year, s.Month, s.Day, s.Hour, s.Minute, s.Second, s.Millisecond, DateTimeKind.Unspecified);
+                    if (Local(dated, out ns) && Timestamps.ToDateTime(ns) > now.AddDays(1))
+                    {
+                        return Local(dated.AddYears(-1), out ns);
+                    }
+                    return true;
+                }
+                return false;
+            case "UNIX":
+            case "UNIX_MS":
+            case "UNIX_US":
+            case "UNIX_NS":
+                if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+                {
+                    return false;
+                }
+                var scale = format switch { "UNIX" => 1_000_000_000m, "UNIX_MS" => 1_000_000m, "UNIX_US" => 1_000m, _ => 1m };
+                var v = n * scale;
+                if (v is > long.MaxValue or < long.MinValue)
+                {
+                    return false;
+                }
+                ns = (long)v;
+                return true;
+            default:
+                if (format.Contains('z', StringComparison.Ordinal) || format.Contains('K', StringComparison.Ordinal))
+                {
+                    return TryOffsetFormat(text, format, out ns);
+                }
+                return DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt) && Local(dt, out ns);
+        }
+    }
+
+    /// <summary>Parses a format with an offset; <c>zzz</c> also takes <c>-0700</c> (access logs) as well as <c>-07:00</c>.</summary>
+    private static bool TryOffsetFormat(string text, string format, out long ns)
+    {
+        ns = 0;
+        if (!DateTimeOffset.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dto))
+        {
+            var n = text.Length;
+            if (n < 5 || text[n - 5] is not ('+' or '-') || !text[(n - 4)..].All(char.IsAsciiDigit))
+            {
+                return false;
+            }
+            var colon = string.Concat(text.AsSpan(0, n - 2), ":", text.AsSpan(n - 2));
+            if (!DateTimeOffset.TryParseExact(colon, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out dto))
+            {
+                return false;
+            }
+        }
+        ns = Timestamps.FromDateTime(dto.UtcDateTime);
+        return true;
+    }
+
+    private bool Local(DateTime dt, out long ns)
+    {
+        var utc = dt.Kind switch
+        {
+            DateTimeKind.Utc => dt,
+            DateTimeKind.Local => dt.ToUniversalTime(),
+            _ => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(dt, DateTimeKind.Unspecified), zone),
+        };
+        ns = Timestamps.FromDateTime(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        return true;
+    }
+}

@@ -1,0 +1,15 @@
+using Vigie.Pipelines.Model;
+
+namespace Vigie.Pipelines.Processors;
+
+/// <summary><c>drop</c>: the event is not stored (use <c>if:</c> to choose which, e.g. health checks).</summary>
+public sealed class DropProcessor : Processor
+{
+    public override string Type => "drop";
+
+    public override string? Apply(PipelineEvent e)
+    {
+        e.Dropped = true;
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+using Vigie.Core;
+using Vigie.Pipelines.Model;
+
+namespace Vigie.Pipelines.Processors;
+
+/// <summary><c>lowercase</c>: lower-cases the text of fields (invariant culture).</summary>
+public sealed class LowercaseProcessor(IReadOnlyList<string> fields) : Processor
+{
+    public override string Type => "lowercase";
+
+    public override string? Apply(PipelineEvent e)
+    {
+        foreach (var f in fields)
+        {
+            if (e.Get(f) is { } v && v.Kind == ValueKind.String)
+            {
+                e.Set(f, FieldValue.Str(v.Text.ToLowerInvariant()));
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+using Vigie.Pipelines.Model;
+using Vigie.Query.Matching;
+
+namespace Vigie.Pipelines.Processors;
+
+/// <summary>
+/// One step of a pipeline. Instances are immutable after construction and shared by every thread
+/// that ingests, so <see cref="Apply"/> keeps no state between events.
+/// </summary>
+public abstract class Processor
+{
+    /// <summary>The processor's type as written in the config, e.g. <c>grok</c>.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>The name in traces and metrics: the config's <c>id</c>, else <c>type</c> or <c>type#n</c>.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The processor runs only on events that match (<c>if:</c> in the config); null for all.</summary>
+    public RowMatcher? Condition { get; set; }
+
+    /// <summary>Changes <paramref name="e"/>; returns null on success, else why it failed.</summary>
+    public abstract string? Apply(PipelineEvent e);
+}

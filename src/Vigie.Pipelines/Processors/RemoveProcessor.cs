@@ -1,0 +1,18 @@
+using Vigie.Pipelines.Model;
+
+namespace Vigie.Pipelines.Processors;
+
+/// <summary><c>remove</c>: deletes fields; a missing field is skipped.</summary>
+public sealed class RemoveProcessor(IReadOnlyList<string> fields) : Processor
+{
+    public override string Type => "remove";
+
+    public override string? Apply(PipelineEvent e)
+    {
+        foreach (var f in fields)
+        {
+            e.Remove(f);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,18 @@
+using Vigie.Pipelines.Model;
+
+namespace Vigie.Pipelines.Processors;
+
+/// <summary><c>rename</c>: moves fields to new names; a missing field is skipped.</summary>
+public sealed class RenameProcessor(IReadOnlyList<KeyValuePair<string, string>> renames) : Processor
+{
+    public override string Type => "rename";
+
+    public override string? Apply(PipelineEvent e)
+    {
+        foreach (var (from, to) in renames)
+        {
+            e.Rename(from, to);
+        }
+        return null;
+    }
+}
