@@ -9,6 +9,7 @@ using Vigie.Query.Engine;
 using Vigie.Server.Endpoints;
 using Vigie.Server.Observability;
 using Vigie.Server.Protocols;
+using Vigie.Server.Web;
 using Vigie.Storage.Store;
 
 namespace Vigie.Server;
@@ -75,6 +76,7 @@ public static class VigieServer
         builder.Services.AddSingleton<FieldsEndpoint>();
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
         builder.AddHttpProtocols(options);
+        builder.AddWebUi();
 
         var app = builder.Build();
         // Open the store (and replay the WAL) before accepting connections.
@@ -88,7 +90,7 @@ public static class VigieServer
         app.MapGet("/healthz", (LogStore s) => HealthEndpoint.Check(s));
         app.MapGet("/metrics", (LogStore s, ServerMetrics m, IngestionService i) => Results.Text(MetricsEndpoint.Render(s, m, i.Metrics), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapHttpProtocols(options);
-        app.MapGet("/", () => Results.Text("Vigie is running. API: /api/v1/ingest, /api/v1/query, /api/v1/tail, /api/v1/fields, /healthz, /metrics\n"));
+        app.MapWebUi();
         return app;
     }
 }

@@ -87,14 +87,14 @@ public sealed class IngestionServiceTests : IDisposable
     /// <summary>A processor of this test's own: keeps events 0, n, 2n, ... in a new batch.</summary>
     private sealed class KeepEvery(int n) : IBatchProcessor
     {
-        public EventBatch Process(EventBatch batch, string listener)
+        public ProcessedBatch Process(EventBatch batch, string listener)
         {
             var kept = new EventBatch();
             for (var i = 0; i < batch.Count; i += n)
             {
                 kept.Add(batch.ToLogEvent(i));
             }
-            return kept;
+            return new ProcessedBatch(kept);
         }
     }
 }

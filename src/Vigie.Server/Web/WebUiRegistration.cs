@@ -1,0 +1,76 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Vigie.Web;
+using Vigie.Web.Components;
+using Vigie.Web.Model;
+using Vigie.Web.Services;
+
+namespace Vigie.Server.Web;
+
+/// <summary>
+/// The web UI (Blazor, interactive server rendering) on the API's port, at <c>/</c>, plus the
+/// dashboards REST API. The UI calls the query engine in process.
+/// </summary>
+internal static class WebUiRegistration
+{
+    /// <summary>
+    /// The static web assets (the UI's CSS and JS, Blazor's script) are described by manifests the
+    /// build writes next to the assemblies, named after the application: <c>vigie</c> when the
+    /// command runs. A host that is not a web application (a test runner) has only the manifests
+    /// made for this library, which lack Blazor's script.
+    /// </summary>
+    private static readonly string ManifestPrefix = Path.Combine(AppContext.BaseDirectory,
+        (File.Exists(Path.Combine(AppContext.BaseDirectory, Assembly.GetEntryAssembly()?.GetName().Name + ".staticwebassets.endpoints.json"))
+            ? Assembly.GetEntryAssembly()!.GetName().Name
+            : typeof(WebUiRegistration).Assembly.GetName().Name) + ".staticwebassets");
+
+    private static string EndpointsManifest => ManifestPrefix + ".endpoints.json";
+
+    public static void AddWebUi(this WebApplicationBuilder builder)
+    {
+        // In a build output, the runtime manifest maps each asset to its file in the sources or the
+        // package cache; in a published app the files are in wwwroot and there is no such manifest.
+        var runtime = ManifestPrefix + ".runtime.json";
+        if (File.Exists(runtime))
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, runtime);
+            builder.WebHost.UseStaticWebAssets();
+        }
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddVigieWebUi();
+    }
+
+    public static void MapWebUi(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        if (File.Exists(EndpointsManifest))
+        {
+            app.MapStaticAssets(EndpointsManifest);
+        }
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        MapDashboards(app);
+    }
+
+    private static void MapDashboards(WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1/dashboards");
+        api.MapGet("/", (DashboardStore s) => Results.Ok(s.List()));
+        api.MapGet("/{id}", (string id, DashboardStore s) => s.Get(id) is { } d ? Results.Ok(d) : Results.NotFound(new { error = $"no dashboard '{id}'" }));
+        api.MapPut("/{id}", (string id, Dashboard body, DashboardStore s) =>
+        {
+            if (!DashboardStore.IsValidId(id))
+            {
+                return Results.BadRequest(new { error = $"dashboard id '{id}': use 1 to 64 lower-case letters, digits and dashes" });
+            }
+            var d = body with { Id = id, Panels = body.Panels ?? [] };
+            s.Save(d);
+            return Results.Ok(d);
+        }).DisableAntiforgery();
+        api.MapDelete("/{id}", (string id, DashboardStore s) => s.Delete(id) ? Results.NoContent() : Results.NotFound(new { error = $"no dashboard '{id}'" }))
+            .DisableAntiforgery();
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace Vigie.Web.Components.Layout;
+
+public partial class MainLayout
+{
+    private readonly MudTheme _theme = new()
+    {
+        PaletteLight = new PaletteLight { Primary = "#3949ab", AppbarBackground = "#283593", Background = "#f6f7fb" },
+        PaletteDark = new PaletteDark { Primary = "#7986cb", AppbarBackground = "#1a1f3a", Background = "#14161f", Surface = "#1d202c" },
+        Typography = new Typography { Default = new DefaultTypography { FontSize = ".875rem" } },
+    };
+
+    private bool _dark;
+
+    [Microsoft.AspNetCore.Components.Inject]
+    private IJSRuntime Js { get; set; } = default!;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            // The choice lives in the browser (localStorage), so that it survives reloads.
+            var saved = await Js.InvokeAsync<string?>("vigie.getTheme");
+            if (saved == "dark" && !_dark)
+            {
+                _dark = true;
+                StateHasChanged();
+            }
+        }
+    }
+
+    private async Task ToggleTheme()
+    {
+        _dark = !_dark;
+        await Js.InvokeVoidAsync("vigie.setTheme", _dark ? "dark" : "light");
+    }
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using Vigie.Core;
+using Vigie.Web.Components.Controls;
+using Vigie.Web.Model;
+
+namespace Vigie.Web.Components.Pages;
+
+/// <summary>
+/// Search: the query, the range, the auto-refresh and the extra columns all live in the URL
+/// (<c>?q=&amp;from=&amp;to=&amp;refresh=&amp;cols=</c>), so a search can be shared and Back undoes a step.
+/// Every change navigates; the search runs when the URL's parameters arrive.
+/// </summary>
+public partial class Discover : IDisposable
+{
+    private string _draft = "";
+    private DisplayRow? _expanded;
+    private IReadOnlyList<string> _history = [];
+    private PeriodicTimer? _timer;
+    private string? _timerFor;
+
+    [Inject]
+    private DiscoverViewModel Vm { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Nav { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime Js { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "q")]
+    public string? Q { get; set; }
+
+    [SupplyParameterFromQuery(Name = "from")]
+    public string? From { get; set; }
+
+    [SupplyParameterFromQuery(Name = "to")]
+    public string? To { get; set; }
+
+    [SupplyParameterFromQuery(Name = "refresh")]
+    public string? Refresh { get; set; }
+
+    [SupplyParameterFromQuery(Name = "cols")]
+    public string? Cols { get; set; }
+
+    private TimeRange Range => TimeRange.FromUrl(From, To);
+
+    private List<string> ColumnList => [.. (Cols ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private string HitsText => Vm.Outcome switch
+    {
+        null => "",
+        { Error: not null } => "The query has an error",
+        { IsEvents: false } o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} result rows",
+        _ when Vm.Hits is { } hits => $"{hits.ToString("N0", CultureInfo.InvariantCulture)} events",
+        var o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)}{(o.LimitReached ? "+" : "")} events",
+    };
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _draft = Q ?? "";
+        _expanded = null;
+        SetUpRefresh();
+        await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _history = await Js.InvokeAsync<string[]>("vigie.history");
+        }
+    }
+
+    private async Task SubmitAsync()
+    {
+        await Js.InvokeVoidAsync("vigie.remember", _draft);
+        _history = await Js.InvokeAsync<string[]>("vigie.history");
+        if (_draft == (Q ?? ""))
+        {
+            // Same URL: navigation would not re-run it, so run it here (the user asked for fresh rows).
+            await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
+            return;
+        }
+        Navigate(q: _draft);
+    }
+
+    private Task SetRangeAsync(TimeRange range)
+    {
+        Navigate(from: range.From, to: range.To);
+        return Task.CompletedTask;
+    }
+
+    private Task SetRefreshAsync(string refresh)
+    {
+        Navigate(refresh: refresh == TimeRangePicker.RefreshOff ? "" : refresh);
+        return Task.CompletedTask;
+    }
+
+    private Task ZoomAsync((long StartNs, long EndNs) span)
+    {
+        var zoomed = TimeRange.Absolute(span.StartNs, span.EndNs);
+        Navigate(from: zoomed.From, to: zoomed.To);
+        return Task.CompletedTask;
+    }
+
+    private Task ZoomOutAsync()
+    {
+        var (start, end) = Range.Resolve(Timestamps.Now());
+        var span = end - start;
+        var zoomed = TimeRange.Absolute(start - span, end + span);
+        Navigate(from: zoomed.From, to: zoomed.To);
+        return Task.CompletedTask;
+    }
+
+    private Task FilterAsync((string Field, string Value, bool Exclude) f)
+    {
+        Navigate(q: QueryEdits.AddFilter(_draft, f.Field, f.Value, f.Exclude));
+        return Task.CompletedTask;
+    }
+
+    private Task ToggleColumnAsync(string field)
+    {
+        var cols = ColumnList;
+        if (!cols.Remove(field))
+        {
+            cols.Add(field);
+        }
+        Navigate(cols: string.Join(',', cols));
+        return Task.CompletedTask;
+    }
+
+    private void ToggleRow(DisplayRow row) => _expanded = ReferenceEquals(_expanded, row) ? null : row;
+
+    /// <summary>Changes some URL parameters, keeps the others; empty removes one.</summary>
+    private void Navigate(string? q = null, string? from = null, string? to = null, string? refresh = null, string? cols = null)
+    {
+        static object? Value(string? changed, string? current) => (changed ?? current) is { Length: > 0 } v ? v : null;
+        var uri = Nav.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["q"] = Value(q, Q),
+            ["from"] = Value(from, From),
+            ["to"] = Value(to, To),
+            ["refresh"] = Value(refresh, Refresh),
+            ["cols"] = Value(cols, Cols),
+        });
+        Nav.NavigateTo(uri);
+    }
+
+    /// <summary>Auto-refresh re-runs the search on a timer while the page is open; the interval comes from the URL.</summary>
+    private void SetUpRefresh()
+    {
+        if (_timerFor == Refresh)
+        {
+            return;
+        }
+        _timerFor = Refresh;
+        _timer?.Dispose();
+        _timer = null;
+        if (TimeRangePicker.Interval(Refresh) is not { } every)
+        {
+            return;
+        }
+        var timer = new PeriodicTimer(every);
+        _timer = timer;
+        _ = Task.Run(async () =>
+        {
+            while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            {
+                if (!Vm.Busy)
+                {
+                    await InvokeAsync(() => Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged))).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
