@@ -8,6 +8,7 @@ using Vigie.Ingestion.Service;
 using Vigie.Query.Engine;
 using Vigie.Server.Endpoints;
 using Vigie.Server.Observability;
+using Vigie.Server.Protocols;
 using Vigie.Storage.Store;
 
 namespace Vigie.Server;
@@ -73,6 +74,7 @@ public static class VigieServer
         builder.Services.AddSingleton<TailEndpoint>();
         builder.Services.AddSingleton<FieldsEndpoint>();
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
+        builder.Services.AddSocketListeners();
 
         var app = builder.Build();
         // Open the store (and replay the WAL) before accepting connections.
@@ -85,6 +87,7 @@ public static class VigieServer
         app.MapGet("/api/v1/fields", (HttpContext http, FieldsEndpoint e) => e.HandleAsync(http));
         app.MapGet("/healthz", (LogStore s) => HealthEndpoint.Check(s));
         app.MapGet("/metrics", (LogStore s, ServerMetrics m, IngestionService i) => Results.Text(MetricsEndpoint.Render(s, m, i.Metrics), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapSocketProtocolEndpoints(options);
         app.MapGet("/", () => Results.Text("Vigie is running. API: /api/v1/ingest, /api/v1/query, /api/v1/tail, /api/v1/fields, /healthz, /metrics\n"));
         return app;
     }
