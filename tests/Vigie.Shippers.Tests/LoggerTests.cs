@@ -27,14 +27,14 @@ public sealed class LoggerTests(ShipperServer server)
         var rows = await server.WaitForAsync(marker, 5);
         foreach (var row in rows)
         {
-            Assert.Equal(System.Net.Dns.GetHostName(), row.GetProperty("host").GetString());
-            Assert.Equal("billing", row.GetProperty("service").GetString());
-            Assert.Equal("warning", row.GetProperty("level").GetString());
-            Assert.Equal("local3", row.GetProperty("facility").GetString());
-            Assert.Equal("4242", row.GetProperty("pid").GetString());
-            Assert.Matches($"^line [1-5] of {marker} with, some: text$", row.GetProperty("_msg").GetString());
+            Assert.Equal(System.Net.Dns.GetHostName(), row.Text("host"));
+            Assert.Equal("billing", row.Text("service"));
+            Assert.Equal("warning", row.Text("level"));
+            Assert.Equal("local3", row.Text("facility"));
+            Assert.Equal("4242", row.Text("pid"));
+            Assert.Matches($"^line [1-5] of {marker} with, some: text$", row.Text("_msg"));
         }
-        Assert.Equal(5, rows.Select(r => r.GetProperty("_msg").GetString()).Distinct().Count());
+        Assert.Equal(5, rows.Select(r => r.Text("_msg")).Distinct().Count());
     }
 
     [Fact]
@@ -44,9 +44,9 @@ public sealed class LoggerTests(ShipperServer server)
         await Tool.RunOkAsync("logger", ["--tcp", "--rfc5424", "-n", "127.0.0.1", "-P", server.SyslogTcp.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-t", "shop", "--msgid", "ORDER", "--sd-id", "order@32473", "--sd-param", "id=\"A-17\"", "--sd-param", "total=\"12.5\"", $"order placed {marker}"]);
         var row = Assert.Single(await server.WaitForAsync(marker, 1));
-        Assert.Equal("A-17", row.GetProperty("order.id").GetString());
-        Assert.Equal("12.5", row.GetProperty("order.total").GetString());
-        Assert.Equal("ORDER", row.GetProperty("msgid").GetString());
-        Assert.Equal($"order placed {marker}", row.GetProperty("_msg").GetString());
+        Assert.Equal("A-17", row.Text("order.id"));
+        Assert.Equal("12.5", row.Text("order.total"));
+        Assert.Equal("ORDER", row.Text("msgid"));
+        Assert.Equal($"order placed {marker}", row.Text("_msg"));
     }
 }
