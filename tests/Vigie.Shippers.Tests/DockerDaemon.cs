@@ -76,10 +76,25 @@ public sealed class DockerDaemon : IAsyncLifetime
         {
             if (!_dockerd.HasExited)
             {
-                _dockerd.Kill(); // SIGKILL: containers are gone already (--rm), nothing to save
-                await _dockerd.WaitForExitAsync();
+                // SIGTERM, so that dockerd unmounts the bind mount it makes of its data root.
+                await Tool.RunAsync("kill", ["-TERM", _dockerd.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await _dockerd.WaitForExitAsync(wait.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    _dockerd.Kill();
+                    await _dockerd.WaitForExitAsync();
+                }
             }
             _dockerd.Dispose();
+        }
+        var data = Path.Combine(_root, "data");
+        if (File.ReadAllText("/proc/self/mountinfo").Contains(" " + data + " ", StringComparison.Ordinal))
+        {
+            await Tool.RunAsync("umount", [data]);
         }
         // Images under vfs are plain directories; some are read-only for the owner.
         await Tool.RunAsync("rm", ["-rf", _root]);
