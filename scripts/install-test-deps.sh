@@ -5,6 +5,14 @@ set -euo pipefail
 need=()
 command -v mount >/dev/null || need+=(mount)
 command -v pkill >/dev/null || need+=(procps)
+# Real log shippers for the ingestion tests (tests/Vigie.Shippers.Tests): a Docker daemon and a
+# busybox to build its test image from, rsyslog, logger, the Python Fluent and Ruby GELF libraries.
+command -v dockerd >/dev/null || need+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || need+=(busybox-static)
+command -v rsyslogd >/dev/null || need+=(rsyslog)
+command -v logger >/dev/null || need+=(bsdutils)
+/usr/bin/python3 -c 'import fluent.sender' 2>/dev/null || need+=(python3-fluent-logger)
+ruby -e 'require "gelf"' 2>/dev/null || need+=(ruby-gelf)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2

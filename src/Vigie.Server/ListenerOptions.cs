@@ -43,4 +43,91 @@ public sealed record ListenerOptions
     public ListenerSetting Splunk { get; init; } = new(true);
 
     public ListenerSetting Journald { get; init; } = new(true);
+
+    /// <summary>PEM certificate (chain) of the syslog TLS listener (<c>--syslog-tls-cert</c>).</summary>
+    public string? SyslogTlsCertificate { get; init; }
+
+    /// <summary>PEM private key of the syslog TLS listener; null when the certificate file holds it.</summary>
+    public string? SyslogTlsKey { get; init; }
+
+    /// <summary>Splunk HEC tokens accepted in <c>Authorization: Splunk TOKEN</c>; empty accepts any request.</summary>
+    public IReadOnlyList<string> SplunkTokens { get; init; } = [];
+
+    /// <summary>The listener names, as in flags (<c>--syslog-tcp</c>), config files and metrics.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "syslog-udp", "syslog-tcp", "syslog-tls", "gelf-udp", "gelf-tcp", "gelf-http", "fluent",
+        "elasticsearch", "loki", "otlp-http", "otlp-grpc", "seq", "splunk", "journald",
+    ];
+
+    /// <summary>Whether the listener has a socket of its own (else it is served on the HTTP API's port).</summary>
+    public static bool HasOwnAddress(string name) => name is "syslog-udp" or "syslog-tcp" or "syslog-tls" or "gelf-udp" or "gelf-tcp" or "fluent" or "otlp-grpc";
+
+    public ListenerSetting Get(string name) => name switch
+    {
+        "syslog-udp" => SyslogUdp,
+        "syslog-tcp" => SyslogTcp,
+        "syslog-tls" => SyslogTls,
+        "gelf-udp" => GelfUdp,
+        "gelf-tcp" => GelfTcp,
+        "gelf-http" => GelfHttp,
+        "fluent" => Fluent,
+        "elasticsearch" => Elasticsearch,
+        "loki" => Loki,
+        "otlp-http" => OtlpHttp,
+        "otlp-grpc" => OtlpGrpc,
+        "seq" => Seq,
+        "splunk" => Splunk,
+        "journald" => Journald,
+        _ => throw new ArgumentException($"no listener named {name}", nameof(name)),
+    };
+
+    public ListenerOptions With(string name, ListenerSetting setting) => name switch
+    {
+        "syslog-udp" => this with { SyslogUdp = setting },
+        "syslog-tcp" => this with { SyslogTcp = setting },
+        "syslog-tls" => this with { SyslogTls = setting },
+        "gelf-udp" => this with { GelfUdp = setting },
+        "gelf-tcp" => this with { GelfTcp = setting },
+        "gelf-http" => this with { GelfHttp = setting },
+        "fluent" => this with { Fluent = setting },
+        "elasticsearch" => this with { Elasticsearch = setting },
+        "loki" => this with { Loki = setting },
+        "otlp-http" => this with { OtlpHttp = setting },
+        "otlp-grpc" => this with { OtlpGrpc = setting },
+        "seq" => this with { Seq = setting },
+        "splunk" => this with { Splunk = setting },
+        "journald" => this with { Journald = setting },
+        _ => throw new ArgumentException($"no listener named {name}", nameof(name)),
+    };
+
+    /// <summary>
+    /// Applies a flag or environment value: <c>off</c>, <c>on</c>, or <c>HOST:PORT</c> (on, at that address).
+    /// </summary>
+    /// <exception cref="FormatException">Neither of these, or an address for a listener served on the API port.</exception>
+    public ListenerOptions Apply(string name, string value)
+    {
+        var current = Get(name);
+        var text = value.Trim();
+        return text.ToLowerInvariant() switch
+        {
+            "off" or "false" or "no" or "0" => With(name, current with { Enabled = false }),
+            "on" or "true" or "yes" or "1" => With(name, current with { Enabled = true }),
+            _ when !HasOwnAddress(name) => throw new FormatException($"{name} is served on the HTTP API's port: expected on or off, not '{value}'"),
+            _ => With(name, current with { Enabled = true, Address = CheckAddress(name, text) }),
+        };
+    }
+
+    private static string CheckAddress(string name, string text)
+    {
+        try
+        {
+            ListenAddress.Parse(text);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"{name}: expected on, off or HOST:PORT (e.g. 0.0.0.0:5514), not '{text}'");
+        }
+        return text;
+    }
 }

@@ -77,6 +77,7 @@ public static class VigieServer
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
         builder.AddHttpProtocols(options);
         builder.AddWebUi();
+        builder.Services.AddSocketListeners();
 
         var app = builder.Build();
         // Open the store (and replay the WAL) before accepting connections.
@@ -91,6 +92,7 @@ public static class VigieServer
         app.MapGet("/metrics", (LogStore s, ServerMetrics m, IngestionService i) => Results.Text(MetricsEndpoint.Render(s, m, i.Metrics), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapHttpProtocols(options);
         app.MapWebUi();
+        app.MapSocketProtocolEndpoints(options);
         return app;
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Vigie.Cli.Arguments;
 using Vigie.Core;
 using Vigie.Server;
+using Vigie.Server.Configuration;
 
 namespace Vigie.Cli.Commands;
 
@@ -14,6 +15,7 @@ public static class ServeCommand
 
     public static readonly CommandSpec Spec = new("serve", """
         usage: vigie serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--retention AGE] [--max-disk SIZE]
+                           [--LISTENER on|off|HOST:PORT ...]
 
         Runs the server: storage, queries and the HTTP API. Ctrl+C or SIGTERM stop it cleanly
         (a second Ctrl+C forces it).
@@ -30,7 +32,25 @@ public static class ServeCommand
                               or plain bytes; KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB
                               powers of 1024; 0 or off means no limit (VIGIE_MAX_DISK, default off)
 
-        """, ["config", "data", "listen", "retention", "max-disk"], [], 0);
+        listeners (each: on, off, or HOST:PORT to move it; environment VIGIE_ + the name in
+        upper case with _ for -, e.g. VIGIE_SYSLOG_TCP=off; flags win over the environment,
+        which wins over the listeners: section of the config file):
+          --syslog-udp        syslog over UDP (default 127.0.0.1:5514)
+          --syslog-tcp        syslog over TCP, LF-terminated or octet-counted (default 127.0.0.1:5514)
+          --syslog-tls        syslog over TLS (default off; 127.0.0.1:6514 once given a certificate)
+          --syslog-tls-cert FILE  PEM certificate of syslog-tls (VIGIE_SYSLOG_TLS_CERT)
+          --syslog-tls-key FILE   PEM private key of syslog-tls (VIGIE_SYSLOG_TLS_KEY)
+          --gelf-udp          GELF over UDP, chunked, gzip/zlib (default 127.0.0.1:12201)
+          --gelf-tcp          GELF over TCP, NUL-delimited (default 127.0.0.1:12201)
+          --gelf-http         POST /gelf on the HTTP API (on|off, default on)
+          --fluent            Fluent Forward (default 127.0.0.1:24224)
+          --splunk            Splunk HEC, /services/collector/* on the HTTP API (on|off, default on)
+          --splunk-token LIST tokens accepted by Splunk HEC, comma-separated; none set accepts
+                              any request (VIGIE_SPLUNK_TOKEN)
+          --elasticsearch, --loki, --otlp-http, --seq, --journald   on|off (on the HTTP API)
+          --otlp-grpc         OTLP over gRPC (default 127.0.0.1:4317)
+
+        """, ["config", "data", "listen", "retention", "max-disk", .. ListenerOptions.Names, "syslog-tls-cert", "syslog-tls-key", "splunk-token"], [], 0);
 
     /// <summary>Builds the server's options from flags, then environment, then defaults.</summary>
     public static ServerOptions Options(ParsedArgs args, Func<string, string?> environment)
@@ -48,8 +68,71 @@ public static class ServeCommand
             Retention = ParseRetention(retention),
             MaxDiskBytes = ParseMaxDisk(maxDisk),
             ConfigFile = CheckConfigFile(config),
+            Listeners = Listeners(args, environment, CheckConfigFile(config)),
         };
     }
+
+    /// <summary>The listeners: defaults, then the config file's <c>listeners:</c>, then environment, then flags.</summary>
+    public static ListenerOptions Listeners(ParsedArgs args, Func<string, string?> environment, string? configFile)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var listeners = new ListenerOptions();
+        if (configFile is not null)
+        {
+            try
+            {
+                listeners = ListenerConfigFile.Load(configFile, listeners);
+            }
+            catch (ConfigFileException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+        foreach (var name in ListenerOptions.Names)
+        {
+            var value = args.Resolve(name, EnvName(name), environment, "");
+            if (value.Length == 0)
+            {
+                continue;
+            }
+            try
+            {
+                listeners = listeners.Apply(name, value);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--{name} '{value}': {e.Message}");
+            }
+        }
+        var cert = args.Resolve("syslog-tls-cert", "VIGIE_SYSLOG_TLS_CERT", environment, "");
+        if (cert.Length > 0)
+        {
+            listeners = listeners with { SyslogTlsCertificate = Path.GetFullPath(cert) };
+        }
+        var key = args.Resolve("syslog-tls-key", "VIGIE_SYSLOG_TLS_KEY", environment, "");
+        if (key.Length > 0)
+        {
+            listeners = listeners with { SyslogTlsKey = Path.GetFullPath(key) };
+        }
+        // A certificate given without the listener's flag turns syslog-tls on at its default address.
+        if (listeners.SyslogTlsCertificate is not null && args.Resolve("syslog-tls", "VIGIE_SYSLOG_TLS", environment, "").Length == 0 && !listeners.SyslogTls.Enabled)
+        {
+            listeners = listeners with { SyslogTls = listeners.SyslogTls with { Enabled = true } };
+        }
+        if (listeners.SyslogTls.Enabled && listeners.SyslogTlsCertificate is null)
+        {
+            throw new UsageException("syslog-tls needs a certificate: --syslog-tls-cert FILE (and --syslog-tls-key FILE)");
+        }
+        var tokens = args.Resolve("splunk-token", "VIGIE_SPLUNK_TOKEN", environment, "");
+        if (tokens.Length > 0)
+        {
+            listeners = listeners with { SplunkTokens = tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+        }
+        return listeners;
+    }
+
+    /// <summary><c>syslog-tcp</c> → <c>VIGIE_SYSLOG_TCP</c>.</summary>
+    public static string EnvName(string listener) => "VIGIE_" + listener.Replace('-', '_').ToUpperInvariant();
 
     public static async Task<int> RunAsync(ParsedArgs args, CliConsole console, CancellationToken cancellationToken)
     {

@@ -80,6 +80,13 @@ public static class GelfParser
                 {
                     continue;
                 }
+                if (name == "_container_name" && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                {
+                    // Docker names start with "/" in its API; users type them without.
+                    var value = reader.ValueSpan;
+                    Utf8Fields.Add(batch, "container", value.Length > 0 && value[0] == '/' ? value[1..] : value);
+                    continue;
+                }
                 name = name.Length > 1 && name[0] == '_' ? name[1..] : name;
                 name = name switch
                 {
