@@ -28,7 +28,8 @@ internal sealed class LiveServer : IAsyncDisposable
     public static async Task<LiveServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("vigie-server-tests-").FullName;
-        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0" };
+        // OTLP/gRPC has a fixed port of its own by default: off here, so that servers can run side by side.
+        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", Listeners = new ListenerOptions { OtlpGrpc = new(false) } };
         options = configure?.Invoke(options) ?? options;
         var app = VigieServer.Build(options);
         try
