@@ -21,3 +21,24 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
+
+# HTTP protocol clients (tests/Vigie.Clients.Tests): rsyslog's omelasticsearch, systemd-journal-upload,
+# and the npm clients (winston-loki, @elastic/elasticsearch) into the project's git-ignored node_modules.
+http_need=()
+[ -x /usr/sbin/rsyslogd ] || http_need+=(rsyslog)
+ls /usr/lib/*/rsyslog/omelasticsearch.so >/dev/null 2>&1 || http_need+=(rsyslog-elasticsearch)
+[ -x /lib/systemd/systemd-journal-upload ] || [ -x /usr/lib/systemd/systemd-journal-upload ] || http_need+=(systemd-journal-remote)
+command -v node >/dev/null || http_need+=(nodejs)
+command -v npm >/dev/null || http_need+=(npm)
+if [ ${#http_need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-test-deps: need root to install: ${http_need[*]}" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${http_need[@]}"
+fi
+js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/Vigie.Clients.Tests/js"
+if [ ! -d "$js_dir/node_modules" ] || [ "$js_dir/package.json" -nt "$js_dir/node_modules" ]; then
+  (cd "$js_dir" && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
+fi

@@ -2,6 +2,19 @@ using System.Diagnostics;
 using System.Text.Json;
 using Vigie.Bench;
 
+if (args.Length > 0 && args[0] == "protocols")
+{
+    try
+    {
+        return await ProtocolBench.RunAsync(args[1..]);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"vigie-bench protocols: {e.Message}\n\n{ProtocolBench.Usage}");
+        return 2;
+    }
+}
+
 Options options;
 try
 {

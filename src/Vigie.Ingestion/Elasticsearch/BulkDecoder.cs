@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -26,8 +25,6 @@ public sealed class BulkDecoder
     private readonly JsonFlattener _flattener = new();
     private readonly StreamFields _streams;
     private readonly long _nowNs;
-    private readonly string _idPrefix;
-    private long _nextId;
     private string? _lastIndex;
     private byte[] _lastIndexUtf8 = [];
 
@@ -35,7 +32,6 @@ public sealed class BulkDecoder
     {
         _streams = streams;
         _nowNs = nowNs;
-        _idPrefix = nowNs.ToString("x", CultureInfo.InvariantCulture) + "-";
     }
 
     /// <summary>
@@ -75,7 +71,7 @@ public sealed class BulkDecoder
             }
             if (parsed.Value.Action == "delete")
             {
-                items.Add(new BulkItem("delete", parsed.Value.Index, parsed.Value.Id ?? NewId(), 400, "delete is not supported: logs are append-only"));
+                items.Add(new BulkItem("delete", parsed.Value.Index, parsed.Value.Id, 400, "delete is not supported: logs are append-only"));
                 report.Reject($"line {lineNumber}: delete is not supported");
                 continue;
             }
@@ -83,7 +79,7 @@ public sealed class BulkDecoder
         }
         if (pending is { } last)
         {
-            items.Add(new BulkItem(last.Action, last.Index, last.Id ?? NewId(), 400, "the action line has no document line after it"));
+            items.Add(new BulkItem(last.Action, last.Index, last.Id, 400, "the action line has no document line after it"));
             report.Reject($"line {lineNumber}: the action line has no document line after it");
         }
     }
@@ -146,7 +142,7 @@ public sealed class BulkDecoder
     {
         // Without a valid action the pairing of lines is lost; the line is answered alone, as
         // Elasticsearch answers a whole bulk with 400 where we keep the good items.
-        items.Add(new BulkItem("index", index ?? "", NewId(), 400, reason));
+        items.Add(new BulkItem("index", index ?? "", null, 400, reason));
         report.Reject($"line {lineNumber}: {reason}");
         return null;
     }
@@ -165,7 +161,7 @@ public sealed class BulkDecoder
 
     private void AddDocument(ReadOnlySpan<byte> line, int lineNumber, PendingAction action, EventBatch batch, List<BulkItem> items, DecodeReport report)
     {
-        var id = action.Id ?? NewId();
+        var id = action.Id;
         if (action.Action == "update")
         {
             items.Add(new BulkItem(action.Action, action.Index, id, 400, "update is not supported: logs are append-only"));
@@ -203,8 +199,6 @@ public sealed class BulkDecoder
             report.Reject($"line {lineNumber}: {reason}");
         }
     }
-
-    private string NewId() => _idPrefix + (_nextId++).ToString("x", CultureInfo.InvariantCulture);
 
     private static string Reason(Exception e)
     {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
 using Vigie.Core;
+using Vigie.Ingestion.Mapping;
 using Vigie.Ingestion.Protocols;
 
 namespace Vigie.Ingestion.Journald;
@@ -194,7 +195,7 @@ public sealed class JournalExportDecoder(StreamFields streams, long nowNs, int m
         }
         else if (name.SequenceEqual("PRIORITY"u8))
         {
-            var level = value.Length == 1 ? ProtocolLevels.FromSyslogPriority(value[0] - '0') : null;
+            var level = value.Length == 1 ? SeverityLevels.FromSyslogSeverity(value[0] - '0') : null;
             if (level is not null)
             {
                 batch.AddField("level", ValueKind.String, level);

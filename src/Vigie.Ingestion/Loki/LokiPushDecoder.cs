@@ -31,8 +31,9 @@ public static class LokiPushDecoder
             var written = Snappier.Snappy.Decompress(compressed, raw);
             request = PushRequest.Parser.ParseFrom(raw.AsSpan(0, written));
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
+            // Snappier reports a bad length prefix as an overflow and some bad blocks as bad arguments.
             throw new MalformedBodyException("the body is not snappy-compressed (block format): " + e.Message, e);
         }
         catch (InvalidProtocolBufferException e)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Vigie.Core;
 using Vigie.Ingestion.Otlp.Proto;
+using Vigie.Ingestion.Mapping;
 using Vigie.Ingestion.Protocols;
 
 namespace Vigie.Ingestion.Otlp;
@@ -89,7 +90,7 @@ public static class OtlpLogsDecoder
                     {
                         batch.AddField("scope", ValueKind.String, scope.Name);
                     }
-                    var level = ProtocolLevels.FromOtlpNumber(record.SeverityNumber) ?? ProtocolLevels.FromName(record.SeverityText);
+                    var level = SeverityLevels.FromOtlpSeverityNumber(record.SeverityNumber) ?? SeverityLevels.Normalize(record.SeverityText);
                     if (level is not null)
                     {
                         batch.AddField("level", ValueKind.String, level);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Unicode;
 using Vigie.Core;
+using Vigie.Ingestion.Mapping;
 using Vigie.Ingestion.Protocols;
 
 namespace Vigie.Ingestion.Seq;
@@ -223,7 +224,7 @@ public sealed class ClefDecoder(StreamFields streams, long nowNs)
     }
 
     private static void AddLevel(EventBatch batch, string level) =>
-        batch.AddField("level", ValueKind.String, ProtocolLevels.FromName(level) ?? level);
+        batch.AddField("level", ValueKind.String, SeverityLevels.Normalize(level) ?? level);
 
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -149,12 +150,27 @@ internal static class ElasticsearchEndpoints
         writer.WriteBoolean("errors", report.Rejected > 0);
         writer.WriteStartArray("items");
         var seq = 0L;
+        // Ids for documents sent without one: unique per request (its start time) and item, made as
+        // they are written rather than kept as strings.
+        var idPrefix = started.ToString("x", CultureInfo.InvariantCulture) + "-";
+        var id = new char[64];
+        var itemNumber = 0;
         foreach (var item in items)
         {
             writer.WriteStartObject();
             writer.WriteStartObject(item.Action);
             writer.WriteString("_index", item.Index);
-            writer.WriteString("_id", item.Id);
+            if (item.Id is { } given)
+            {
+                writer.WriteString("_id", given);
+            }
+            else
+            {
+                idPrefix.CopyTo(id);
+                itemNumber.TryFormat(id.AsSpan(idPrefix.Length), out var digits, "x", CultureInfo.InvariantCulture);
+                writer.WriteString("_id", id.AsSpan(0, idPrefix.Length + digits));
+            }
+            itemNumber++;
             writer.WriteNumber("status", item.Status);
             if (item.Error is null)
             {

@@ -1,6 +1,8 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Vigie.Core;
 using Vigie.Ingestion;
 using Vigie.Ingestion.Journald;
@@ -29,6 +31,17 @@ internal static class JournaldEndpoints
     private static async Task UploadAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams)
     {
         Interlocked.Increment(ref ingest.Ingestion.Metrics.For(Listener).Connections);
+        // An upload with --follow never ends and sends a few bytes when the journal gets an entry:
+        // neither the body size limit nor the minimum data rate of other requests fits it. Memory
+        // stays bounded by the entry size limit, whatever the upload's length.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = null;
+        }
+        if (http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
+        }
         var decoder = new JournalExportDecoder(streams, Timestamps.Now(), ingest.Options.MaxLineBytes * 16);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBytes * 2);
         var total = new DecodeReport();

@@ -67,7 +67,7 @@ internal sealed class ProtocolIngest(IngestionService ingestion, ServerMetrics m
                 await fail(http, StatusCodes.Status413PayloadTooLarge, $"request body is larger than {limit} bytes after decompression; split it into smaller requests").ConfigureAwait(false);
                 return null;
             }
-            Interlocked.Add(ref ingestion.Metrics.For(listener).Bytes, length);
+            Interlocked.Add(ref ingestion.Metrics.For(listener).Bytes, http.Request.ContentLength ?? length);
             Interlocked.Add(ref metrics.IngestBytes, length);
             return new RequestBody(buffer, length);
         }

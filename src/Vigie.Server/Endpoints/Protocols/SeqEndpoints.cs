@@ -66,8 +66,16 @@ internal static class SeqEndpoints
             return;
         }
         http.Response.StatusCode = StatusCodes.Status201Created;
-        await http.Response.WriteAsJsonAsync(new SeqAnswer(null, report.Rejected > 0 ? report.FirstError : null)).ConfigureAwait(false);
+        http.Response.ContentType = "application/json";
+        // Seq's own casing: Serilog's sink reads MinimumLevelAccepted to raise its level when told.
+        await using var writer = new System.Text.Json.Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteNull("MinimumLevelAccepted");
+        if (report.Rejected > 0)
+        {
+            writer.WriteString("Error", $"{report.Rejected} events rejected; first: {report.FirstError}");
+        }
+        writer.WriteEndObject();
+        await writer.FlushAsync().ConfigureAwait(false);
     }
-
-    private sealed record SeqAnswer(string? MinimumLevelAccepted, string? Error);
 }
