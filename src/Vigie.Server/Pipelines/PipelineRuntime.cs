@@ -15,7 +15,8 @@ namespace Vigie.Server.Pipelines;
 /// </summary>
 internal sealed class PipelineRuntime : IDisposable
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+    /// <summary>An editor's save is several file events: reload once they stop.</summary>
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(100);
 
     private readonly string? _configFile;
     private readonly IngestionService _ingestion;
