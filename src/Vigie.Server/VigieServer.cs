@@ -8,6 +8,7 @@ using Vigie.Ingestion.Service;
 using Vigie.Query.Engine;
 using Vigie.Server.Endpoints;
 using Vigie.Server.Observability;
+using Vigie.Server.Pipelines;
 using Vigie.Server.Protocols;
 using Vigie.Server.Web;
 using Vigie.Storage.Store;
@@ -83,6 +84,7 @@ public static class VigieServer
         // Open the store (and replay the WAL) before accepting connections.
         var store = app.Services.GetRequiredService<LogStore>();
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        app.UsePipelines(options);
 
         app.MapPost("/api/v1/ingest", (HttpContext http, IngestEndpoint e) => e.HandleAsync(http));
         app.MapMethods("/api/v1/query", ["GET", "POST"], (HttpContext http, QueryEndpoint e) => e.HandleAsync(http));

@@ -35,6 +35,7 @@ public static class PipelineConfigLoader
     public static IReadOnlyList<Pipeline> Parse(string yaml, string file, string baseDirectory, bool builtIns = true)
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        baseDirectory = Path.GetFullPath(baseDirectory);
         var result = new List<Pipeline>();
         if (builtIns)
         {

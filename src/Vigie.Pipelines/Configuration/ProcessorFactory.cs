@@ -213,7 +213,7 @@ public static class ProcessorFactory
             // no file mapping must be closed under them; the garbage collector frees it.
             reader = new Reader(path, FileAccessMode.Memory);
         }
-        catch (Exception e) when (e is IOException or InvalidDatabaseException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDatabaseException or UnauthorizedAccessException or ArgumentException)
         {
             throw ConfigNode.Error(o.File, o.Raw("database")!, $"cannot open GeoIP database '{path}': {e.Message}");
         }

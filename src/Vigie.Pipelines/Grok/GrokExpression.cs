@@ -14,9 +14,12 @@ namespace Vigie.Pipelines.Grok;
 /// </remarks>
 public sealed class GrokExpression
 {
-    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private const int MaxDepth = 64;
+
+    /// <summary>Long enough to pass any minimum-length check, so that the match code really runs (and is compiled).</summary>
+    private static readonly string WarmUpInput = string.Concat(Enumerable.Repeat("0a.1:2 /x\"-[", 100));
 
     private GrokExpression(string source, Regex regex, IReadOnlyList<GrokCapture> captures)
     {
@@ -55,6 +58,15 @@ public sealed class GrokExpression
         catch (ArgumentException e)
         {
             throw new GrokException($"invalid regex in grok pattern '{pattern}': {e.Message}");
+        }
+        // The first match of a compiled regex pays for its JIT compilation, which on a busy machine
+        // can exceed the match timeout: pay it here, at load, rather than fail the first event.
+        try
+        {
+            regex.IsMatch(WarmUpInput);
+        }
+        catch (RegexMatchTimeoutException)
+        {
         }
         var numbered = captures.Select(c => c with { Group = regex.GroupNumberFromName("g" + c.Group) }).ToList();
         return new GrokExpression(pattern, regex, numbered);

@@ -109,7 +109,7 @@ public static class TraceText
 
     private static string Value(FieldValue v) => v.Kind switch
     {
-        ValueKind.String => "\"" + v.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"",
+        ValueKind.String => "\"" + v.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "\"",
         _ => v.Text,
     };
 }

@@ -21,6 +21,7 @@ internal static class MetricsEndpoint
         w.Counter("vigie_ingest_refused_total", "Ingest requests refused with 503 because the store could not write.", Interlocked.Read(ref server.IngestRefusedFull));
         w.Histogram("vigie_ingest_duration_seconds", "Time to decode and durably store one ingest request.", server.IngestSeconds);
         RenderListeners(w, listeners);
+        Pipelines.PipelineMetricsWriter.Write(w, Pipelines.PipelinesRegistration.RuntimeOf(listeners));
         w.Counter("vigie_queries_total", "Queries run.", Interlocked.Read(ref server.Queries));
         w.Counter("vigie_query_errors_total", "Queries refused (bad query) or failed.", Interlocked.Read(ref server.QueryErrors));
         w.Histogram("vigie_query_duration_seconds", "Query latency, to the last row sent.", server.QuerySeconds);

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Vigie.Server;
+
+namespace Vigie.Pipelines.Tests;
+
+/// <summary>A real server ingesting over HTTP while its config file is rewritten (valid and invalid versions).</summary>
+public sealed class ReloadUnderLoadTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigie-pipelines-reload-").FullName;
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    private string ConfigPath => Path.Combine(_dir, "vigie.yaml");
+
+    private static string Config(string version) => $"""
+        pipelines:
+          tag:
+            if: 'service:load'
+            processors:
+              - set: {"{"}field: version, value: {version}{"}"}
+        """;
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(ConfigPath, Config("v0"));
+        _app = VigieServer.Build(new ServerOptions { DataDir = Path.Combine(_dir, "data"), Listen = "127.0.0.1:0", ConfigFile = ConfigPath });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task No_event_is_lost_or_duplicated_while_the_config_changes()
+    {
+        const int PerBatch = 50;
+        using var stop = new CancellationTokenSource();
+        var versions = 0;
+        var rewriter = Task.Run(async () =>
+        {
+            var n = 1;
+            while (!stop.IsCancellationRequested)
+            {
+                // Every third version is invalid: it must be refused and the running one kept.
+                var text = n % 3 == 0 ? "pipelines:\n  tag:\n    processors:\n      - nope: {}\n" : Config("v" + n);
+                await File.WriteAllTextAsync(ConfigPath, text);
+                n++;
+                Interlocked.Exchange(ref versions, n);
+                await Task.Delay(250);
+            }
+        });
+        // Ingest until nine versions were written (three of them invalid), in batches sent back to back.
+        var batches = 0;
+        for (var b = 0; b < 60 || Volatile.Read(ref versions) < 10; b++)
+        {
+            batches++;
+            var sb = new StringBuilder();
+            for (var i = 0; i < PerBatch; i++)
+            {
+                sb.Append("{\"_msg\":\"hello\",\"service\":\"load\",\"seq\":").Append(b * PerBatch + i).Append("}\n");
+            }
+            using var response = await _client!.PostAsync("/api/v1/ingest?stream=service", new StringContent(sb.ToString(), Encoding.UTF8, "application/x-ndjson"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await stop.CancelAsync();
+        await rewriter;
+
+        var seen = new HashSet<long>();
+        var tagged = new HashSet<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        List<JsonElement> rows;
+        do
+        {
+            var text = await _client!.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:load"));
+            rows = [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+            if (rows.Count >= batches * PerBatch)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        foreach (var row in rows)
+        {
+            Assert.True(seen.Add(long.Parse(row.GetProperty("seq").GetRawText().Trim('"'), System.Globalization.CultureInfo.InvariantCulture)), "duplicated event");
+            tagged.Add(row.GetProperty("version").GetString()!);
+        }
+        Assert.Equal(batches * PerBatch, seen.Count);
+        Assert.True(tagged.Count > 1, "the reloads never took effect: " + string.Join(",", tagged));
+        var metrics = await _client!.GetStringAsync("/metrics");
+        Assert.Contains("vigie_pipeline_reload_failures_total ", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("vigie_pipeline_reload_failures_total 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigie_pipeline_events_total{pipeline=\"tag\",processor=\"set\",result=\"in\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_playground_api_traces_a_candidate_pipeline_and_reports_yaml_errors()
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            pipeline = "processors:\n  - grok: {pattern: '^%{WORD:verb} %{INT:n:int}$'}\n  - lowercase: {fields: [verb]}\n",
+            lines = new[] { "GET 12", "bad" },
+        });
+        using var ok = await _client!.PostAsync("/api/v1/pipelines/test", new StringContent(body, Encoding.UTF8, "application/json"));
+        var json = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(1, json.GetProperty("failed").GetInt32());
+        var first = json.GetProperty("results")[0];
+        Assert.Equal("get", first.GetProperty("after").GetProperty("verb").GetString());
+        Assert.Equal(12, first.GetProperty("after").GetProperty("n").GetInt32());
+        Assert.Equal("GET", first.GetProperty("steps")[0].GetProperty("event").GetProperty("verb").GetString());
+        Assert.StartsWith("candidate/grok:", json.GetProperty("results")[1].GetProperty("error").GetString());
+
+        var bad = JsonSerializer.Serialize(new { pipeline = "processors:\n  - grok: {pattern: '%{NOPE}'}\n", lines = new[] { "x" } });
+        using var refused = await _client.PostAsync("/api/v1/pipelines/test", new StringContent(bad, Encoding.UTF8, "application/json"));
+        var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(2, error.GetProperty("line").GetInt32());
+        Assert.Contains("unknown grok pattern 'NOPE'", error.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Replay_runs_stored_events_through_a_candidate_without_writing()
+    {
+        var ndjson = "{\"_msg\":\"user=bob took=12\",\"service\":\"replay\"}\n{\"_msg\":\"user=eve took=7\",\"service\":\"replay\"}\n";
+        using (var r = await _client!.PostAsync("/api/v1/ingest", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson")))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var body = JsonSerializer.Serialize(new { pipeline = "processors:\n  - kv: {}\n", query = "service:replay", start = "-1h" });
+        JsonElement json = default;
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            using var response = await _client.PostAsync("/api/v1/pipelines/replay", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            if (json.GetProperty("events").GetInt32() == 2)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Equal(2, json.GetProperty("events").GetInt32());
+        var users = json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("after").GetProperty("user").GetString()).Order().ToList();
+        Assert.Equal(["bob", "eve"], users);
+        Assert.False(json.GetProperty("results")[0].GetProperty("before").TryGetProperty("user", out _));
+        var stored = await _client.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:replay user:*"));
+        Assert.Equal("", stored.Trim());
+    }
+}
