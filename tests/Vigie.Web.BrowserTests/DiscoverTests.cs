@@ -12,7 +12,7 @@ public sealed partial class DiscoverTests(UiFixture ui)
     public async Task Search_ShowsMatchingRowsAndHistogram()
     {
         var page = await ui.NewPageAsync();
-        await page.GotoAsync(ui.Url("/?q=service:api&from=-1h"));
+        await ui.OpenAsync(page, "/?q=service:api&from=-1h");
         var expected = Expected(i => UiFixture.ServiceOf(i) == "api");
         await Assertions.Expect(page.GetByTestId("hits")).ToHaveTextAsync($"{expected} events");
         var rows = page.GetByTestId("row");
@@ -31,7 +31,7 @@ public sealed partial class DiscoverTests(UiFixture ui)
     public async Task FieldValue_Click_FiltersTheQuery()
     {
         var page = await ui.NewPageAsync();
-        await page.GotoAsync(ui.Url("/?from=-1h"));
+        await ui.OpenAsync(page, "/?from=-1h");
         await Assertions.Expect(page.GetByTestId("hits")).ToHaveTextAsync($"{UiFixture.EventCount} events");
         var level = page.Locator("[data-field=level]");
         await level.Locator("button.name").ClickAsync();
@@ -48,7 +48,7 @@ public sealed partial class DiscoverTests(UiFixture ui)
     public async Task Histogram_Drag_ZoomsIntoTheRange()
     {
         var page = await ui.NewPageAsync();
-        await page.GotoAsync(ui.Url("/?from=-1h"));
+        await ui.OpenAsync(page, "/?from=-1h");
         await Assertions.Expect(page.GetByTestId("hits")).ToHaveTextAsync($"{UiFixture.EventCount} events");
         var slots = page.Locator("[data-testid=histogram] rect.slot");
         var count = await slots.CountAsync();
@@ -73,7 +73,7 @@ public sealed partial class DiscoverTests(UiFixture ui)
     public async Task Row_Click_ShowsEveryField()
     {
         var page = await ui.NewPageAsync();
-        await page.GotoAsync(ui.Url("/?q=connection&from=-1h"));
+        await ui.OpenAsync(page, "/?q=connection&from=-1h");
         await page.GetByTestId("row").First.ClickAsync();
         var details = page.GetByTestId("row-details");
         await Assertions.Expect(details).ToBeVisibleAsync();
@@ -87,7 +87,7 @@ public sealed partial class DiscoverTests(UiFixture ui)
     public async Task BadQuery_ShowsTheErrorPlace()
     {
         var page = await ui.NewPageAsync();
-        await page.GotoAsync(ui.Url("/?from=-1h"));
+        await ui.OpenAsync(page, "/?from=-1h");
         var query = page.GetByTestId("query");
         await query.FillAsync("status:");
         await query.PressAsync("Enter");

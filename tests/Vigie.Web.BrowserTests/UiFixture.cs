@@ -96,6 +96,14 @@ public sealed class UiFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Opens a page and waits until it is interactive (typing before that would be lost).</summary>
+    public async Task OpenAsync(IPage page, string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync(Url(pathAndQuery));
+        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
+
     public string Url(string pathAndQuery) => new Uri(Server.Address, pathAndQuery).ToString();
 
     public async Task ScreenshotAsync(IPage page, string name)
