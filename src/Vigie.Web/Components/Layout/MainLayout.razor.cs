@@ -7,8 +7,8 @@ public partial class MainLayout
 {
     private readonly MudTheme _theme = new()
     {
-        PaletteLight = new PaletteLight { Primary = "#3949ab", AppbarBackground = "#283593", Background = "#f6f7fb" },
-        PaletteDark = new PaletteDark { Primary = "#7986cb", AppbarBackground = "#1a1f3a", Background = "#14161f", Surface = "#1d202c" },
+        PaletteLight = new PaletteLight { Primary = "#3949ab", AppbarBackground = "#283593", AppbarText = "#ffffff", Background = "#f6f7fb" },
+        PaletteDark = new PaletteDark { Primary = "#7986cb", AppbarBackground = "#1a1f3a", AppbarText = "#ffffff", Background = "#14161f", Surface = "#1d202c" },
         Typography = new Typography { Default = new DefaultTypography { FontSize = ".875rem" } },
     };
 

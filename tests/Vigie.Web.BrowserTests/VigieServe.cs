@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Vigie.Web.BrowserTests;
+
+/// <summary>
+/// <c>vigie serve</c> as users start it: built by the repository's launcher (<c>./vigie</c>, into
+/// <c>.build/</c>), copied aside so a rebuild cannot swap files under it, run as a child process on
+/// a free port over a temporary data directory. Stopped by its own PID.
+/// </summary>
+public sealed class VigieServe : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly string _buildCopy;
+    private readonly string _dataDir;
+
+    private VigieServe(Process process, Uri address, string buildCopy, string dataDir)
+    {
+        _process = process;
+        _buildCopy = buildCopy;
+        _dataDir = dataDir;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<VigieServe> StartAsync()
+    {
+        var root = RepoRoot();
+        var build = await RunAsync("bash", [Path.Combine(root, "vigie"), "version"], TimeSpan.FromMinutes(5));
+        if (build.Code != 0)
+        {
+            throw new InvalidOperationException($"./vigie version failed with {build.Code}:\n{build.Output}");
+        }
+        var copy = Directory.CreateTempSubdirectory("vigie-browser-cli-").FullName;
+        var source = Path.Combine(root, ".build");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var data = Directory.CreateTempSubdirectory("vigie-browser-data-").FullName;
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(copy, "vigie.dll"), "serve", "--data", data, "--listen", $"127.0.0.1:{port}" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start vigie serve");
+        var server = new VigieServe(process, new Uri($"http://127.0.0.1:{port}"), copy, data);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (process.HasExited)
+            {
+                var log = server.Log;
+                await server.DisposeAsync();
+                throw new InvalidOperationException($"vigie serve exited during start-up:\n{log}");
+            }
+            try
+            {
+                using var health = await server.Client.GetAsync("/healthz");
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        var slow = server.Log;
+        await server.DisposeAsync();
+        throw new TimeoutException("vigie serve did not answer /healthz within 30 s:\n" + slow);
+    }
+
+    /// <summary>Ingests NDJSON and checks every line was accepted.</summary>
+    public async Task IngestAsync(string ndjson, string streams)
+    {
+        using var content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson");
+        using var response = await Client.PostAsync("/api/v1/ingest?stream=" + Uri.EscapeDataString(streams), content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        Assert.Contains($"\"accepted\":{lines}", body, StringComparison.Ordinal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Directory.Delete(_buildCopy, recursive: true);
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Vigie.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("no Vigie.slnx above " + AppContext.BaseDirectory);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + file);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
