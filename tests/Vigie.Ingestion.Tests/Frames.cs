@@ -49,6 +49,4 @@ internal static class Frames
     }
 
     public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-
-    public static string? Field(this LogEvent e, string name) => e.Get(name)?.Text;
 }
