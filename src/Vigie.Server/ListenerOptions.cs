@@ -63,6 +63,13 @@ public sealed record ListenerOptions
     /// <summary>Whether the listener has a socket of its own (else it is served on the HTTP API's port).</summary>
     public static bool HasOwnAddress(string name) => name is "syslog-udp" or "syslog-tcp" or "syslog-tls" or "gelf-udp" or "gelf-tcp" or "fluent" or "otlp-grpc";
 
+    /// <summary>
+    /// These listeners with every one that has a port of its own turned off: the HTTP API alone, for
+    /// servers that run side by side on one host (a test instance beside production, tests).
+    /// </summary>
+    public ListenerOptions WithoutOwnPorts() =>
+        Names.Where(HasOwnAddress).Aggregate(this, (options, name) => options.With(name, options.Get(name) with { Enabled = false }));
+
     public ListenerSetting Get(string name) => name switch
     {
         "syslog-udp" => SyslogUdp,

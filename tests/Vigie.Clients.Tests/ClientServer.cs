@@ -38,7 +38,7 @@ internal sealed class ClientServer : IAsyncDisposable
         {
             DataDir = dataDir,
             Listen = $"127.0.0.1:{port}",
-            Listeners = new ListenerOptions { OtlpGrpc = new(true, $"127.0.0.1:{grpcPort}") },
+            Listeners = new ListenerOptions().WithoutOwnPorts() with { OtlpGrpc = new(true, $"127.0.0.1:{grpcPort}") },
         };
         var app = VigieServer.Build(options);
         try

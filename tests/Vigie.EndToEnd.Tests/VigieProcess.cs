@@ -11,6 +11,10 @@ namespace Vigie.EndToEnd.Tests;
 /// <summary>A <c>vigie serve</c> child process on 127.0.0.1 and a free port.</summary>
 internal sealed partial class VigieProcess : IDisposable
 {
+    /// <summary>Listeners with ports of their own would collide between servers running side by side.</summary>
+    private static readonly string[] OwnPortsOff =
+        ["--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"];
+
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
@@ -46,7 +50,7 @@ internal sealed partial class VigieProcess : IDisposable
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { cli.Dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}" }.Concat(extraArgs))
+        foreach (var a in (string[])[cli.Dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff, .. extraArgs])
         {
             info.ArgumentList.Add(a);
         }

@@ -29,7 +29,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(ConfigPath, Config("v0"));
-        _app = VigieServer.Build(new ServerOptions { DataDir = Path.Combine(_dir, "data"), Listen = "127.0.0.1:0", ConfigFile = ConfigPath });
+        _app = VigieServer.Build(new ServerOptions { DataDir = Path.Combine(_dir, "data"), Listen = "127.0.0.1:0", ConfigFile = ConfigPath, Listeners = new ListenerOptions().WithoutOwnPorts() });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };

@@ -25,25 +25,10 @@ internal sealed class LiveServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>
-    /// The HTTP API alone: listeners on ports of their own would collide between the tests that run in
-    /// parallel (their own tests give them free ports).
-    /// </summary>
-    public static ListenerOptions SocketListenersOff { get; } = new()
-    {
-        SyslogUdp = new(false),
-        SyslogTcp = new(false),
-        SyslogTls = new(false),
-        GelfUdp = new(false),
-        GelfTcp = new(false),
-        Fluent = new(false),
-        OtlpGrpc = new(false),
-    };
-
     public static async Task<LiveServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("vigie-server-tests-").FullName;
-        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", Listeners = SocketListenersOff };
+        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", Listeners = new ListenerOptions().WithoutOwnPorts() };
         options = configure?.Invoke(options) ?? options;
         var app = VigieServer.Build(options);
         try

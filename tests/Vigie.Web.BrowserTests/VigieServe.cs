@@ -12,6 +12,10 @@ namespace Vigie.Web.BrowserTests;
 /// </summary>
 public sealed class VigieServe : IAsyncDisposable
 {
+    /// <summary>Listeners with ports of their own would collide between servers running side by side.</summary>
+    private static readonly string[] OwnPortsOff =
+        ["--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"];
+
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly string _buildCopy;
@@ -60,7 +64,7 @@ public sealed class VigieServe : IAsyncDisposable
         var data = Directory.CreateTempSubdirectory("vigie-browser-data-").FullName;
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(copy, "vigie.dll"), "serve", "--data", data, "--listen", $"127.0.0.1:{port}" })
+        foreach (var a in (string[])[Path.Combine(copy, "vigie.dll"), "serve", "--data", data, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff])
         {
             info.ArgumentList.Add(a);
         }
