@@ -84,6 +84,13 @@ public sealed class BulkDecoder
         }
     }
 
+    /// <summary>
+    /// Adds the one document of the single-document APIs (<c>/{index}/_doc</c>, <c>/{index}/_create/{id}</c>),
+    /// which may span lines.
+    /// </summary>
+    public void DecodeDocument(ReadOnlySpan<byte> document, string action, string index, string? id, EventBatch batch, List<BulkItem> items, DecodeReport report) =>
+        AddDocument(document, 1, new PendingAction(action, index, id), batch, items, report);
+
     private PendingAction? ParseAction(ReadOnlySpan<byte> line, int lineNumber, string? defaultIndex, DecodeReport report, List<BulkItem> items)
     {
         try
