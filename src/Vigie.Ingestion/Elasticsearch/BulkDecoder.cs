@@ -18,7 +18,8 @@ public sealed class BulkDecoder
 
     private static readonly JsonFieldMap Map = new(
         ["@timestamp", "timestamp"],
-        new Dictionary<string, string> { ["message"] = FieldNames.Message });
+        new Dictionary<string, string> { ["message"] = FieldNames.Message },
+        levelFields: ["level", "log.level", "severity", "loglevel"]);
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
