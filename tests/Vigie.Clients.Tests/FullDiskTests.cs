@@ -90,6 +90,33 @@ public sealed class FullDiskTests : IAsyncLifetime
             }
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         }
+
+        // OTLP/gRPC: UNAVAILABLE, the status OTLP exporters retry on.
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.GrpcUrl);
+        var client = new Vigie.Server.Protocols.Grpc.LogsService.LogsServiceClient(channel);
+        var export = new Vigie.Ingestion.Otlp.Proto.ExportLogsServiceRequest();
+        var scope = new Vigie.Ingestion.Otlp.Proto.ScopeLogs();
+        for (var i = 0; i < 200; i++)
+        {
+            scope.LogRecords.Add(new Vigie.Ingestion.Otlp.Proto.LogRecord { Body = new Vigie.Ingestion.Otlp.Proto.AnyValue { StringValue = message } });
+        }
+        var resourceLogs = new Vigie.Ingestion.Otlp.Proto.ResourceLogs();
+        resourceLogs.ScopeLogs.Add(scope);
+        export.ResourceLogs.Add(resourceLogs);
+        Grpc.Core.RpcException? refusal = null;
+        for (var attempt = 0; attempt < 200 && refusal is null; attempt++)
+        {
+            try
+            {
+                await client.ExportAsync(export);
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                refusal = e;
+            }
+        }
+        Assert.NotNull(refusal);
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, refusal.StatusCode);
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
