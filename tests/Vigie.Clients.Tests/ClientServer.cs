@@ -28,9 +28,9 @@ internal sealed class ClientServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ClientServer> StartAsync()
+    public static async Task<ClientServer> StartAsync(string? dataDir = null)
     {
-        var dataDir = Directory.CreateTempSubdirectory("vigie-clients-tests-").FullName;
+        dataDir ??= Directory.CreateTempSubdirectory("vigie-clients-tests-").FullName;
         // Ports picked free then handed to Kestrel: the gRPC endpoint is routed by its port number.
         var port = FreePort();
         var grpcPort = FreePort();
@@ -49,7 +49,10 @@ internal sealed class ClientServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            Directory.Delete(dataDir, recursive: true);
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
             throw;
         }
     }

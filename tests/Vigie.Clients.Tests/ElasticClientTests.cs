@@ -36,6 +36,21 @@ public sealed class ElasticClientTests : IAsyncLifetime
         Assert.Equal("1", first.Text("n"));
     }
 
+    [Fact]
+    public async Task ElasticsearchClient_IndexOneDocument_IsStored()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        var client = new ElasticsearchClient(new ElasticsearchClientSettings(new Uri(_server.BaseUrl)));
+
+        var answer = await client.IndexAsync(new Doc(new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero), "single document", run, 7), i => i.Index("single-logs").Id("doc-1"));
+
+        Assert.True(answer.IsValidResponse, answer.DebugInformation);
+        Assert.Equal("doc-1", answer.Id);
+        var row = Assert.Single(await _server.QueryUntilAsync($"run:{run}", 1));
+        Assert.Equal("single document", row.Text("_msg"));
+        Assert.Equal("single-logs", row.Text("_index"));
+    }
+
     private sealed record Doc(
         [property: JsonPropertyName("@timestamp")] DateTimeOffset Timestamp,
         [property: JsonPropertyName("message")] string Message,

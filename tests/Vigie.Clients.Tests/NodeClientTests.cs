@@ -25,7 +25,7 @@ public sealed class NodeClientTests : IAsyncLifetime
         Assert.All(rows, r => Assert.Contains($"{mode} hello", r.Text("_msg"), StringComparison.Ordinal));
         Assert.All(rows, r => Assert.Equal("winston", r.Text("app")));
         Assert.All(rows, r => Assert.Contains("app=\"winston\"", r.Text("_stream"), StringComparison.Ordinal));
-        Assert.Equal(["error", "info", "warn"], rows.Select(r => r.Text("level")).Order(StringComparer.Ordinal));
+        Assert.Equal(["error", "info", "warning"], rows.Select(r => r.Text("level")).Order(StringComparer.Ordinal));
     }
 
     [Fact]

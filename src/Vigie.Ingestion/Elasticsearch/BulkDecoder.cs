@@ -18,7 +18,8 @@ public sealed class BulkDecoder
 
     private static readonly JsonFieldMap Map = new(
         ["@timestamp", "timestamp"],
-        new Dictionary<string, string> { ["message"] = FieldNames.Message });
+        new Dictionary<string, string> { ["message"] = FieldNames.Message },
+        levelFields: ["level", "log.level", "severity", "loglevel"]);
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
@@ -83,6 +84,13 @@ public sealed class BulkDecoder
             report.Reject($"line {lineNumber}: the action line has no document line after it");
         }
     }
+
+    /// <summary>
+    /// Adds the one document of the single-document APIs (<c>/{index}/_doc</c>, <c>/{index}/_create/{id}</c>),
+    /// which may span lines.
+    /// </summary>
+    public void DecodeDocument(ReadOnlySpan<byte> document, string action, string index, string? id, EventBatch batch, List<BulkItem> items, DecodeReport report) =>
+        AddDocument(document, 1, new PendingAction(action, index, id), batch, items, report);
 
     private PendingAction? ParseAction(ReadOnlySpan<byte> line, int lineNumber, string? defaultIndex, DecodeReport report, List<BulkItem> items)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
 using Vigie.Core;
+using Vigie.Ingestion.Mapping;
 using Vigie.Ingestion.Loki.Proto;
 using Vigie.Ingestion.Protocols;
 
@@ -48,6 +49,7 @@ public static class LokiPushDecoder
                 report.Reject($"stream {stream.Labels}: {error}", stream.Entries.Count);
                 continue;
             }
+            NormalizeLevel(labels);
             var fields = streams ?? new StreamFields(labels.Select(l => l.Key));
             foreach (var entry in stream.Entries)
             {
@@ -59,10 +61,7 @@ public static class LokiPushDecoder
                 }
                 foreach (var pair in entry.StructuredMetadata)
                 {
-                    if (pair.Name.Length > 0)
-                    {
-                        batch.AddField(pair.Name, ValueKind.String, pair.Value);
-                    }
+                    AddMetadata(batch, labels, pair.Name, pair.Value);
                 }
                 batch.AddField(FieldNames.Message, ValueKind.String, entry.Line);
                 batch.EndEvent(fields);
@@ -139,6 +138,7 @@ public static class LokiPushDecoder
             report.Reject($"stream {index}: no \"values\" array");
             return;
         }
+        NormalizeLevel(labels);
         var fields = streams ?? new StreamFields(labels.Select(l => l.Key));
         var entryIndex = 0;
         foreach (var entry in values.EnumerateArray())
@@ -201,15 +201,51 @@ public static class LokiPushDecoder
         {
             foreach (var pair in metadata.EnumerateObject())
             {
-                if (pair.Name.Length > 0 && pair.Value.ValueKind != JsonValueKind.Null)
+                if (pair.Value.ValueKind != JsonValueKind.Null)
                 {
-                    batch.AddField(pair.Name, ValueKind.String, Text(pair.Value));
+                    AddMetadata(batch, labels, pair.Name, Text(pair.Value));
                 }
             }
         }
         batch.AddField(FieldNames.Message, ValueKind.String, line.GetString()!);
         batch.EndEvent(fields);
         return null;
+    }
+
+    /// <summary>
+    /// Adds one structured metadata pair, unless a label has its name (clients such as winston-loki
+    /// repeat the labels there): an event has one value per field.
+    /// </summary>
+    private static void AddMetadata(EventBatch batch, List<KeyValuePair<string, string>> labels, string name, string value)
+    {
+        if (name.Length == 0)
+        {
+            return;
+        }
+        foreach (var label in labels)
+        {
+            if (label.Key == name)
+            {
+                return;
+            }
+        }
+        if (name == "level" && SeverityLevels.Normalize(value) is { } level)
+        {
+            value = level;
+        }
+        batch.AddField(name, ValueKind.String, value);
+    }
+
+    /// <summary>A <c>level</c> label in Vigie's vocabulary (<c>warn</c> becomes <c>warning</c>); unknown words stay.</summary>
+    private static void NormalizeLevel(List<KeyValuePair<string, string>> labels)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i].Key == "level" && SeverityLevels.Normalize(labels[i].Value) is { } level)
+            {
+                labels[i] = new(labels[i].Key, level);
+            }
+        }
     }
 
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();

@@ -13,8 +13,13 @@ public sealed class JsonFieldMap
     private readonly HashSet<string> _drops;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _dropLookup;
 
-    public JsonFieldMap(IEnumerable<string> timeFields, IReadOnlyDictionary<string, string> renames, IEnumerable<string>? drops = null)
+    private readonly HashSet<string> _levels;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
+
+    public JsonFieldMap(IEnumerable<string> timeFields, IReadOnlyDictionary<string, string> renames, IEnumerable<string>? drops = null, IEnumerable<string>? levelFields = null)
     {
+        _levels = new HashSet<string>(levelFields ?? [], StringComparer.Ordinal);
+        _levelLookup = _levels.GetAlternateLookup<ReadOnlySpan<char>>();
         _times = new HashSet<string>(timeFields, StringComparer.Ordinal);
         _timeLookup = _times.GetAlternateLookup<ReadOnlySpan<char>>();
         _renames = new Dictionary<string, string>(renames, StringComparer.Ordinal);
@@ -24,6 +29,12 @@ public sealed class JsonFieldMap
     }
 
     public bool IsTime(ReadOnlySpan<char> name) => _times.Count > 0 && _timeLookup.Contains(name);
+
+    /// <summary>
+    /// Whether the field holds the event's severity (<c>level</c>, <c>log.level</c>...): its value is
+    /// normalised into <c>level</c>.
+    /// </summary>
+    public bool IsLevel(ReadOnlySpan<char> name) => _levels.Count > 0 && _levelLookup.Contains(name);
 
     public bool IsDropped(ReadOnlySpan<char> name) => _drops.Count > 0 && _dropLookup.Contains(name);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vigie.Core;
+using Vigie.Ingestion.Mapping;
 
 namespace Vigie.Ingestion.Protocols;
 
@@ -16,8 +17,13 @@ public sealed class JsonFlattener
     private readonly int[] _prefix = new int[MaxDepth + 2];
     private char[] _name = new char[256];
 
+    private const string LevelField = "level";
+
     /// <summary>The time the last <see cref="AddObject"/> found, if any.</summary>
     public bool TimeFound { get; private set; }
+
+    /// <summary>Whether the last <see cref="AddObject"/> wrote a normalised <c>level</c>.</summary>
+    public bool LevelFound { get; private set; }
 
     /// <summary>
     /// Reads the object <paramref name="reader"/> is positioned on (its <c>StartObject</c>) to its end.
@@ -31,6 +37,7 @@ public sealed class JsonFlattener
             throw new InvalidOperationException("the reader must be on the start of an object");
         }
         TimeFound = false;
+        LevelFound = false;
         string? problem = null;
         var depth = 0;
         var nameLength = 0;
@@ -84,9 +91,39 @@ public sealed class JsonFlattener
             AddValue(ref reader, source, batch, batch.InternName(name));
             return $"{name.ToString()}: not RFC 3339 nor a Unix epoch";
         }
+        if (map.IsLevel(name) && reader.TokenType is JsonTokenType.String or JsonTokenType.Number && AddLevel(ref reader, batch, name))
+        {
+            return null;
+        }
         var renamed = map.Rename(name);
         AddValue(ref reader, source, batch, renamed is null ? batch.InternName(name) : batch.InternName(renamed));
         return null;
+    }
+
+    /// <summary>
+    /// Adds <c>level</c> with the normalised severity; true when the source field was <c>level</c>
+    /// itself (replaced by its normalised value), false when it is still to be added under its name.
+    /// </summary>
+    private bool AddLevel(ref Utf8JsonReader reader, EventBatch batch, ReadOnlySpan<char> name)
+    {
+        var isLevel = name.SequenceEqual(LevelField);
+        if (LevelFound)
+        {
+            // One level per event: a second severity field keeps its own name, a raw "level" is dropped.
+            return isLevel;
+        }
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > 32)
+        {
+            return false;
+        }
+        var level = SeverityLevels.Normalize(reader.ValueSpan);
+        if (level is null)
+        {
+            return false;
+        }
+        batch.AddField(LevelField, ValueKind.String, level);
+        LevelFound = true;
+        return isLevel;
     }
 
     private static bool TryReadTime(ref Utf8JsonReader reader, out long ns)

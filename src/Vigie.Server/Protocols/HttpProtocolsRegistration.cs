@@ -18,8 +18,7 @@ public static class HttpProtocolsRegistration
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         builder.Services.AddSingleton<ProtocolIngest>();
-        var grpc = options.Listeners.OtlpGrpc;
-        if (grpc.Enabled && grpc.Address is { } address)
+        if (GrpcAddress(options) is { } address)
         {
             builder.Services.AddGrpc(o =>
             {
@@ -59,11 +58,27 @@ public static class HttpProtocolsRegistration
         {
             JournaldEndpoints.Map(app, listeners.Journald);
         }
-        if (listeners.OtlpGrpc.Enabled && listeners.OtlpGrpc.Address is { } address)
+        if (GrpcAddress(options) is { } address)
         {
             // Only on the gRPC port: the API's port speaks HTTP/1.1.
             app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{ListenAddress.Parse(address).Port}");
         }
         return app;
+    }
+
+    /// <summary>
+    /// Where OTLP/gRPC listens, or null when it does not. When the API listens on an ephemeral port
+    /// (port 0, as side-by-side instances and tests do), a gRPC listener left at its default is not
+    /// started: its fixed default port would collide between instances. Set its address to run it.
+    /// </summary>
+    private static string? GrpcAddress(ServerOptions options)
+    {
+        var grpc = options.Listeners.OtlpGrpc;
+        if (!grpc.Enabled || grpc.Address is null)
+        {
+            return null;
+        }
+        var ephemeralApi = ListenAddress.Parse(options.Listen).Port == 0;
+        return ephemeralApi && grpc == new ListenerOptions().OtlpGrpc ? null : grpc.Address;
     }
 }

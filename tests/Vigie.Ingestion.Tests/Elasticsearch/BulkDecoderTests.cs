@@ -47,6 +47,24 @@ public sealed class BulkDecoderTests
         Assert.Equal(1_764_064_800_000_000_000, events[1].TimeNs);
     }
 
+    [Theory]
+    [InlineData("{\"log\":{\"level\":\"WARN\"}}", "warning", "log.level", "WARN")]
+    [InlineData("{\"level\":\"Information\"}", "info", null, null)]
+    [InlineData("{\"severity\":\"err\",\"level\":\"ignored\"}", "error", "severity", "err")]
+    [InlineData("{\"level\":\"chatty\"}", "chatty", null, null)]
+    public void Decode_SeverityFields_NormalisedIntoLevel(string doc, string level, string? kept, string? keptValue)
+    {
+        var (events, _, _) = Run("{\"index\":{\"_index\":\"a\"}}\n" + doc + "\n");
+
+        var e = Assert.Single(events);
+        Assert.Equal(level, e.Field("level"));
+        Assert.Single(e.Fields, f => f.Key == "level");
+        if (kept is not null)
+        {
+            Assert.Equal(keptValue, e.Field(kept));
+        }
+    }
+
     [Fact]
     public void Decode_IndexFromUrl_UsedWhenTheActionNamesNone()
     {

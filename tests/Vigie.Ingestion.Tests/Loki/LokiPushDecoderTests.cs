@@ -77,15 +77,16 @@ public sealed class LokiPushDecoderTests
     {
         var (events, report) = Json("""
             {"streams":[
-              {"stream":{"app":"a","level":"warn"},"values":[["1764064801000000000","one"],["1764064802000000000","two",{"user":"u1"}]]},
+              {"stream":{"app":"a","level":"warn"},"values":[["1764064801000000000","one"],["1764064802000000000","two",{"user":"u1","level":"warn"}]]},
               {"labels":"{app=\"b\"}","entries":[{"ts":"2025-11-25T10:00:03Z","line":"three"}]}
             ]}
             """);
 
         Assert.Equal(3, report.Accepted);
         Assert.Equal(["one", "two", "three"], events.Select(e => e.Field("_msg")));
-        Assert.Equal("warn", events[0].Field("level"));
+        Assert.Equal("warning", events[0].Field("level"));
         Assert.Equal("u1", events[1].Field("user"));
+        Assert.Single(events[1].Fields, f => f.Key == "level");
         Assert.Equal("b", events[2].Field("app"));
         Assert.Equal(1_764_064_803_000_000_000, events[2].TimeNs);
     }

@@ -31,6 +31,9 @@ internal static class ElasticsearchEndpoints
         app.Use(HandshakeMiddleware);
         app.MapMethods("/_bulk", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest) => BulkAsync(http, ingest, streams, null));
         app.MapMethods("/{index}/_bulk", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest, string index) => BulkAsync(http, ingest, streams, index));
+        app.MapPost("/{index}/_doc", (HttpContext http, ProtocolIngest ingest, string index) => DocumentAsync(http, ingest, streams, "index", index, null));
+        app.MapMethods("/{index}/_doc/{id}", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest, string index, string id) => DocumentAsync(http, ingest, streams, "index", index, id));
+        app.MapMethods("/{index}/_create/{id}", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest, string index, string id) => DocumentAsync(http, ingest, streams, "create", index, id));
         MapStub(app, ["GET"], "/_license", """{"license":{"status":"active","uid":"00000000-0000-0000-0000-000000000000","type":"basic","issue_date_in_millis":0,"max_nodes":1000,"max_resource_units":null}}""");
         MapStub(app, ["GET"], "/_xpack", """{"build":{"hash":"vigie","date":"2024-01-01T00:00:00.000Z"},"license":{"uid":"00000000-0000-0000-0000-000000000000","type":"basic","mode":"basic","status":"active"},"features":{"ilm":{"available":true,"enabled":true}}}""");
         MapStub(app, ["GET"], "/_cluster/health", """{"cluster_name":"vigie","status":"green","timed_out":false,"number_of_nodes":1,"number_of_data_nodes":1,"active_primary_shards":0,"active_shards":0,"relocating_shards":0,"initializing_shards":0,"unassigned_shards":0}""");
@@ -123,6 +126,47 @@ internal static class ElasticsearchEndpoints
         writer.WriteString("reason", reason);
         writer.WriteEndObject();
         writer.WriteNumber("status", status);
+        writer.WriteEndObject();
+        await writer.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The single-document index API: one event, answered like Elasticsearch (201 and the document's id).</summary>
+    private static async Task DocumentAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams, string action, string index, string? id)
+    {
+        using var body = await ingest.ReadBodyAsync(http, Listener, FailAsync).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+        var batch = ProtocolIngest.NewBatch(body.Length);
+        var items = new List<BulkItem>(1);
+        var report = new DecodeReport();
+        new BulkDecoder(streams, Timestamps.Now()).DecodeDocument(body.Span, action, index, id, batch, items, report);
+        if (!await ingest.StoreAsync(http, Listener, batch, report, FailAsync).ConfigureAwait(false))
+        {
+            return;
+        }
+        var item = items[0];
+        if (item.Error is not null)
+        {
+            await FailAsync(http, StatusCodes.Status400BadRequest, item.Error).ConfigureAwait(false);
+            return;
+        }
+        SetHeaders(http);
+        http.Response.StatusCode = StatusCodes.Status201Created;
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("_index", index);
+        writer.WriteString("_id", id ?? Stopwatch.GetTimestamp().ToString("x", CultureInfo.InvariantCulture));
+        writer.WriteNumber("_version", 1);
+        writer.WriteString("result", "created");
+        writer.WriteStartObject("_shards");
+        writer.WriteNumber("total", 1);
+        writer.WriteNumber("successful", 1);
+        writer.WriteNumber("failed", 0);
+        writer.WriteEndObject();
+        writer.WriteNumber("_seq_no", 0);
+        writer.WriteNumber("_primary_term", 1);
         writer.WriteEndObject();
         await writer.FlushAsync().ConfigureAwait(false);
     }
