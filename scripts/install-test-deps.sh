@@ -13,6 +13,7 @@ command -v rsyslogd >/dev/null || need+=(rsyslog)
 command -v logger >/dev/null || need+=(bsdutils)
 /usr/bin/python3 -c 'import fluent.sender' 2>/dev/null || need+=(python3-fluent-logger)
 ruby -e 'require "gelf"' 2>/dev/null || need+=(ruby-gelf)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2
@@ -20,4 +21,9 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
+# npm packages of the shipper tests, into a git-ignored folder beside their package.json.
+shippers="$(cd "$(dirname "$0")/.." && pwd)/tests/Vigie.Shippers.Tests"
+if [ ! -d "$shippers/node_modules/gelf-pro" ]; then
+  (cd "$shippers" && npm install --no-audit --no-fund --loglevel=error)
 fi
