@@ -13,6 +13,11 @@ command -v rsyslogd >/dev/null || need+=(rsyslog)
 command -v logger >/dev/null || need+=(bsdutils)
 /usr/bin/python3 -c 'import fluent.sender' 2>/dev/null || need+=(python3-fluent-logger)
 ruby -e 'require "gelf"' 2>/dev/null || need+=(ruby-gelf)
+command -v npm >/dev/null || need+=(npm)
+# syslog-ng conflicts with rsyslog as a package: it is unpacked below, its libraries installed here.
+for lib in libivykis0 libnet1 libwrap0 libjson-c5; do
+  dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
+done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2
@@ -41,4 +46,16 @@ fi
 js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/Vigie.Clients.Tests/js"
 if [ ! -d "$js_dir/node_modules" ] || [ "$js_dir/package.json" -nt "$js_dir/node_modules" ]; then
   (cd "$js_dir" && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
+fi
+# npm packages of the shipper tests, into a git-ignored folder beside their package.json.
+shippers="$(cd "$(dirname "$0")/.." && pwd)/tests/Vigie.Shippers.Tests"
+if [ ! -d "$shippers/node_modules/gelf-pro" ]; then
+  (cd "$shippers" && npm install --no-audit --no-fund --loglevel=error)
+fi
+# syslog-ng, unpacked into a git-ignored folder (run with --module-path and LD_LIBRARY_PATH).
+if [ ! -x "$shippers/syslog-ng/usr/sbin/syslog-ng" ]; then
+  download="$(mktemp -d)"
+  (cd "$download" && apt-get download syslog-ng-core >/dev/null 2>&1 || { apt-get update -qq && apt-get download syslog-ng-core; })
+  dpkg-deb -x "$download"/syslog-ng-core_*.deb "$shippers/syslog-ng"
+  rm -rf "$download"
 fi

@@ -54,6 +54,11 @@ internal sealed partial class VigieProcess : IDisposable
         {
             info.ArgumentList.Add(a);
         }
+        // Socket listeners on ports of their own: tests run side by side, the default ports would collide.
+        foreach (var listener in new[] { "VIGIE_SYSLOG_UDP", "VIGIE_SYSLOG_TCP", "VIGIE_GELF_UDP", "VIGIE_GELF_TCP", "VIGIE_FLUENT" })
+        {
+            info.Environment.TryAdd(listener, "127.0.0.1:0");
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start vigie serve");
         var server = new VigieProcess(process, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);

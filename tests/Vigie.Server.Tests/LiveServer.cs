@@ -28,7 +28,10 @@ internal sealed class LiveServer : IAsyncDisposable
     public static async Task<LiveServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("vigie-server-tests-").FullName;
-        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", Listeners = new ListenerOptions().WithoutOwnPorts() };
+        // Socket listeners on ports of their own: tests run side by side, the default ports would collide.
+        var any = new ListenerSetting(true, "127.0.0.1:0");
+        var listeners = new ListenerOptions { SyslogUdp = any, SyslogTcp = any, GelfUdp = any, GelfTcp = any, Fluent = any, OtlpGrpc = new(false) };
+        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", Listeners = listeners };
         options = configure?.Invoke(options) ?? options;
         var app = VigieServer.Build(options);
         try

@@ -41,7 +41,9 @@ public sealed class ListenerRobustnessTests(ShipperServer server)
         {
             await client.ConnectAsync(IPAddress.Loopback, server.Fluent);
             var stream = client.GetStream();
-            await stream.WriteAsync(new byte[] { 0xc1, 0xc1, 0xc1 });
+            // A good message, then bytes that are not MessagePack, in one write.
+            byte[] good = [0x93, 0xa1, (byte)'t', 0x00, 0x81, 0xa7, .. "message"u8, 0xb0, .. Encoding.ASCII.GetBytes("before " + marker[..9])];
+            await stream.WriteAsync(good.Concat(new byte[] { 0xc1, 0xc1, 0xc1 }).ToArray());
             // The server closes the connection: reading ends.
             var buffer = new byte[16];
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -50,6 +52,7 @@ public sealed class ListenerRobustnessTests(ShipperServer server)
         Assert.Equal(before + 1, Rejected(await server.MetricsAsync(), "fluent"));
         await Tool.RunOkAsync("/usr/bin/python3", ["-c", $"from fluent import sender\ns = sender.FluentSender('t', host='127.0.0.1', port={server.Fluent})\nassert s.emit('x', {{'message': 'after {marker}'}}), s.last_error\ns.close()"]);
         await server.WaitForAsync(marker, 1);
+        await server.WaitForAsync(marker[..9], 1);
     }
 
     [Fact]

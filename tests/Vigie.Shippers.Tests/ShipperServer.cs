@@ -35,11 +35,17 @@ public sealed class ShipperServer : IAsyncLifetime
 
     public int Fluent { get; private set; }
 
+    public int SyslogTls { get; private set; }
+
     public const string SplunkToken = "11111111-2222-3333-4444-555555555555";
 
     public async Task InitializeAsync()
     {
         _dataDir = Directory.CreateTempSubdirectory("vigie-shippers-").FullName;
+        // A certificate made by openssl, as the docs tell users to.
+        var cert = Path.Combine(_dataDir, "syslog.pem");
+        var key = Path.Combine(_dataDir, "syslog.key");
+        await Tool.RunOkAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=vigie", "-keyout", key, "-out", cert]);
         var options = new ServerOptions
         {
             DataDir = _dataDir,
@@ -53,6 +59,9 @@ public sealed class ShipperServer : IAsyncLifetime
                 Fluent = new(true, Any),
                 OtlpGrpc = new(false, Any),
                 SplunkTokens = [SplunkToken],
+                SyslogTls = new(true, Any),
+                SyslogTlsCertificate = cert,
+                SyslogTlsKey = key,
             },
         };
         _app = VigieServer.Build(options);
@@ -65,6 +74,7 @@ public sealed class ShipperServer : IAsyncLifetime
         GelfTcp = listeners.EndPoint("gelf-tcp")!.Port;
         GelfUdp = listeners.EndPoint("gelf-udp")!.Port;
         Fluent = listeners.EndPoint("fluent")!.Port;
+        SyslogTls = listeners.EndPoint("syslog-tls")!.Port;
     }
 
     public async Task DisposeAsync()

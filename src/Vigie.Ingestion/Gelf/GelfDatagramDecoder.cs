@@ -39,6 +39,12 @@ public sealed class GelfDatagramDecoder(GelfChunkAssembler assembler, int maxMes
             }
             payload = whole;
         }
+        else if (datagram.Length > 0 && datagram[0] == '{')
+        {
+            // Uncompressed: parse in place, no copy.
+            GelfParser.Parse(datagram, target);
+            return;
+        }
         else
         {
             payload = datagram.ToArray();

@@ -34,32 +34,30 @@ public static class GelfPayload
         var length = 0;
         try
         {
+            using var input = new MemoryStream(payload.Array!, payload.Offset, payload.Count, writable: false);
+            using var inflater = open(input);
+            while (true)
             {
-                using var input = new MemoryStream(payload.Array!, payload.Offset, payload.Count, writable: false);
-                using var inflater = open(input);
-                while (true)
+                if (length == buffer.Length)
                 {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length > maxBytes)
-                        {
-                            throw new InvalidDataException($"more than {maxBytes} bytes once decompressed");
-                        }
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, buffer.Length * 2));
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                    var n = inflater.Read(buffer, length, buffer.Length - length);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-                    length += n;
-                    if (length > maxBytes)
+                    if (buffer.Length > maxBytes)
                     {
                         throw new InvalidDataException($"more than {maxBytes} bytes once decompressed");
                     }
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var n = inflater.Read(buffer, length, buffer.Length - length);
+                if (n == 0)
+                {
+                    break;
+                }
+                length += n;
+                if (length > maxBytes)
+                {
+                    throw new InvalidDataException($"more than {maxBytes} bytes once decompressed");
                 }
             }
         }

@@ -171,7 +171,16 @@ public sealed class StreamListener : IAsyncDisposable
                 Interlocked.Add(ref _counters.Bytes, read);
                 end += read;
                 target.NowNs = Timestamps.Now();
-                start += decoder.Decode(buffer.AsSpan(start, end - start), target);
+                try
+                {
+                    start += decoder.Decode(buffer.AsSpan(start, end - start), target);
+                }
+                catch (InvalidDataException)
+                {
+                    // The stream cannot be framed any more: keep the good events read before, then close.
+                    await FlushAsync(target, decoder, stream).ConfigureAwait(false);
+                    throw;
+                }
                 // Store before reading more, unless more bytes already wait and the batch is small:
                 // one store per read would make small batches under load.
                 if (target.Batch.Count >= _options.FlushEvents || client.Available == 0 || _options.Tls is not null)
