@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using Vigie.Bench;
 
+if (args is ["pipelines", ..])
+{
+    return await PipelinesBench.RunAsync(args[1..]);
+}
+
 Options options;
 try
 {

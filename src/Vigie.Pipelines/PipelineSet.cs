@@ -63,13 +63,13 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             row.Index = i;
-            if (_multiline.Length > 0 && FirstMultiline(row) is { } ml)
+            if (_multiline.Length > 0 && FirstMultiline(batch, i, row) is { } ml)
             {
                 output ??= CopyHead(batch, i);
                 JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
                 continue;
             }
-            if (!AnySelects(row))
+            if (!AnySelects(batch, i, row))
             {
                 if (output is not null)
                 {
@@ -114,11 +114,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         }
     }
 
-    private bool AnySelects(IRow row)
+    private bool AnySelects(EventBatch batch, int index, BatchEventRow row)
     {
         foreach (var p in _pipelines)
         {
-            if (p.Matches(row))
+            if (p.Matches(batch, index, row))
             {
                 return true;
             }
@@ -126,11 +126,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         return false;
     }
 
-    private Pipeline? FirstMultiline(IRow row)
+    private Pipeline? FirstMultiline(EventBatch batch, int index, BatchEventRow row)
     {
         foreach (var p in _multiline)
         {
-            if (p.Matches(row))
+            if (p.Matches(batch, index, row))
             {
                 return p;
             }
