@@ -78,11 +78,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 continue;
             }
             output ??= CopyHead(batch, i);
-            var e = PipelineEvent.FromLogEvent(batch.ToLogEvent(i));
+            var e = Materialise(batch, i);
             RunAll(e, trace);
             if (!e.Dropped)
             {
-                output.Add(e.ToLogEvent());
+                Write(e, output);
             }
         }
         if (_multiline.Length > 0)
@@ -164,7 +164,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 _pending.Remove(key);
                 complete = p;
             }
-            _pending[key] = new Pending(PipelineEvent.FromLogEvent(batch.ToLogEvent(i)), listener, token, DateTime.UtcNow + rule.Timeout);
+            _pending[key] = new Pending(Materialise(batch, i), listener, token, DateTime.UtcNow + rule.Timeout);
         }
         if (complete is not null)
         {
@@ -211,7 +211,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             RunAll(p.Event, trace);
             if (!p.Event.Dropped)
             {
-                output.Add(p.Event.ToLogEvent());
+                Write(p.Event, output);
             }
             return;
         }
@@ -287,6 +287,27 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         }
         _timer?.Dispose();
         FlushExpired(force: true);
+    }
+
+    private static PipelineEvent Materialise(EventBatch batch, int i)
+    {
+        var (start, end) = batch.GetFieldRange(i);
+        var fields = new KeyValuePair<string, FieldValue>[end - start];
+        for (var f = start; f < end; f++)
+        {
+            fields[f - start] = new(batch.GetName(f), new FieldValue(batch.GetKind(f), System.Text.Encoding.UTF8.GetString(batch.GetValue(f))));
+        }
+        return new PipelineEvent(batch.GetTime(i), batch.GetStream(i), fields);
+    }
+
+    private static void Write(PipelineEvent e, EventBatch output)
+    {
+        output.BeginEvent(e.TimeNs);
+        foreach (var (name, value) in e.Fields)
+        {
+            output.AddField(name, value.Kind, value.Text);
+        }
+        output.EndEvent(e.Stream);
     }
 
     private static EventBatch CopyHead(EventBatch batch, int upTo)
