@@ -36,7 +36,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         if (_multiline.Length > 0 && storeLate is not null)
         {
             var tick = TimeSpan.FromMilliseconds(Math.Clamp(_multiline.Min(p => p.Multiline!.Timeout.TotalMilliseconds) / 4, 10, 1000));
-            _timer = new Timer(_ => FlushExpired(force: false), null, tick, tick);
+            _timer = new Timer(_ => _ = FlushExpired(force: false), null, tick, tick);
         }
     }
 
@@ -251,7 +251,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     }
 
     /// <summary>Stores held events whose timeout passed (all of them when <paramref name="force"/>).</summary>
-    private void FlushExpired(bool force)
+    private Task FlushExpired(bool force)
     {
         List<Pending>? expired = null;
         var now = DateTime.UtcNow;
@@ -269,13 +269,15 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         }
         if (expired is null)
         {
-            return;
+            return Task.CompletedTask;
         }
+        var stores = new List<Task>();
         foreach (var group in expired.GroupBy(p => p.Listener, StringComparer.Ordinal))
         {
-            // Failures reach the callers through their Held task.
-            _ = StoreLateAsync([.. group], group.Key).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            // Failures reach the callers through their Held task; observed here so that they are not unobserved.
+            stores.Add(StoreLateAsync([.. group], group.Key).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default));
         }
+        return Task.WhenAll(stores);
     }
 
     /// <summary>Stores every held event now (on reload and shutdown); later batches hold nothing.</summary>
@@ -286,7 +288,8 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             _disposed = true;
         }
         _timer?.Dispose();
-        FlushExpired(force: true);
+        // Wait (bounded) so that on shutdown the held events reach the store before it closes.
+        FlushExpired(force: true).Wait(TimeSpan.FromSeconds(10));
     }
 
     private static PipelineEvent Materialise(EventBatch batch, int i)
