@@ -73,6 +73,11 @@ public sealed class Pipeline
             {
                 error = "regular expression timed out on this value";
             }
+            catch (Exception x) when (x is not (OutOfMemoryException or StackOverflowException))
+            {
+                // A processor's bug must not cost the batch: the event is kept and tagged like any failure.
+                error = $"{x.GetType().Name}: {x.Message}";
+            }
             if (error is not null)
             {
                 Interlocked.Increment(ref step.Failed);
