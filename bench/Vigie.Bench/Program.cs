@@ -14,6 +14,10 @@ if (args.Length > 0 && args[0] == "protocols")
         return 2;
     }
 }
+if (args is ["pipelines", ..])
+{
+    return await PipelinesBench.RunAsync(args[1..]);
+}
 
 Options options;
 try

@@ -12,7 +12,7 @@ public sealed class Pipeline
     /// <summary>The field a failure is recorded in.</summary>
     public const string ErrorField = "_pipeline_error";
 
-    public Pipeline(string name, RowMatcher? condition, IReadOnlyList<Processor> processors, bool builtIn = false)
+    public Pipeline(string name, Condition? condition, IReadOnlyList<Processor> processors, bool builtIn = false)
     {
         Name = name;
         Condition = condition;
@@ -21,9 +21,11 @@ public sealed class Pipeline
         Multiline = processors.OfType<MultilineProcessor>().FirstOrDefault();
     }
 
+    private BoundCounters? _bound;
+
     public string Name { get; }
 
-    public RowMatcher? Condition { get; }
+    public Condition? Condition { get; }
 
     public IReadOnlyList<Processor> Processors { get; }
 
@@ -34,6 +36,8 @@ public sealed class Pipeline
 
     public bool Matches(IRow row) => Condition is null || Condition.Matches(row);
 
+    internal bool Matches(EventBatch batch, int index, BatchEventRow row) => Condition is null || Condition.Matches(batch, index, row);
+
     /// <summary>
     /// Runs the processors on <paramref name="e"/>. When one fails, the event goes back to what it was
     /// before this pipeline, tagged with <see cref="ErrorField"/>, and the rest of the pipeline is skipped.
@@ -42,11 +46,13 @@ public sealed class Pipeline
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(metrics);
-        var whole = metrics.For(Name, "");
+        var counters = CountersFor(metrics);
+        var whole = counters[^1];
         Interlocked.Increment(ref whole.In);
         var before = e.Clone();
-        foreach (var p in Processors)
+        for (var i = 0; i < Processors.Count; i++)
         {
+            var p = Processors[i];
             if (p is MultilineProcessor)
             {
                 continue;
@@ -56,8 +62,8 @@ public sealed class Pipeline
                 trace?.Step(this, p, e, skipped: true, error: null);
                 continue;
             }
-            var counters = metrics.For(Name, p.Id);
-            Interlocked.Increment(ref counters.In);
+            var step = counters[i];
+            Interlocked.Increment(ref step.In);
             string? error;
             try
             {
@@ -67,9 +73,14 @@ public sealed class Pipeline
             {
                 error = "regular expression timed out on this value";
             }
+            catch (Exception x) when (x is not (OutOfMemoryException or StackOverflowException))
+            {
+                // A processor's bug must not cost the batch: the event is kept and tagged like any failure.
+                error = $"{x.GetType().Name}: {x.Message}";
+            }
             if (error is not null)
             {
-                Interlocked.Increment(ref counters.Failed);
+                Interlocked.Increment(ref step.Failed);
                 Interlocked.Increment(ref whole.Failed);
                 e.RestoreFrom(before);
                 e.Set(ErrorField, $"{Name}/{p.Id}: {error}");
@@ -82,10 +93,25 @@ public sealed class Pipeline
             {
                 return;
             }
-            Interlocked.Increment(ref counters.Out);
+            Interlocked.Increment(ref step.Out);
         }
         Interlocked.Increment(ref whole.Out);
     }
+
+    /// <summary>The counters of each processor then of the whole pipeline, looked up once per metrics registry rather than per event.</summary>
+    private StepCounters[] CountersFor(PipelineMetrics metrics)
+    {
+        var bound = _bound;
+        if (bound is not null && ReferenceEquals(bound.Metrics, metrics))
+        {
+            return bound.Counters;
+        }
+        StepCounters[] counters = [.. Processors.Select(p => metrics.For(Name, p.Id)), metrics.For(Name, "")];
+        _bound = new BoundCounters(metrics, counters);
+        return counters;
+    }
+
+    private sealed record BoundCounters(PipelineMetrics Metrics, StepCounters[] Counters);
 }
 
 /// <summary>Receives each step of a pipeline run (the playground); null in production.</summary>

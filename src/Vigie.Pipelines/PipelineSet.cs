@@ -36,7 +36,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         if (_multiline.Length > 0 && storeLate is not null)
         {
             var tick = TimeSpan.FromMilliseconds(Math.Clamp(_multiline.Min(p => p.Multiline!.Timeout.TotalMilliseconds) / 4, 10, 1000));
-            _timer = new Timer(_ => FlushExpired(force: false), null, tick, tick);
+            _timer = new Timer(_ => _ = FlushExpired(force: false), null, tick, tick);
         }
     }
 
@@ -63,13 +63,13 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             row.Index = i;
-            if (_multiline.Length > 0 && FirstMultiline(row) is { } ml)
+            if (_multiline.Length > 0 && FirstMultiline(batch, i, row) is { } ml)
             {
                 output ??= CopyHead(batch, i);
                 JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
                 continue;
             }
-            if (!AnySelects(row))
+            if (!AnySelects(batch, i, row))
             {
                 if (output is not null)
                 {
@@ -78,11 +78,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 continue;
             }
             output ??= CopyHead(batch, i);
-            var e = PipelineEvent.FromLogEvent(batch.ToLogEvent(i));
+            var e = Materialise(batch, i);
             RunAll(e, trace);
             if (!e.Dropped)
             {
-                output.Add(e.ToLogEvent());
+                Write(e, output);
             }
         }
         if (_multiline.Length > 0)
@@ -114,11 +114,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         }
     }
 
-    private bool AnySelects(IRow row)
+    private bool AnySelects(EventBatch batch, int index, BatchEventRow row)
     {
         foreach (var p in _pipelines)
         {
-            if (p.Matches(row))
+            if (p.Matches(batch, index, row))
             {
                 return true;
             }
@@ -126,11 +126,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         return false;
     }
 
-    private Pipeline? FirstMultiline(IRow row)
+    private Pipeline? FirstMultiline(EventBatch batch, int index, BatchEventRow row)
     {
         foreach (var p in _multiline)
         {
-            if (p.Matches(row))
+            if (p.Matches(batch, index, row))
             {
                 return p;
             }
@@ -164,7 +164,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 _pending.Remove(key);
                 complete = p;
             }
-            _pending[key] = new Pending(PipelineEvent.FromLogEvent(batch.ToLogEvent(i)), listener, token, DateTime.UtcNow + rule.Timeout);
+            _pending[key] = new Pending(Materialise(batch, i), listener, token, DateTime.UtcNow + rule.Timeout);
         }
         if (complete is not null)
         {
@@ -211,7 +211,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             RunAll(p.Event, trace);
             if (!p.Event.Dropped)
             {
-                output.Add(p.Event.ToLogEvent());
+                Write(p.Event, output);
             }
             return;
         }
@@ -251,7 +251,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     }
 
     /// <summary>Stores held events whose timeout passed (all of them when <paramref name="force"/>).</summary>
-    private void FlushExpired(bool force)
+    private Task FlushExpired(bool force)
     {
         List<Pending>? expired = null;
         var now = DateTime.UtcNow;
@@ -269,13 +269,15 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         }
         if (expired is null)
         {
-            return;
+            return Task.CompletedTask;
         }
+        var stores = new List<Task>();
         foreach (var group in expired.GroupBy(p => p.Listener, StringComparer.Ordinal))
         {
-            // Failures reach the callers through their Held task.
-            _ = StoreLateAsync([.. group], group.Key).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            // Failures reach the callers through their Held task; observed here so that they are not unobserved.
+            stores.Add(StoreLateAsync([.. group], group.Key).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default));
         }
+        return Task.WhenAll(stores);
     }
 
     /// <summary>Stores every held event now (on reload and shutdown); later batches hold nothing.</summary>
@@ -286,7 +288,29 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             _disposed = true;
         }
         _timer?.Dispose();
-        FlushExpired(force: true);
+        // Wait (bounded) so that on shutdown the held events reach the store before it closes.
+        FlushExpired(force: true).Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private static PipelineEvent Materialise(EventBatch batch, int i)
+    {
+        var (start, end) = batch.GetFieldRange(i);
+        var fields = new KeyValuePair<string, FieldValue>[end - start];
+        for (var f = start; f < end; f++)
+        {
+            fields[f - start] = new(batch.GetName(f), new FieldValue(batch.GetKind(f), System.Text.Encoding.UTF8.GetString(batch.GetValue(f))));
+        }
+        return new PipelineEvent(batch.GetTime(i), batch.GetStream(i), fields);
+    }
+
+    private static void Write(PipelineEvent e, EventBatch output)
+    {
+        output.BeginEvent(e.TimeNs);
+        foreach (var (name, value) in e.Fields)
+        {
+            output.AddField(name, value.Kind, value.Text);
+        }
+        output.EndEvent(e.Stream);
     }
 
     private static EventBatch CopyHead(EventBatch batch, int upTo)

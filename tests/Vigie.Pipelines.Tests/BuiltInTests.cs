@@ -132,12 +132,20 @@ public class BuiltInTests
     }
 
     [Fact]
-    public void Unparsable_lines_are_kept_and_tagged()
+    public void Lines_in_the_layout_that_do_not_parse_are_kept_and_tagged()
     {
-        var e = Through("nginx", "this is not an access log");
-        Assert.Equal("this is not an access log", e.Text("_msg"));
+        var e = Through("nginx", "10.0.0.1 - - [not a date] \"GET / HTTP/1.1\" 200 1");
+        Assert.Equal("10.0.0.1 - - [not a date] \"GET / HTTP/1.1\" 200 1", e.Text("_msg"));
         Assert.StartsWith("nginx/grok: ", e.Text("_pipeline_error"));
         Assert.Null(e.Text("client_ip"));
+    }
+
+    [Fact]
+    public void Events_already_parsed_by_a_shipper_are_left_alone()
+    {
+        var e = Through("nginx", "GET /index.html 200");
+        Assert.Null(e.Text("_pipeline_error"));
+        Assert.Equal(2, e.Fields.Count);
     }
 
     [Fact]

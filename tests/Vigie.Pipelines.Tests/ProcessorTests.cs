@@ -118,3 +118,24 @@ public class ProcessorTests
     public void User_agent(string ua, string browser, string version, string os, string device) =>
         Assert.Equal(new UserAgentInfo(browser, version, os, device), UserAgentParser.Parse(ua));
 }
+
+public class ThrowingProcessorTests
+{
+    private sealed class Throwing : Processors.Processor
+    {
+        public override string Type => "throwing";
+
+        public override string? Apply(Model.PipelineEvent e) => throw new InvalidOperationException("bug");
+    }
+
+    [Fact]
+    public void A_processor_that_throws_fails_the_event_and_keeps_it()
+    {
+        var metrics = new PipelineMetrics();
+        var pipeline = new Pipeline("p", null, [new Throwing { Id = "throwing" }]);
+        var e = Run.Event(("_msg", "x"));
+        pipeline.Run(e, metrics);
+        Assert.Equal("p/throwing: InvalidOperationException: bug", e.Text("_pipeline_error"));
+        Assert.Equal(1, metrics.For("p", "throwing").Failed);
+    }
+}

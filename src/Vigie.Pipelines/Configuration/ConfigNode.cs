@@ -128,13 +128,13 @@ public sealed class ConfigNode
     }
 
     /// <summary>A condition in the query language, e.g. <c>service:nginx</c>; null when absent.</summary>
-    public RowMatcher? Condition(string key)
+    public Model.Condition? Condition(string key)
     {
         var node = Raw(key);
         return node is null ? null : CompileCondition(File, node, key);
     }
 
-    public static RowMatcher CompileCondition(string file, YamlNode node, string key)
+    public static Model.Condition CompileCondition(string file, YamlNode node, string key)
     {
         ArgumentNullException.ThrowIfNull(node);
         if (node is not YamlScalarNode { Value: { } text })
@@ -148,7 +148,7 @@ public sealed class ConfigNode
             {
                 throw Error(file, node, $"'{key}': a condition is a filter only, without '|' pipes");
             }
-            return FilterCompiler.Compile(query.Filter, Vigie.Core.Timestamps.Now());
+            return new Model.Condition(text, query.Filter, Vigie.Core.Timestamps.Now());
         }
         catch (QueryParseException e)
         {

@@ -13,6 +13,16 @@ public static class PipelineConfigLoader
 {
     public const string Section = "pipelines";
 
+    /// <summary>
+    /// The built-in pipelines, compiled once per process: they never change, pipelines are immutable,
+    /// and compiling their regexes is most of the cost of a reload.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<Pipeline>> BuiltIns = new(() =>
+    [
+        .. BuiltIn.BuiltInPipelines.Sources().SelectMany(s =>
+            ParseSection(Root(s.Yaml, "built-in " + s.Name), "built-in " + s.Name, Path.GetTempPath(), builtIn: true).Select(p => p.Pipeline!)),
+    ]);
+
     /// <exception cref="ConfigException">The file is not valid; the message names the file, line, column and reason.</exception>
     public static IReadOnlyList<Pipeline> LoadFile(string path, bool builtIns = true)
     {
@@ -39,10 +49,7 @@ public static class PipelineConfigLoader
         var result = new List<Pipeline>();
         if (builtIns)
         {
-            foreach (var (name, text) in BuiltIn.BuiltInPipelines.Sources())
-            {
-                result.AddRange(ParseSection(Root(text, "built-in " + name), "built-in " + name, baseDirectory, builtIn: true).Select(p => p.Pipeline!));
-            }
+            result.AddRange(BuiltIns.Value);
         }
         var root = Root(yaml, file);
         foreach (var (name, pipeline, enabled) in ParseSection(root, file, baseDirectory, builtIn: false))

@@ -51,7 +51,7 @@ public static class ProcessorFactory
         };
         o.EnsureAllRead(type);
         p.Id = id ?? "";
-        p.Condition = condition;
+        p.Condition = condition?.Row;
         return p;
     }
 

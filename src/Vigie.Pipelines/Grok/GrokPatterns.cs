@@ -72,7 +72,10 @@ public static class GrokPatterns
             ["HTTPDUSER"] = @"(?:%{EMAILADDRESS}|%{USER}|-)",
             // Access logs: the field names are Vigie's (client_ip, method, path, status, ...), the same
             // in every built-in pipeline so that one query works across web servers.
-            ["COMMONAPACHELOG"] = @"%{IPORHOST:client_ip} %{HTTPDUSER:ident} %{HTTPDUSER:user} \[%{HTTPDATE:timestamp}\] ""(?:%{WORD:method} %{NOTSPACE:path}(?: HTTP/%{NUMBER:http_version})?|%{DATA:raw_request})"" %{INT:status:int} (?:%{INT:bytes:int}|-)",
+            // The client, ident and user columns are NOTSPACE rather than IPORHOST and HTTPDUSER: the
+            // server writes them, so there is nothing to validate, and those alternations made the
+            // whole expression eight times slower (measured with bench/Vigie.Bench pipelines).
+            ["COMMONAPACHELOG"] = @"%{NOTSPACE:client_ip} %{NOTSPACE:ident} %{NOTSPACE:user} \[%{HTTPDATE:timestamp}\] ""(?:%{WORD:method} %{NOTSPACE:path}(?: HTTP/%{NUMBER:http_version})?|%{DATA:raw_request})"" %{INT:status:int} (?:%{INT:bytes:int}|-)",
             ["COMBINEDAPACHELOG"] = @"%{COMMONAPACHELOG} ""%{DATA:referrer}"" ""%{DATA:user_agent}""",
             ["NGINXACCESS"] = "%{COMBINEDAPACHELOG}",
             ["NGINXERRORTIME"] = "%{YEAR}/%{MONTHNUM}/%{MONTHDAY} %{TIME}",

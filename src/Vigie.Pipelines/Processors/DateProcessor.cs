@@ -53,7 +53,7 @@ public sealed class DateProcessor(string field, IReadOnlyList<string> formats, T
                 }
                 return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var iso) && Local(iso, out ns);
             case "HTTPDATE":
-                return TryOffsetFormat(text, "dd/MMM/yyyy:HH:mm:ss zzz", out ns);
+                return TryParseHttpDate(text, out ns) || TryOffsetFormat(text, "dd/MMM/yyyy:HH:mm:ss zzz", out ns);
             case "SYSLOG":
                 var squeezed = string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
                 if (DateTime.TryParseExact(squeezed, SyslogFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var s))
@@ -91,6 +91,57 @@ public sealed class DateProcessor(string field, IReadOnlyList<string> formats, T
                 }
                 return DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt) && Local(dt, out ns);
         }
+    }
+
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    /// <summary>
+    /// <c>10/Oct/2026:13:55:36 -0700</c>, the access-log time, read by hand: it is on every line of a
+    /// busy web server and the general parser costs more than the grok that extracted it.
+    /// </summary>
+    internal static bool TryParseHttpDate(ReadOnlySpan<char> s, out long ns)
+    {
+        ns = 0;
+        if (s.Length != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':' || s[20] != ' ' || s[21] is not ('+' or '-'))
+        {
+            return false;
+        }
+        var month = -1;
+        for (var m = 0; m < 12; m++)
+        {
+            if (s.Slice(3, 3).SequenceEqual(Months[m]))
+            {
+                month = m + 1;
+                break;
+            }
+        }
+        if (month < 0 || !Digits(s[..2], out var day) || !Digits(s.Slice(7, 4), out var year) || !Digits(s.Slice(12, 2), out var hour)
+            || !Digits(s.Slice(15, 2), out var minute) || !Digits(s.Slice(18, 2), out var second) || !Digits(s.Slice(22, 2), out var oh) || !Digits(s.Slice(24, 2), out var om))
+        {
+            return false;
+        }
+        if (day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60 || oh > 14 || om > 59)
+        {
+            return false;
+        }
+        var local = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc);
+        var offset = new TimeSpan(oh, om, 0);
+        ns = Timestamps.FromDateTime(s[21] == '+' ? local - offset : local + offset);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return true;
     }
 
     /// <summary>Parses a format with an offset; <c>zzz</c> also takes <c>-0700</c> (access logs) as well as <c>-07:00</c>.</summary>
