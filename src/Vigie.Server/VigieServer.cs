@@ -74,7 +74,7 @@ public static class VigieServer
         builder.Services.AddSingleton<TailEndpoint>();
         builder.Services.AddSingleton<FieldsEndpoint>();
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
-        builder.AddWebUi();
+        builder.AddWebUi(options);
 
         var app = builder.Build();
         // Open the store (and replay the WAL) before accepting connections.
