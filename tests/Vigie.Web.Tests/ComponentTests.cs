@@ -97,8 +97,9 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
         Assert.Contains("disk full", row.TextContent, StringComparison.Ordinal);
         Assert.Equal("error", row.QuerySelector(".badge")!.TextContent);
         cut.WaitForAssertion(() => Assert.Contains("service", cut.Find("[data-testid=fields]").TextContent, StringComparison.Ordinal));
-        row.Click();
-        Assert.Contains("Copy as JSON", cut.Find("[data-testid=row-details]").TextContent, StringComparison.Ordinal);
+        // Find and click in one go: the histogram and fields arrive after the rows and re-render the page.
+        await cut.InvokeAsync(() => cut.Find("[data-testid=row]").Click());
+        cut.WaitForAssertion(() => Assert.Contains("Copy as JSON", cut.Find("[data-testid=row-details]").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
