@@ -48,6 +48,12 @@ internal static class WebUiRegistration
             builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, runtime);
             builder.WebHost.UseStaticWebAssets();
         }
+        else if (Path.Combine(AppContext.BaseDirectory, "wwwroot") is var published && Directory.Exists(published))
+        {
+            // Published: the files sit in wwwroot next to vigie.dll, wherever the command is started from.
+            builder.Environment.WebRootPath = published;
+            builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(published);
+        }
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();
         builder.Services.AddVigieWebUi();
