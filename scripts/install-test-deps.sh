@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, once: the tests use real processes and real
-# file systems (tmpfs for the full-disk test), so they need mount (util-linux) and procps.
+# file systems (tmpfs for the full-disk test), so they need mount (util-linux) and procps; the web
+# UI's browser tests drive Debian's Chromium (no browser download is needed).
 set -euo pipefail
 need=()
 command -v mount >/dev/null || need+=(mount)
@@ -18,6 +19,9 @@ command -v npm >/dev/null || need+=(npm)
 for lib in libivykis0 libnet1 libwrap0 libjson-c5; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
 done
+# The web UI's browser tests (tests/Vigie.Web.BrowserTests) drive Debian's Chromium.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2

@@ -77,7 +77,7 @@ public static class VigieServer
         builder.Services.AddSingleton<FieldsEndpoint>();
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
         builder.AddHttpProtocols(options);
-        builder.AddWebUi();
+        builder.AddWebUi(options);
         builder.Services.AddSocketListeners();
 
         var app = builder.Build();

@@ -41,6 +41,8 @@ internal sealed class TestStore : IDisposable
             batch.EndEvent(new StreamFields(["service"]));
         }
         await Store.AppendAsync(batch);
+        // Searchable from the next flush on: flush now rather than wait for the timer.
+        await Store.FlushAsync();
     }
 
     public void Dispose()

@@ -1,8 +1,10 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vigie.Web;
 using Vigie.Web.Components;
 using Vigie.Web.Model;
@@ -29,8 +31,15 @@ internal static class WebUiRegistration
 
     private static string EndpointsManifest => ManifestPrefix + ".endpoints.json";
 
-    public static void AddWebUi(this WebApplicationBuilder builder)
+    public static void AddWebUi(this WebApplicationBuilder builder, ServerOptions options)
     {
+        // The UI's circuits and antiforgery tokens are signed with data-protection keys: keep them in
+        // the data directory (guarded by its permissions), so they survive restarts and do not
+        // depend on a home directory the service account may not have.
+        builder.Services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys")))
+            .SetApplicationName("vigie");
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         // In a build output, the runtime manifest maps each asset to its file in the sources or the
         // package cache; in a published app the files are in wwwroot and there is no such manifest.
         var runtime = ManifestPrefix + ".runtime.json";
@@ -38,6 +47,12 @@ internal static class WebUiRegistration
         {
             builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, runtime);
             builder.WebHost.UseStaticWebAssets();
+        }
+        else if (Path.Combine(AppContext.BaseDirectory, "wwwroot") is var published && Directory.Exists(published))
+        {
+            // Published: the files sit in wwwroot next to vigie.dll, wherever the command is started from.
+            builder.Environment.WebRootPath = published;
+            builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(published);
         }
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();

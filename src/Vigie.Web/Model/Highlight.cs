@@ -9,19 +9,35 @@ public static class Highlight
     public static IReadOnlyList<string> Words(string? query)
     {
         var words = new List<string>();
+        // A value after "field:" is not in the message, and a word after NOT never shows in a match.
+        var skipNext = false;
         foreach (var token in QueryHighlighter.Tokens(query))
         {
             var text = token.Text.Trim();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+            if (text == ":" || text == "NOT" || token.Class == "field-name")
+            {
+                skipNext = true;
+                continue;
+            }
+            if (skipNext)
+            {
+                skipNext = false;
+                continue;
+            }
             if (token.Class == "str")
             {
                 text = text.Trim('"');
             }
-            else if (token.Class is not "" || text.Length == 0 || text is "*" or "-" || text.StartsWith('-'))
+            else if (token.Class is not "" || text is "*" || text.StartsWith('-') || text is "(" or ")")
             {
                 continue;
             }
             text = text.TrimEnd('*');
-            if (text.Length > 0 && !text.Contains(':', StringComparison.Ordinal))
+            if (text.Length > 0)
             {
                 words.Add(text);
             }

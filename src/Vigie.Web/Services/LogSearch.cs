@@ -13,7 +13,7 @@ namespace Vigie.Web.Services;
 public sealed class LogSearch(QueryEngine engine)
 {
     /// <summary>The most rows one search shows; the table says when there were more.</summary>
-    public const int DefaultLimit = 500;
+    public const int DefaultLimit = 1000;
 
     public SearchOutcome Search(string? text, TimeRange range, int limit = DefaultLimit, CancellationToken cancellationToken = default)
     {

@@ -69,14 +69,14 @@ public partial class Discover : IDisposable
     {
         if (firstRender)
         {
-            _history = await Js.InvokeAsync<string[]>("vigie.history");
+            _history = await Js.InvokeAsync<string[]?>("vigie.history") ?? [];
         }
     }
 
     private async Task SubmitAsync()
     {
         await Js.InvokeVoidAsync("vigie.remember", _draft);
-        _history = await Js.InvokeAsync<string[]>("vigie.history");
+        _history = await Js.InvokeAsync<string[]?>("vigie.history") ?? [];
         if (_draft == (Q ?? ""))
         {
             // Same URL: navigation would not re-run it, so run it here (the user asked for fresh rows).
