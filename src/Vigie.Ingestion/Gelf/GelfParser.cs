@@ -111,15 +111,15 @@ public static class GelfParser
             case "version":
                 return true;
             case "short_message" when reader.TokenType == JsonTokenType.String:
-                AddString(ref reader, batch, FieldNames.Message);
+                Utf8Fields.AddJsonString(batch, FieldNames.Message, ref reader);
                 state.HasMessage = true;
                 return true;
             case "full_message" when reader.TokenType == JsonTokenType.String && !state.HasMessage:
                 // 1.0 senders may send only full_message: it is then the message.
-                AddString(ref reader, batch, "full_message");
+                Utf8Fields.AddJsonString(batch, "full_message", ref reader);
                 return true;
             case "host" when reader.TokenType == JsonTokenType.String:
-                AddString(ref reader, batch, "host");
+                Utf8Fields.AddJsonString(batch, "host", ref reader);
                 state.HasHost = true;
                 return true;
             case "timestamp" when reader.TokenType == JsonTokenType.Number:
@@ -150,7 +150,7 @@ public static class GelfParser
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                AddString(ref reader, batch, name);
+                Utf8Fields.AddJsonString(batch, name, ref reader);
                 break;
             case JsonTokenType.Number:
                 batch.AddField(name, ValueKind.Number, reader.ValueSpan);
@@ -175,32 +175,4 @@ public static class GelfParser
                 throw new FormatException("unexpected " + reader.TokenType.ToString());
         }
     }
-
-    private static void AddString(ref Utf8JsonReader reader, EventBatch batch, string name)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            Utf8Fields.Add(batch, name, reader.ValueSpan);
-            return;
-        }
-        var max = reader.ValueSpan.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(max);
-        try
-        {
-            var n = reader.CopyString(rented);
-            if (System.Text.Unicode.Utf8.IsValid(rented.AsSpan(0, n)))
-            {
-                batch.AddField(name, ValueKind.String, rented.AsSpan(0, n));
-            }
-            else
-            {
-                batch.AddField(name, ValueKind.String, Encoding.UTF8.GetString(rented, 0, n));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Unicode;
 using Vigie.Core;
 
@@ -17,6 +19,26 @@ public static class Utf8Fields
         {
             // Rare (a sender's broken encoding): each bad byte becomes U+FFFD, the rest is kept.
             batch.AddField(name, kind, Encoding.UTF8.GetString(value));
+        }
+    }
+
+    /// <summary>Adds the JSON string <paramref name="reader"/> is on, unescaped, repaired like <see cref="Add"/>.</summary>
+    public static void AddJsonString(EventBatch batch, string name, ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            Add(batch, name, reader.ValueSpan);
+            return;
+        }
+        // Unescaped text is never longer than its escaped form.
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            Add(batch, name, rented.AsSpan(0, reader.CopyString(rented)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

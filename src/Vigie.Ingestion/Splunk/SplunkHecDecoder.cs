@@ -62,7 +62,7 @@ public static class SplunkHecDecoder
             switch (name)
             {
                 case "event" when reader.TokenType == JsonTokenType.String:
-                    AddString(ref reader, batch, FieldNames.Message);
+                    Utf8Fields.AddJsonString(batch, FieldNames.Message, ref reader);
                     hasEvent = true;
                     break;
                 case "event" when reader.TokenType == JsonTokenType.StartObject:
@@ -80,7 +80,7 @@ public static class SplunkHecDecoder
                     }
                     break;
                 case "host" or "source" or "sourcetype" or "index" when reader.TokenType == JsonTokenType.String:
-                    AddString(ref reader, batch, name);
+                    Utf8Fields.AddJsonString(batch, name, ref reader);
                     hasHost |= name == "host";
                     break;
                 case "fields" when reader.TokenType == JsonTokenType.StartObject:
@@ -134,7 +134,7 @@ public static class SplunkHecDecoder
             reader.Read();
             if (!hasMessage && name is "line" or "message" or "msg" or "log" && reader.TokenType == JsonTokenType.String)
             {
-                AddString(ref reader, batch, FieldNames.Message);
+                Utf8Fields.AddJsonString(batch, FieldNames.Message, ref reader);
                 hasMessage = true;
                 continue;
             }
@@ -176,7 +176,7 @@ public static class SplunkHecDecoder
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                AddString(ref reader, batch, name);
+                Utf8Fields.AddJsonString(batch, name, ref reader);
                 break;
             case JsonTokenType.Number:
                 batch.AddField(name, ValueKind.Number, reader.ValueSpan);
@@ -196,25 +196,6 @@ public static class SplunkHecDecoder
                 break;
             default:
                 throw new FormatException("unexpected " + reader.TokenType.ToString());
-        }
-    }
-
-    private static void AddString(ref Utf8JsonReader reader, EventBatch batch, string name)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            Utf8Fields.Add(batch, name, reader.ValueSpan);
-            return;
-        }
-        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
-        try
-        {
-            var n = reader.CopyString(rented);
-            Utf8Fields.Add(batch, name, rented.AsSpan(0, n));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -252,5 +233,4 @@ public static class SplunkHecDecoder
         }
         return count;
     }
-
 }

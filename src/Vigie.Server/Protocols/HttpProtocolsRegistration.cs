@@ -67,18 +67,9 @@ public static class HttpProtocolsRegistration
     }
 
     /// <summary>
-    /// Where OTLP/gRPC listens, or null when it does not. When the API listens on an ephemeral port
-    /// (port 0, as side-by-side instances and tests do), a gRPC listener left at its default is not
-    /// started: its fixed default port would collide between instances. Set its address to run it.
+    /// Where OTLP/gRPC listens, or null when it is off. Instances side by side turn it off with the
+    /// other listeners that own a port (<see cref="ListenerOptions.WithoutOwnPorts"/>).
     /// </summary>
-    private static string? GrpcAddress(ServerOptions options)
-    {
-        var grpc = options.Listeners.OtlpGrpc;
-        if (!grpc.Enabled || grpc.Address is null)
-        {
-            return null;
-        }
-        var ephemeralApi = ListenAddress.Parse(options.Listen).Port == 0;
-        return ephemeralApi && grpc == new ListenerOptions().OtlpGrpc ? null : grpc.Address;
-    }
+    private static string? GrpcAddress(ServerOptions options) =>
+        options.Listeners.OtlpGrpc is { Enabled: true, Address: { } address } ? address : null;
 }

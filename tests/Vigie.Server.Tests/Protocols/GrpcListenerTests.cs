@@ -13,7 +13,7 @@ public sealed class GrpcListenerTests
     private static async Task<IReadOnlyList<string>> AddressesAsync(Func<ServerOptions, ServerOptions> configure)
     {
         var dataDir = Directory.CreateTempSubdirectory("vigie-grpc-listener-").FullName;
-        var app = VigieServer.Build(configure(new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0" }));
+        var app = VigieServer.Build(configure(new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", Listeners = new ListenerOptions().WithoutOwnPorts() }));
         try
         {
             await app.StartAsync();
@@ -28,7 +28,7 @@ public sealed class GrpcListenerTests
     }
 
     [Fact]
-    public async Task EphemeralApiPort_DefaultGrpcListener_IsNotStarted()
+    public async Task WithoutOwnPorts_GrpcListener_IsNotStarted()
     {
         var addresses = await AddressesAsync(o => o);
 
@@ -36,7 +36,7 @@ public sealed class GrpcListenerTests
     }
 
     [Fact]
-    public async Task EphemeralApiPort_GrpcAddressGiven_ListensThere()
+    public async Task GrpcAddressGiven_ListensThere()
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))

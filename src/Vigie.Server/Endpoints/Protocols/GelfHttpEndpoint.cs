@@ -13,7 +13,7 @@ namespace Vigie.Server.Endpoints.Protocols;
 /// <c>POST /gelf</c>: one GELF message per request (as Graylog's GELF HTTP input), plain or compressed
 /// (<c>Content-Encoding</c> or a gzip/zlib body); 202 once it is durable.
 /// </summary>
-internal sealed class GelfHttpEndpoint(IngestionService ingestion, ServerOptions options)
+internal sealed class GelfHttpEndpoint(ProtocolIngest protocol, IngestionService ingestion, ServerOptions options)
 {
     public const string Listener = "gelf-http";
 
@@ -21,33 +21,13 @@ internal sealed class GelfHttpEndpoint(IngestionService ingestion, ServerOptions
 
     public async Task HandleAsync(HttpContext http)
     {
-        var counters = ingestion.Metrics.For(Listener);
-        Interlocked.Increment(ref counters.Connections);
-        ArraySegment<byte> body;
-        try
+        using var body = await protocol.ReadBodyAsync(http, Listener, static (h, status, message) => ErrorAnswer.WriteAsync(h, status, message), SocketListeners.MaxGelfBytes).ConfigureAwait(false);
+        if (body is null)
         {
-            body = await WholeRequestBody.ReadAsync(http, SocketListeners.MaxGelfBytes).ConfigureAwait(false);
-        }
-        catch (BodyTooLargeException e)
-        {
-            ingestion.Reject(Listener, 1, e.Message);
-            await ErrorAnswer.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, e.Message).ConfigureAwait(false);
             return;
         }
-        catch (UnsupportedContentEncodingException e)
-        {
-            await ErrorAnswer.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, e.Message).ConfigureAwait(false);
-            return;
-        }
-        catch (InvalidDataException e)
-        {
-            ingestion.Reject(Listener, 1, "body does not decompress: " + e.Message);
-            await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, "the request body could not be decompressed: " + e.Message).ConfigureAwait(false);
-            return;
-        }
-        Interlocked.Add(ref counters.Bytes, body.Count);
-        var target = new DecodeTarget(_streams) { RemoteHost = http.Connection.RemoteIpAddress?.ToString(), Batch = new EventBatch(1, 16, body.Count + 64) };
-        GelfDatagramDecoder.DecodePayload(body, SocketListeners.MaxGelfBytes, target);
+        var target = new DecodeTarget(_streams) { RemoteHost = http.Connection.RemoteIpAddress?.ToString(), Batch = new EventBatch(1, 16, body.Length + 64) };
+        GelfDatagramDecoder.DecodePayload(body.Segment, SocketListeners.MaxGelfBytes, target);
         var (rejected, reason) = target.TakeRejections();
         if (rejected > 0)
         {

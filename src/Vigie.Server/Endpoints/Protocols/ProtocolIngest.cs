@@ -24,13 +24,14 @@ internal sealed class ProtocolIngest(IngestionService ingestion, ServerMetrics m
     public ServerOptions Options => options;
 
     /// <summary>
-    /// Reads the whole body after undoing its <c>Content-Encoding</c>, up to <see cref="ServerOptions.MaxBodyBytes"/>.
-    /// On failure answers the client through <paramref name="fail"/> and returns null.
+    /// Reads the whole body after undoing its <c>Content-Encoding</c>, up to <paramref name="maxBytes"/>
+    /// (default <see cref="ServerOptions.MaxBodyBytes"/>). On failure answers the client through
+    /// <paramref name="fail"/> and returns null.
     /// </summary>
-    public async Task<RequestBody?> ReadBodyAsync(HttpContext http, string listener, Func<HttpContext, int, string, Task> fail)
+    public async Task<RequestBody?> ReadBodyAsync(HttpContext http, string listener, Func<HttpContext, int, string, Task> fail, long? maxBytes = null)
     {
         Interlocked.Increment(ref ingestion.Metrics.For(listener).Connections);
-        var limit = options.MaxBodyBytes;
+        var limit = Math.Min(maxBytes ?? options.MaxBodyBytes, options.MaxBodyBytes);
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 64 * 1024, 4096, Math.Min(limit + 1, 64L * 1024 * 1024)));
         var length = 0;
         try

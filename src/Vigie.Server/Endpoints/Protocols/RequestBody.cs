@@ -11,6 +11,8 @@ internal sealed class RequestBody(byte[] buffer, int length) : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, length);
 
+    public ArraySegment<byte> Segment => new(_buffer ?? throw new ObjectDisposedException(nameof(RequestBody)), 0, length);
+
     public int Length => length;
 
     public void Dispose()

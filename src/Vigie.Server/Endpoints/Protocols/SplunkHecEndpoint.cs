@@ -15,7 +15,7 @@ namespace Vigie.Server.Endpoints.Protocols;
 /// <c>/services/collector/health</c>, with HEC's answers (<c>{"text":"Success","code":0}</c>) and codes,
 /// so that Docker's <c>splunk</c> driver and appliances work unchanged.
 /// </summary>
-internal sealed class SplunkHecEndpoint(IngestionService ingestion, ServerOptions options)
+internal sealed class SplunkHecEndpoint(ProtocolIngest protocol, IngestionService ingestion, ServerOptions options)
 {
     public const string Listener = "splunk";
 
@@ -32,45 +32,32 @@ internal sealed class SplunkHecEndpoint(IngestionService ingestion, ServerOption
 
     private async Task HandleAsync(HttpContext http, bool raw)
     {
-        var counters = ingestion.Metrics.For(Listener);
-        Interlocked.Increment(ref counters.Connections);
         if (!Authorized(http))
         {
             var missing = string.IsNullOrEmpty(http.Request.Headers.Authorization.ToString()) && !http.Request.Query.ContainsKey("token");
             await AnswerAsync(http, missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden, missing ? "Token is required" : "Invalid token", missing ? 2 : 4).ConfigureAwait(false);
             return;
         }
-        ArraySegment<byte> body;
-        try
+        using var body = await protocol.ReadBodyAsync(http, Listener, static (h, status, message) => status == StatusCodes.Status413PayloadTooLarge
+            ? AnswerAsync(h, status, "Content length too large: " + message, 27)
+            : AnswerAsync(h, StatusCodes.Status400BadRequest, "Invalid data format: " + message, 6), MaxBodyBytes).ConfigureAwait(false);
+        if (body is null)
         {
-            body = await WholeRequestBody.ReadAsync(http, MaxBodyBytes).ConfigureAwait(false);
-        }
-        catch (BodyTooLargeException e)
-        {
-            ingestion.Reject(Listener, 1, e.Message);
-            await AnswerAsync(http, StatusCodes.Status413PayloadTooLarge, "Content length too large: " + e.Message, 27).ConfigureAwait(false);
             return;
         }
-        catch (Exception e) when (e is UnsupportedContentEncodingException or InvalidDataException)
-        {
-            ingestion.Reject(Listener, 1, e.Message);
-            await AnswerAsync(http, StatusCodes.Status400BadRequest, "Invalid data format: " + e.Message, 6).ConfigureAwait(false);
-            return;
-        }
-        Interlocked.Add(ref counters.Bytes, body.Count);
-        var target = new DecodeTarget(_streams) { RemoteHost = http.Connection.RemoteIpAddress?.ToString(), Batch = new EventBatch(64, 512, body.Count + 1024) };
+        var target = new DecodeTarget(_streams) { RemoteHost = http.Connection.RemoteIpAddress?.ToString(), Batch = new EventBatch(64, 512, body.Length + 1024) };
         int? invalidEvent = null;
         string? reason = null;
         if (raw)
         {
             var q = http.Request.Query;
-            SplunkHecDecoder.DecodeRaw(body, target, NullIfEmpty(q["host"]), NullIfEmpty(q["source"]), NullIfEmpty(q["sourcetype"]));
+            SplunkHecDecoder.DecodeRaw(body.Span, target, NullIfEmpty(q["host"]), NullIfEmpty(q["source"]), NullIfEmpty(q["sourcetype"]));
         }
         else
         {
             try
             {
-                SplunkHecDecoder.DecodeEvents(body, target);
+                SplunkHecDecoder.DecodeEvents(body.Span, target);
             }
             catch (SplunkFormatException e)
             {
