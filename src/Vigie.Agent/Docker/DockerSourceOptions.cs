@@ -1,0 +1,16 @@
+namespace Vigie.Agent.Docker;
+
+/// <summary>How the agent reaches the Docker Engine and what it adds to each container's lines.</summary>
+public sealed record DockerSourceOptions
+{
+    public const string DefaultEndpoint = "unix:///var/run/docker.sock";
+
+    /// <summary>Follow containers at all (off on a host without Docker).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>The Engine API address: <c>unix:///path/to/docker.sock</c>.</summary>
+    public string Endpoint { get; init; } = DefaultEndpoint;
+
+    /// <summary>Container labels copied onto every line (by exact name); others are left out.</summary>
+    public IReadOnlyList<string> LabelAllowList { get; init; } = [];
+}
