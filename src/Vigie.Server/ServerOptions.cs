@@ -18,6 +18,12 @@ public sealed record ServerOptions
     /// <summary>Largest accepted ingest request body, after decompression.</summary>
     public long MaxBodyBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest body, after decompression, of an ingest request with an <c>Idempotency-Key</c>: such a
+    /// request is held whole in memory to be stored in one piece.
+    /// </summary>
+    public long MaxKeyedBodyBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Largest accepted NDJSON line.</summary>
     public int MaxLineBytes { get; init; } = 1024 * 1024;
 
