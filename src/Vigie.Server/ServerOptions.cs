@@ -33,6 +33,12 @@ public sealed record ServerOptions
     /// </summary>
     public string? ConfigFile { get; init; }
 
+    /// <summary>
+    /// API keys (<c>--api-key</c>, <c>VIGIE_API_KEYS</c>, <c>api_keys:</c>): when any is set, ingestion
+    /// through <c>/api/v1/ingest</c> and the Seq endpoints needs one of them.
+    /// </summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
     /// <summary>The protocol listeners (syslog, GELF, Fluent Forward, OTLP, ...).</summary>
     public ListenerOptions Listeners { get; init; } = new();
 }

@@ -5,6 +5,7 @@ using Vigie.Core;
 using Vigie.Ingestion;
 using Vigie.Ingestion.Service;
 using Vigie.Server.Observability;
+using Vigie.Server.Security;
 using Vigie.Storage;
 
 namespace Vigie.Server.Endpoints;
@@ -15,7 +16,7 @@ namespace Vigie.Server.Endpoints;
 /// request is stored at most once: a retry of a stored request answers the same counts plus
 /// <c>"duplicate":true</c> and stores nothing.
 /// </summary>
-internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics metrics, ServerOptions options)
+internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics metrics, ServerOptions options, ApiKeys apiKeys)
 {
     /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
     private const int MaxAppendsInFlight = 2;
@@ -46,6 +47,16 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
     {
         var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref metrics.IngestRequests);
+        if (!apiKeys.Accepts(ApiKeys.Bearer(http.Request)))
+        {
+            Interlocked.Increment(ref ingestion.Metrics.For(Listener).Unauthorized);
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            var presented = http.Request.Headers.Authorization.Count > 0;
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status401Unauthorized, presented
+                ? "the API key is not valid (send one of the server's keys as Authorization: Bearer <key>)"
+                : "this server requires an API key: send it as Authorization: Bearer <key>").ConfigureAwait(false);
+            return;
+        }
         var streams = StreamFields.Parse(http.Request.Query["stream"]);
         // Small batches keep a request's memory to a few MB however large its body; the WAL's group
         // commit still writes them together.
