@@ -126,6 +126,9 @@ public sealed partial class DiskBuffer : ILineSink, IPositionBook, IAsyncDisposa
         }
     }
 
+    /// <summary>False while the writer cannot write (a full disk): sources are then held back.</summary>
+    public bool IsWriting => !Volatile.Read(ref _diskFullLogged);
+
     /// <summary>The last sequence number the server acknowledged (or that was dropped).</summary>
     public long AckedSeq
     {
