@@ -89,12 +89,22 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
                 watcher.Dispose();
             }
             _watchers.Clear();
-            foreach (var file in _tailed.Values)
-            {
-                file.Dispose();
-            }
-            _tailed.Clear();
+            CloseAll();
         }
+    }
+
+    /// <summary>One pass without the loop (for tests that drive the source step by step): expand, read.</summary>
+    internal Task PollAsync(ILineSink sink, IPositionBook positions, CancellationToken cancellationToken) =>
+        ScanAsync(sink, positions, cancellationToken);
+
+    /// <summary>Closes every open file, as a stopping agent does (positions are kept).</summary>
+    internal void CloseAll()
+    {
+        foreach (var file in _tailed.Values)
+        {
+            file.Dispose();
+        }
+        _tailed.Clear();
     }
 
     /// <summary>Expands the globs, then reads: known files first (the renamed ones before all), then new ones.</summary>
@@ -186,11 +196,12 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
     private async Task ReadAsync(ILineSink sink, TailedFile file, CancellationToken cancellationToken)
     {
         var status = file.Status();
-        if (status.Size < file.Offset)
+        if (status.Size < file.Offset || !file.HeadUnchanged(status.Size))
         {
             logger.LogInformation("{Path} was truncated ({Size} bytes, {Offset} read): reading it from its start", file.Path, status.Size, file.Offset);
             Counters.Truncated();
             file.Restart(0);
+            file.ForgetHead();
         }
         if (status.Size != file.LastSize)
         {

@@ -26,6 +26,38 @@ internal sealed class TailedFile(SafeFileHandle handle, FileIdentity identity, s
 
     public FileStatus Status() => UnixStat.Stat(handle);
 
+    // The file's first bytes as last seen: copytruncate followed by quick writes can leave the file
+    // longer than the position, and only its changed beginning then tells that it was rewritten.
+    private readonly byte[] _head = new byte[HeadBytes];
+    private int _headLength;
+
+    private const int HeadBytes = 128;
+
+    /// <summary>
+    /// Whether the file's beginning is still what it was (and remembers more of it while it is short).
+    /// False means the file was truncated and written again since the last look.
+    /// </summary>
+    public bool HeadUnchanged(long size)
+    {
+        var length = (int)Math.Min(HeadBytes, Math.Min(size, Offset));
+        if (length < _headLength)
+        {
+            return false;
+        }
+        Span<byte> now = stackalloc byte[HeadBytes];
+        var read = RandomAccess.Read(handle, now[..length], 0);
+        if (read < _headLength || !now[.._headLength].SequenceEqual(_head.AsSpan(0, _headLength)))
+        {
+            return false;
+        }
+        now[_headLength..read].CopyTo(_head.AsSpan(_headLength));
+        _headLength = read;
+        return true;
+    }
+
+    /// <summary>Forgets the remembered beginning (after the file was found truncated).</summary>
+    public void ForgetHead() => _headLength = 0;
+
     protected override int Read(Span<byte> destination, long position) => RandomAccess.Read(handle, destination, position);
 
     protected override void Dispose(bool disposing)
