@@ -248,6 +248,12 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
                 Counters.Truncated();
                 offset = 0;
             }
+            else if (position.Count != 0 && position.Count != TailedFile.HeadFingerprint(handle, (int)Math.Min(offset, int.MaxValue)))
+            {
+                logger.LogInformation("{Path} does not begin as it did at its kept position {Offset} (rewritten): reading it from its start", path, offset);
+                Counters.Truncated();
+                offset = 0;
+            }
         }
         var file = new TailedFile(handle, identity, path, OriginOf(identity, path, input), offset, options.MaxLineBytes, Counters);
         _tailed.Add(identity, file);

@@ -143,8 +143,14 @@ internal abstract class LineFile(LineOrigin origin, long offset, int maxLineByte
     private ValueTask EmitAsync(ILineSink sink, ReadOnlyMemory<byte> message, long after, long now, CancellationToken cancellationToken)
     {
         counters.Line(message.Length);
-        return sink.AppendAsync(new CollectedLine(Origin, now, message, new SourcePosition(after)), cancellationToken);
+        return sink.AppendAsync(new CollectedLine(Origin, now, message, new SourcePosition(after, Fingerprint(after))), cancellationToken);
     }
+
+    /// <summary>
+    /// What is kept beside a position to recognise the same content on resume (see
+    /// <see cref="TailedFile"/>); 0 for none.
+    /// </summary>
+    protected virtual long Fingerprint(long after) => 0;
 
     public void Dispose()
     {

@@ -56,7 +56,44 @@ internal sealed class TailedFile(SafeFileHandle handle, FileIdentity identity, s
     }
 
     /// <summary>Forgets the remembered beginning (after the file was found truncated).</summary>
-    public void ForgetHead() => _headLength = 0;
+    public void ForgetHead()
+    {
+        _headLength = 0;
+        _fingerprintLength = -1;
+    }
+
+    private int _fingerprintLength = -1;
+    private long _fingerprint;
+
+    /// <summary>
+    /// A hash of the file's first bytes (up to 128, and not past the position), kept in the position's
+    /// <see cref="SourcePosition.Count"/>: a restarted agent that finds other bytes there knows the file
+    /// was truncated and written again (or the inode reused) while it was stopped, and reads it from its start.
+    /// </summary>
+    protected override long Fingerprint(long after)
+    {
+        var length = (int)Math.Min(HeadBytes, after);
+        if (length != _fingerprintLength)
+        {
+            _fingerprint = HeadFingerprint(handle, length);
+            _fingerprintLength = length;
+        }
+        return _fingerprint;
+    }
+
+    /// <summary>FNV-1a over the first <paramref name="length"/> bytes; never 0 (0 means "none kept").</summary>
+    public static long HeadFingerprint(SafeFileHandle handle, int length)
+    {
+        Span<byte> head = stackalloc byte[HeadBytes];
+        var read = RandomAccess.Read(handle, head[..Math.Min(length, HeadBytes)], 0);
+        var hash = 14695981039346656037UL;
+        foreach (var b in head[..read])
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+        hash ^= (ulong)read;
+        return hash == 0 ? 1 : (long)hash;
+    }
 
     protected override int Read(Span<byte> destination, long position) => RandomAccess.Read(handle, destination, position);
 
