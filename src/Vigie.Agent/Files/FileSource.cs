@@ -48,7 +48,7 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
             logger.LogInformation("Following files matching {Glob}{Pipeline}{Compressed}", glob.Text,
                 input.Pipeline is null ? "" : " (pipeline " + input.Pipeline + ")", input.ReadCompressed ? " and their .gz" : "");
         }
-        var lastScan = long.MinValue;
+        long lastScan = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
