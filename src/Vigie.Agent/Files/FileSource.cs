@@ -180,7 +180,21 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
                     logger.LogInformation("{Path} ({Key}) was rotated away or deleted: reading it to its end", file.Path, file.Identity.SourceKey);
                 }
             }
-            await ReadAsync(sink, file, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ReadAsync(sink, file, cancellationToken).ConfigureAwait(false);
+                file.Failing = false;
+            }
+            catch (IOException e)
+            {
+                // One file failing (an I/O error on its disk) does not stop the others; logged once.
+                if (!file.Failing)
+                {
+                    logger.LogWarning("Reading {Path} failed: {Reason}; trying again at the next pass", file.Path, e.Message);
+                    file.Failing = true;
+                }
+                continue;
+            }
             if (file.Gone && Environment.TickCount64 - file.LastGrowthMs >= (long)options.CloseInactiveAfter.TotalMilliseconds)
             {
                 await file.ReadLinesAsync(sink, flushPartial: true, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,9 @@ internal sealed class TailedFile(SafeFileHandle handle, FileIdentity identity, s
     /// <summary>Whether it is no longer found under its glob (renamed away or deleted).</summary>
     public bool Gone { get; set; }
 
+    /// <summary>Whether the last read failed (so that a lasting failure is logged once).</summary>
+    public bool Failing { get; set; }
+
     public FileStatus Status() => UnixStat.Stat(handle);
 
     // The file's first bytes as last seen: copytruncate followed by quick writes can leave the file

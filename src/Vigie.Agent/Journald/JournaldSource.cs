@@ -69,6 +69,11 @@ public sealed class JournaldSource(JournaldSourceOptions options, AgentHost host
             {
                 break;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The sink refused a line (the buffer failing): start again after the last entry it took.
+                logger.LogWarning(e, "Following the journal failed; starting again in {Delay}", delay);
+            }
             try
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -262,10 +267,27 @@ public sealed class JournaldSource(JournaldSourceOptions options, AgentHost host
             logger.LogWarning("Line {Line} of journalctl's output has no __CURSOR; skipped", lineNumber);
             return ValueTask.CompletedTask;
         }
-        _cursor = entry.Cursor;
-        Counters.Entry();
         var time = entry.RealtimeUs is { } us ? us * 1000 : Vigie.Core.Timestamps.Now();
-        return sink.AppendAsync(new CollectedLine(_origin, time, entry.Message, new SourcePosition(0, Cursor: entry.Cursor)) { Fields = FieldsOf(entry) }, cancellationToken);
+        var append = sink.AppendAsync(new CollectedLine(_origin, time, entry.Message, new SourcePosition(0, Cursor: entry.Cursor)) { Fields = FieldsOf(entry) }, cancellationToken);
+        if (append.IsCompletedSuccessfully)
+        {
+            Taken(entry.Cursor);
+            return ValueTask.CompletedTask;
+        }
+        return AwaitAsync(append, entry.Cursor);
+    }
+
+    private async ValueTask AwaitAsync(ValueTask append, string cursor)
+    {
+        await append.ConfigureAwait(false);
+        Taken(cursor);
+    }
+
+    // Only once the sink took the entry is it the place to resume from.
+    private void Taken(string cursor)
+    {
+        _cursor = cursor;
+        Counters.Entry();
     }
 
     private static List<KeyValuePair<string, string>> FieldsOf(JournalEntry entry)

@@ -271,6 +271,18 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task SinkFailingOnce_TheLineIsReadAgain_NoGapNoDuplicate()
+    {
+        var path = _dir.File("app.log");
+        Append(path, string.Concat(Enumerable.Range(1, 10).Select(i => $"{i}\n")));
+        var sink = new RecordingSink();
+        var failing = new FailOnceSink(sink, 4);
+        await using var run = FileSourceRun.Start(sink, failing, FileSourceRun.Options(Logs()));
+        await run.ExpectAsync([.. Enumerable.Range(1, 10).Select(i => $"{i}")]);
+        Assert.True(failing.Failed);
+    }
+
+    [Fact]
     public async Task Restart_FileRewrittenWhileStopped_IsReadFromItsStart()
     {
         var path = _dir.File("app.log");

@@ -124,6 +124,25 @@ public sealed class JournaldSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task SinkFailingOnce_JournalctlStartsAgainAfterTheLastEntryTaken()
+    {
+        await _journal.WriteAsync(JournalFiles.Numbered(1, 12));
+        var sink = new RecordingSink();
+        var failing = new FailOnceSink(sink, 5);
+        using var stop = new CancellationTokenSource();
+        var source = Source(Options);
+        var run = await StartAsync(source, failing, sink, stop.Token);
+        await sink.WaitForAsync(l => l.Count >= 12, TimeSpan.FromSeconds(15));
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(failing.Failed);
+        Assert.Equal(2, source.Counters.Starts);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"entry {i}"), sink.Lines.Select(l => l.Message));
+    }
+
+    [Fact]
     public async Task JournalctlExiting_IsStartedAgainAfterTheLastEntry()
     {
         await _journal.WriteAsync(JournalFiles.Numbered(1, 10));
