@@ -131,7 +131,7 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
 
         foreach (var (identity, (path, input, status)) in found)
         {
-            if (_tailed.ContainsKey(identity) || _unreadable.Contains(identity))
+            if (_tailed.ContainsKey(identity))
             {
                 continue;
             }
@@ -237,14 +237,14 @@ public sealed class FileSource(FileSourceOptions options, AgentHost host, ILogge
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (e is UnauthorizedAccessException)
+            // Tried again at every scan (permissions may be fixed), logged once.
+            if (e is UnauthorizedAccessException && _unreadable.Add(identity))
             {
-                // Logged once: the next scans skip it until the agent restarts.
-                _unreadable.Add(identity);
-                logger.LogWarning("Cannot read {Path}: {Reason}", path, e.Message);
+                logger.LogWarning("Cannot read {Path}: {Reason}; trying again at every scan", path, e.Message);
             }
             return null;
         }
+        _unreadable.Remove(identity);
         var status = UnixStat.Stat(handle);
         if (status.Identity != identity || _tailed.ContainsKey(status.Identity))
         {
