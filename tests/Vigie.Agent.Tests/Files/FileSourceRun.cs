@@ -22,7 +22,7 @@ internal sealed class FileSourceRun : IAsyncDisposable
 
     public RecordingSink Sink { get; }
 
-    /// <summary>Starts a source (fast polling, files closed 300 ms after they stopped growing) over <paramref name="sink"/>'s positions.</summary>
+    /// <summary>Starts a source (fast polling, files closed 1 s after they stopped growing) over <paramref name="sink"/>'s positions.</summary>
     public static FileSourceRun Start(RecordingSink sink, params FileInput[] inputs) => Start(sink, sink, Options(inputs));
 
     public static FileSourceRun Start(RecordingSink sink, ILineSink into, FileSourceOptions options) =>
@@ -32,7 +32,7 @@ internal sealed class FileSourceRun : IAsyncDisposable
     {
         Inputs = inputs,
         PollInterval = TimeSpan.FromMilliseconds(100),
-        CloseInactiveAfter = TimeSpan.FromMilliseconds(300),
+        CloseInactiveAfter = TimeSpan.FromSeconds(1),
     };
 
     /// <summary>Waits until the messages recorded so far are exactly <paramref name="expected"/> (fails on any extra).</summary>

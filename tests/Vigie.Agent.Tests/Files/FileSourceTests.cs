@@ -216,7 +216,7 @@ public sealed class FileSourceTests : IDisposable
         var gz = _dir.File("app.log.1.gz");
         WriteGzip(gz, "fresh\n");
         var sink = new RecordingSink();
-        var options = FileSourceRun.Options(Logs("*.gz", compressed: true)) with { CloseInactiveAfter = TimeSpan.FromSeconds(1.5) };
+        var options = FileSourceRun.Options(Logs("*.gz", compressed: true)) with { CloseInactiveAfter = TimeSpan.FromSeconds(3) };
         await using var run = FileSourceRun.Start(sink, sink, options);
         await Task.Delay(600);
         Assert.Empty(sink.Lines);
