@@ -143,6 +143,27 @@ public sealed class JournaldSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task FirstStart_WithoutReadFromStart_SendsOnlyNewEntries()
+    {
+        await _journal.WriteAsync(JournalFiles.Numbered(1, 5));
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+        var source = Source(Options with { ReadFromStart = false });
+        var run = await StartAsync(source, sink, sink, stop.Token);
+        await FileSourceTests.WaitUntilAsync(() => source.Counters.Starts == 1);
+        await Task.Delay(1000);
+        Assert.Empty(sink.Lines);
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        await _journal.WriteAsync(new JournalFiles.Entry(now + 1000, ("MESSAGE", "new one"), ("PRIORITY", "6")));
+        await sink.WaitForAsync(l => l.Count >= 1, TimeSpan.FromSeconds(15));
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["new one"], sink.Lines.Select(l => l.Message));
+    }
+
+    [Fact]
     public async Task JournalctlExiting_IsStartedAgainAfterTheLastEntry()
     {
         await _journal.WriteAsync(JournalFiles.Numbered(1, 10));
