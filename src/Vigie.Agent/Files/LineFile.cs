@@ -1,4 +1,3 @@
-using System.Buffers;
 using Vigie.Agent.Collection;
 using Vigie.Core;
 
@@ -44,98 +43,62 @@ internal abstract class LineFile(LineOrigin origin, long offset, int maxLineByte
     {
         var before = Offset;
         var now = Timestamps.Now();
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBuffer, maxLineBytes + 1));
-        var bufferOffset = Offset; // file offset of buffer[0]
-        int start = 0, end = 0, scanned = 0;
-        try
+        using var buffer = new LineBuffer(Math.Min(InitialBuffer, maxLineBytes + 1));
+        var bufferOffset = Offset; // file offset of the buffer's first byte
+        while (true)
         {
-            while (true)
+            bufferOffset += buffer.MakeRoom();
+            var read = Read(buffer.Free, bufferOffset + buffer.End);
+            if (read == 0)
             {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                        bufferOffset += start;
-                        end -= start;
-                        scanned -= start;
-                        start = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        Buffer.BlockCopy(buffer, 0, larger, 0, end);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-                var read = Read(buffer.AsSpan(end), bufferOffset + end);
-                if (read == 0)
-                {
-                    break;
-                }
-                end += read;
-                while (true)
-                {
-                    var newline = buffer.AsSpan(scanned, end - scanned).IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        scanned = end;
-                        break;
-                    }
-                    var lineEnd = scanned + newline;
-                    if (_skipping)
-                    {
-                        _skipping = false;
-                    }
-                    else
-                    {
-                        var length = lineEnd - start;
-                        if (length > 0 && buffer[lineEnd - 1] == (byte)'\r')
-                        {
-                            length--;
-                        }
-                        if (length > maxLineBytes)
-                        {
-                            length = maxLineBytes;
-                            counters.Cut();
-                        }
-                        await EmitAsync(sink, buffer.AsMemory(start, length), bufferOffset + lineEnd + 1, now, cancellationToken).ConfigureAwait(false);
-                    }
-                    start = scanned = lineEnd + 1;
-                    Offset = bufferOffset + start;
-                }
-                if (end - start >= maxLineBytes)
-                {
-                    // No line feed within the bound: send what fits, drop the rest of the line.
-                    if (!_skipping)
-                    {
-                        counters.Cut();
-                        await EmitAsync(sink, buffer.AsMemory(start, maxLineBytes), bufferOffset + start + maxLineBytes, now, cancellationToken).ConfigureAwait(false);
-                        _skipping = true;
-                    }
-                    start = scanned = end;
-                    Offset = bufferOffset + start;
-                }
-                if (start == end)
-                {
-                    bufferOffset += end;
-                    start = end = scanned = 0;
-                }
+                break;
             }
-            if (flushPartial && end > start)
+            buffer.Filled(read);
+            for (var lineEnd = buffer.NextLineFeed(); lineEnd >= 0; lineEnd = buffer.NextLineFeed())
             {
+                if (_skipping)
+                {
+                    _skipping = false;
+                }
+                else
+                {
+                    var length = lineEnd - buffer.Start;
+                    if (length > 0 && buffer[lineEnd - 1] == (byte)'\r')
+                    {
+                        length--;
+                    }
+                    if (length > maxLineBytes)
+                    {
+                        length = maxLineBytes;
+                        counters.Cut();
+                    }
+                    await EmitAsync(sink, buffer.Slice(buffer.Start, length), bufferOffset + lineEnd + 1, now, cancellationToken).ConfigureAwait(false);
+                }
+                buffer.TakeTo(lineEnd + 1);
+                Offset = bufferOffset + buffer.Start;
+            }
+            if (buffer.Pending >= maxLineBytes)
+            {
+                // No line feed within the bound: send what fits, drop the rest of the line.
                 if (!_skipping)
                 {
-                    await EmitAsync(sink, buffer.AsMemory(start, end - start), bufferOffset + end, now, cancellationToken).ConfigureAwait(false);
+                    counters.Cut();
+                    await EmitAsync(sink, buffer.Slice(buffer.Start, maxLineBytes), bufferOffset + buffer.Start + maxLineBytes, now, cancellationToken).ConfigureAwait(false);
+                    _skipping = true;
                 }
-                _skipping = false;
-                Offset = bufferOffset + end;
+                buffer.TakeTo(buffer.End);
+                Offset = bufferOffset + buffer.Start;
             }
+            bufferOffset += buffer.ResetIfEmpty();
         }
-        finally
+        if (flushPartial && buffer.Pending > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!_skipping)
+            {
+                await EmitAsync(sink, buffer.Slice(buffer.Start, buffer.Pending), bufferOffset + buffer.End, now, cancellationToken).ConfigureAwait(false);
+            }
+            _skipping = false;
+            Offset = bufferOffset + buffer.End;
         }
         return Offset - before;
     }

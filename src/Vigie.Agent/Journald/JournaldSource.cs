@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
@@ -167,75 +166,43 @@ public sealed class JournaldSource(JournaldSourceOptions options, AgentHost host
     private async Task ReadEntriesAsync(Stream output, ILineSink sink, CancellationToken cancellationToken)
     {
         using var parser = new JournalEntryParser();
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        int start = 0, end = 0, scanned = 0;
+        using var buffer = new LineBuffer(64 * 1024);
         long lineNumber = 0;
-        try
+        while (true)
         {
-            while (true)
+            if (buffer.Start == 0 && buffer.End == buffer.Capacity && buffer.Capacity >= MaxEntryBytes)
             {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                        end -= start;
-                        scanned -= start;
-                        start = 0;
-                    }
-                    else if (buffer.Length >= MaxEntryBytes)
-                    {
-                        // One entry larger than any real one: drop it up to its line feed.
-                        Counters.Bad();
-                        logger.LogWarning("A journal entry longer than {Max} bytes was skipped", MaxEntryBytes);
-                        start = scanned = end = 0;
-                        await SkipLineAsync(output, buffer, cancellationToken).ConfigureAwait(false);
-                        lineNumber++;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        Buffer.BlockCopy(buffer, 0, larger, 0, end);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-                var read = await output.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return;
-                }
-                end += read;
-                while (true)
-                {
-                    var newline = buffer.AsSpan(scanned, end - scanned).IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        scanned = end;
-                        break;
-                    }
-                    var lineEnd = scanned + newline;
-                    lineNumber++;
-                    await EmitAsync(parser, buffer.AsMemory(start, lineEnd - start), lineNumber, sink, cancellationToken).ConfigureAwait(false);
-                    start = scanned = lineEnd + 1;
-                }
-                if (start == end)
-                {
-                    start = end = scanned = 0;
-                }
+                // One entry larger than any real one: drop it up to its line feed.
+                Counters.Bad();
+                logger.LogWarning("A journal entry longer than {Max} bytes was skipped", MaxEntryBytes);
+                buffer.TakeTo(buffer.End);
+                buffer.ResetIfEmpty();
+                await SkipLineAsync(output, cancellationToken).ConfigureAwait(false);
+                lineNumber++;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffer.MakeRoom();
+            var read = await output.ReadAsync(buffer.FreeMemory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+            buffer.Filled(read);
+            for (var lineEnd = buffer.NextLineFeed(); lineEnd >= 0; lineEnd = buffer.NextLineFeed())
+            {
+                lineNumber++;
+                await EmitAsync(parser, buffer.Slice(buffer.Start, lineEnd - buffer.Start), lineNumber, sink, cancellationToken).ConfigureAwait(false);
+                buffer.TakeTo(lineEnd + 1);
+            }
+            buffer.ResetIfEmpty();
         }
     }
 
-    private static async Task SkipLineAsync(Stream output, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task SkipLineAsync(Stream output, CancellationToken cancellationToken)
     {
+        var buffer = new byte[4096];
         while (true)
         {
-            var read = await output.ReadAsync(buffer.AsMemory(0, 4096), cancellationToken).ConfigureAwait(false);
+            var read = await output.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (read == 0 || buffer.AsSpan(0, read).IndexOf((byte)'\n') >= 0)
             {
                 // The bytes after that line feed are lost with it: a rare enough case not to keep them.

@@ -118,5 +118,43 @@ public sealed class RotationScheduleProperties
         Assert.Equal(expected, sink.Lines.Select(l => l.Message));
     }
 
+    /// <summary>
+    /// Lines of random lengths (some over the bound) written in chunks of random sizes, a pass after
+    /// each chunk: what is sent is each line, cut to the bound, whatever the chunks split.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public void RandomChunks_LinesAreWholeOrCutToTheBound(int seed)
+    {
+        RunChunksAsync(seed).GetAwaiter().GetResult();
+    }
+
+    private static async Task RunChunksAsync(int seed)
+    {
+        const int max = 200;
+        var random = new Random(seed);
+        var lines = Enumerable.Range(0, random.Next(1, 40))
+            .Select(_ => new string([.. Enumerable.Range(0, random.Next(0, random.Next(2) == 0 ? 30 : 500)).Select(_ => (char)('a' + random.Next(26)))]))
+            .ToList();
+        var bytes = System.Text.Encoding.ASCII.GetBytes(string.Concat(lines.Select(l => l + "\n")));
+        using var dir = new TempDirectory();
+        var path = dir.File("app.log");
+        var options = new FileSourceOptions { Inputs = [new FileInput(path)], MaxLineBytes = max };
+        var source = NewSource(options);
+        var sink = new RecordingSink();
+        using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            for (var at = 0; at < bytes.Length;)
+            {
+                var chunk = Math.Min(bytes.Length - at, random.Next(1, 700));
+                file.Write(bytes, at, chunk);
+                file.Flush();
+                at += chunk;
+                await source.PollAsync(sink, sink, CancellationToken.None);
+            }
+        }
+        source.CloseAll();
+        Assert.Equal(lines.Select(l => l.Length > max ? l[..max] : l), sink.Lines.Select(l => l.Message));
+    }
+
     private static FileSource NewSource(FileSourceOptions options) => new(options, new AgentHost("h"), NullLogger.Instance);
 }
