@@ -21,12 +21,18 @@ public sealed class AgentConfigFileTests
                 compressed: true
             journald:
               directory: /var/log/journal
+              units: [nginx.service, sshd.service]
+              pipeline: systemd
+              from-start: true
             """, "agent.yaml", Defaults);
         Assert.False(options.Docker.Enabled);
         Assert.Equal(["com.example.team", "com.example.tier"], options.Docker.LabelAllowList);
         Assert.Equal([new FileInput("/var/log/nginx/*.log", "nginx"), new FileInput("/var/log/app/*.log*", null, true)], options.Files.Inputs);
         Assert.True(options.Journald.Enabled);
         Assert.Equal("/var/log/journal", options.Journald.Directory);
+        Assert.Equal(["nginx.service", "sshd.service"], options.Journald.Units);
+        Assert.Equal("systemd", options.Journald.Pipeline);
+        Assert.True(options.Journald.ReadFromStart);
     }
 
     [Fact]
@@ -45,7 +51,7 @@ public sealed class AgentConfigFileTests
     [InlineData("files:\n  - pipeline: nginx\n", "agent.yaml:2:5: files: each input needs a path (a glob such as /var/log/nginx/*.log)")]
     [InlineData("files:\n  - path: logs/*.log\n", "agent.yaml:2:5: files: path 'logs/*.log' must be absolute")]
     [InlineData("files:\n  - path: /a\n    glob: /b\n", "agent.yaml:3:5: files: unknown setting 'glob'; expected path, pipeline, compressed")]
-    [InlineData("journald:\n  dir: /x\n", "agent.yaml:2:3: journald: unknown setting 'dir'; expected enabled, directory")]
+    [InlineData("journald:\n  dir: /x\n", "agent.yaml:2:3: journald: unknown setting 'dir'; expected enabled, directory, units, pipeline, from-start")]
     [InlineData("- docker\n", "agent.yaml:1:1: the config file is a mapping of sections (docker:, files:, journald:)")]
     public void Mistakes_AreRefusedWithWhereAndWhy(string yaml, string message)
     {
