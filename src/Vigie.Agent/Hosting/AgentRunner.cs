@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Vigie.Agent.Collection;
 using Vigie.Agent.Delivery;
+using Vigie.Agent.Files;
+using Vigie.Agent.Journald;
 
 namespace Vigie.Agent.Hosting;
 
@@ -45,6 +47,14 @@ public sealed class AgentRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var sources = new List<ILogSource>();
+        if (options.Files.Inputs.Count > 0)
+        {
+            sources.Add(new FileSource(options.Files, host, loggers.CreateLogger("vigie.agent.files")));
+        }
+        if (options.Journald.Enabled)
+        {
+            sources.Add(new JournaldSource(options.Journald, host, loggers.CreateLogger("vigie.agent.journald")));
+        }
         return sources;
     }
 
