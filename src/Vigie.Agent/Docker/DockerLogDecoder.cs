@@ -304,9 +304,19 @@ internal sealed class DockerLogDecoder : IDisposable
         _handedOut = null;
     }
 
-    /// <summary>A TTY ends its lines with CR LF: the CR is part of the line ending, not of the line.</summary>
-    private static int WithoutCarriageReturn(ReadOnlySpan<byte> text) =>
-        text.Length > 0 && text[^1] == (byte)'\r' ? text.Length - 1 : text.Length;
+    /// <summary>
+    /// A TTY ends its lines with CR LF, and a program that writes CR LF to a TTY gets CR CR LF: the CRs
+    /// belong to the line ending, not to the line.
+    /// </summary>
+    private static int WithoutCarriageReturn(ReadOnlySpan<byte> text)
+    {
+        var length = text.Length;
+        while (length > 0 && text[length - 1] == (byte)'\r')
+        {
+            length--;
+        }
+        return length;
+    }
 
     public void Dispose()
     {
