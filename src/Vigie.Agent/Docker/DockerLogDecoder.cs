@@ -27,7 +27,7 @@ internal sealed class DockerLogDecoder : IDisposable
     private readonly PendingLine _stderr;
     private readonly byte[] _header = new byte[HeaderSize];
     private readonly List<byte> _errorText = [];
-    private byte[] _input = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private byte[] _input = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _inputStart;
     private int _inputEnd;
     private long _discarded;
