@@ -40,6 +40,7 @@ public static class CliApp
                 "query" => await QueryCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
                 "ingest" => await IngestCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
                 "pipeline" => await PipelineCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
+                "agent" => await AgentCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
                 _ => VersionCommand.Run(console),
             };
         }
@@ -56,6 +57,7 @@ public static class CliApp
         "query" => QueryCommand.Spec,
         "ingest" => IngestCommand.Spec,
         "pipeline" => PipelineCommand.Spec,
+        "agent" => AgentCommand.Spec,
         "version" or "--version" => VersionCommand.Spec,
         _ => null,
     };
@@ -87,6 +89,7 @@ public static class CliApp
           query     run a query against a server and print the results
           ingest    send log files (NDJSON or plain text) to a server
           pipeline  try processing pipelines on sample lines ('vigie pipeline test')
+          agent     collect this host's container, file and journal logs and ship them to a server
           version   print the version of vigie and of .NET
           help      print this help, or 'vigie help <command>'
 

@@ -164,7 +164,7 @@ public static class Timestamps
 
     /// <summary>
     /// Parses a time a user types for a query bound: RFC 3339, a date (<c>2026-11-25</c>), an epoch,
-    /// <c>now</c>, or a duration before now (<c>-15m</c>, <c>-1h30m</c>, <c>-7d</c>).
+    /// <c>now</c>, or a duration before now (<c>-15m</c>, <c>-1h30m</c>, <c>-7d</c>, or <c>now-24h</c> as in Grafana).
     /// </summary>
     public static bool TryParseQueryTime(ReadOnlySpan<char> s, long nowNs, out long ns)
     {
@@ -173,6 +173,11 @@ public static class Timestamps
         {
             ns = nowNs;
             return true;
+        }
+        // "-1h", or Grafana's and Kibana's "now-1h".
+        if (s.StartsWith("now-", StringComparison.OrdinalIgnoreCase))
+        {
+            s = s[3..];
         }
         if (s.Length > 1 && s[0] == '-' && Durations.TryParse(s[1..], out var ago))
         {

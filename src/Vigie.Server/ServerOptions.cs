@@ -18,6 +18,12 @@ public sealed record ServerOptions
     /// <summary>Largest accepted ingest request body, after decompression.</summary>
     public long MaxBodyBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest body, after decompression, of an ingest request with an <c>Idempotency-Key</c>: such a
+    /// request is held whole in memory to be stored in one piece.
+    /// </summary>
+    public long MaxKeyedBodyBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Largest accepted NDJSON line.</summary>
     public int MaxLineBytes { get; init; } = 1024 * 1024;
 
@@ -26,6 +32,12 @@ public sealed record ServerOptions
     /// is given. Flags and environment variables win over it.
     /// </summary>
     public string? ConfigFile { get; init; }
+
+    /// <summary>
+    /// API keys (<c>--api-key</c>, <c>VIGIE_API_KEYS</c>, <c>api_keys:</c>): when any is set, ingestion
+    /// through <c>/api/v1/ingest</c> and the Seq endpoints needs one of them.
+    /// </summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
     /// <summary>The protocol listeners (syslog, GELF, Fluent Forward, OTLP, ...).</summary>
     public ListenerOptions Listeners { get; init; } = new();

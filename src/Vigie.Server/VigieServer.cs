@@ -62,6 +62,7 @@ public static class VigieServer
             k.AddServerHeader = false;
         });
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new Security.ApiKeys(options.ApiKeys));
         builder.Services.AddSingleton(sp => LogStore.Open(new StoreOptions
         {
             DataDirectory = options.DataDir,

@@ -28,7 +28,7 @@ internal sealed class ClientServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ClientServer> StartAsync(string? dataDir = null)
+    public static async Task<ClientServer> StartAsync(string? dataDir = null, IReadOnlyList<string>? apiKeys = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("vigie-clients-tests-").FullName;
         // Ports picked free then handed to Kestrel: the gRPC endpoint is routed by its port number.
@@ -39,6 +39,7 @@ internal sealed class ClientServer : IAsyncDisposable
             DataDir = dataDir,
             Listen = $"127.0.0.1:{port}",
             Listeners = new ListenerOptions().WithoutOwnPorts() with { OtlpGrpc = new(true, $"127.0.0.1:{grpcPort}") },
+            ApiKeys = apiKeys ?? [],
         };
         var app = VigieServer.Build(options);
         try

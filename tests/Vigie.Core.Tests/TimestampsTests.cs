@@ -55,6 +55,8 @@ public sealed class TimestampsTests
     [InlineData("-15m", -15 * 60)]
     [InlineData("-1h30m", -90 * 60)]
     [InlineData("-7d", -7 * 86400)]
+    [InlineData("now-24h", -24 * 3600)]
+    [InlineData("NOW-5m", -5 * 60)]
     public void TryParseQueryTime_Relative_OffsetFromNow(string text, long offsetSeconds)
     {
         const long now = 1795600800000000000L;

@@ -16,14 +16,13 @@ public sealed class VigieServe : IAsyncDisposable
     private static readonly string[] OwnPortsOff =
         ["--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"];
 
-    private readonly Process _process;
+    private Process? _process;
     private readonly StringBuilder _log = new();
     private readonly string _buildCopy;
     private readonly string _dataDir;
 
-    private VigieServe(Process process, Uri address, string buildCopy, string dataDir)
+    private VigieServe(Uri address, string buildCopy, string dataDir)
     {
-        _process = process;
         _buildCopy = buildCopy;
         _dataDir = dataDir;
         Address = address;
@@ -62,16 +61,34 @@ public sealed class VigieServe : IAsyncDisposable
             File.Copy(file, target);
         }
         var data = Directory.CreateTempSubdirectory("vigie-browser-data-").FullName;
-        var port = FreePort();
+        var server = new VigieServe(new Uri($"http://127.0.0.1:{FreePort()}"), copy, data);
+        await server.LaunchAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server (SIGKILL), keeping its data and port for <see cref="LaunchAsync"/>.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill();
+            await p.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the server on its port and data directory and waits until it is healthy.</summary>
+    public async Task LaunchAsync()
+    {
+        _process?.Dispose();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[Path.Combine(copy, "vigie.dll"), "serve", "--data", data, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff])
+        foreach (var a in (string[])[Path.Combine(_buildCopy, "vigie.dll"), "serve", "--data", _dataDir, "--listen", $"127.0.0.1:{Address.Port}", .. OwnPortsOff])
         {
             info.ArgumentList.Add(a);
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start vigie serve");
-        var server = new VigieServe(process, new Uri($"http://127.0.0.1:{port}"), copy, data);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var clock = Stopwatch.StartNew();
@@ -79,16 +96,16 @@ public sealed class VigieServe : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                var log = server.Log;
-                await server.DisposeAsync();
+                var log = Log;
+                await DisposeAsync();
                 throw new InvalidOperationException($"vigie serve exited during start-up:\n{log}");
             }
             try
             {
-                using var health = await server.Client.GetAsync("/healthz");
+                using var health = await Client.GetAsync("/healthz");
                 if (health.StatusCode == HttpStatusCode.OK)
                 {
-                    return server;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -96,8 +113,8 @@ public sealed class VigieServe : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        var slow = server.Log;
-        await server.DisposeAsync();
+        var slow = Log;
+        await DisposeAsync();
         throw new TimeoutException("vigie serve did not answer /healthz within 30 s:\n" + slow);
     }
 
@@ -115,14 +132,15 @@ public sealed class VigieServe : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (!_process.HasExited)
+        await KillAsync();
+        _process?.Dispose();
+        foreach (var dir in (string[])[_buildCopy, _dataDir])
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
-        _process.Dispose();
-        Directory.Delete(_buildCopy, recursive: true);
-        Directory.Delete(_dataDir, recursive: true);
     }
 
     public static string RepoRoot()

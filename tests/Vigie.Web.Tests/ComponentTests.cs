@@ -20,6 +20,9 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
         Services.AddMudServices();
     }
 
+    /// <summary>As on a live page: pages leave their queries out of prerendering. Call once services are in.</summary>
+    private void Live() => SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
     private static HistogramData TenMinutes() => new(0, 10 * Minute, Minute, ["error", "info"],
     [
         new HistogramBucket(0, [1, 3]),
@@ -89,6 +92,7 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
             (now - 2 * Minute, [("service", "web"), ("level", "info"), ("_msg", "ok")]));
         Services.AddSingleton(new LogSearch(store.Engine));
         Services.AddScoped<DiscoverViewModel>();
+        Live();
         var nav = Services.GetRequiredService<NavigationManager>();
         nav.NavigateTo(nav.GetUriWithQueryParameters(new Dictionary<string, object?> { ["q"] = "service:api", ["from"] = "-1h" }));
         var cut = Render<Discover>();
@@ -109,6 +113,7 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
         var now = Timestamps.Now();
         await store.AppendAsync((now - Minute, [("status", 503)]), (now - Minute, [("status", 200)]));
         Services.AddSingleton(new LogSearch(store.Engine));
+        Live();
         var cut = Render<DashboardPanel>(p => p
             .Add(d => d.Panel, new Panel("5xx", "status:[500 TO 599] | stats count()", PanelKind.Number))
             .Add(d => d.Range, new TimeRange("-1h", "now")));

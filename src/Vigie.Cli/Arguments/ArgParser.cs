@@ -6,7 +6,8 @@ namespace Vigie.Cli.Arguments;
 /// <remarks>
 /// The argument after a flag that takes a value is its value whatever it looks like, so that
 /// <c>--start -1h</c> works. <c>--</c> ends the flags: what follows is plain, even when it starts with a dash.
-/// A lone <c>-</c> is a plain argument (stdin). A flag given twice keeps its last value.
+/// A lone <c>-</c> is a plain argument (stdin). A flag given twice keeps its last value for
+/// <see cref="ParsedArgs.Get"/>; <see cref="ParsedArgs.GetAll"/> has every value (repeatable flags).
 /// </remarks>
 public static class ArgParser
 {
@@ -15,6 +16,7 @@ public static class ArgParser
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(spec);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var repeated = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var switches = new HashSet<string>(StringComparer.Ordinal);
         var positionals = new List<string>();
         var help = false;
@@ -68,6 +70,11 @@ public static class ArgParser
             {
                 throw new UsageException($"flag --{name} needs a value");
             }
+            if (!repeated.TryGetValue(name, out var all))
+            {
+                repeated[name] = all = [];
+            }
+            all.Add(values[name]);
         }
         if (!help && positionals.Count > spec.MaxPositionals)
         {
@@ -75,6 +82,6 @@ public static class ArgParser
                 ? $"unexpected argument '{positionals[0]}'"
                 : $"unexpected argument '{positionals[spec.MaxPositionals]}'");
         }
-        return new ParsedArgs(spec, values, switches, positionals, help);
+        return new ParsedArgs(spec, values, switches, positionals, help, repeated);
     }
 }

@@ -5,9 +5,11 @@ public sealed class ParsedArgs
 {
     private readonly Dictionary<string, string> _values;
     private readonly HashSet<string> _switches;
+    private readonly Dictionary<string, List<string>> _repeated;
 
-    public ParsedArgs(CommandSpec spec, Dictionary<string, string> values, HashSet<string> switches, IReadOnlyList<string> positionals, bool help)
+    public ParsedArgs(CommandSpec spec, Dictionary<string, string> values, HashSet<string> switches, IReadOnlyList<string> positionals, bool help, Dictionary<string, List<string>>? repeated = null)
     {
+        _repeated = repeated ?? [];
         Spec = spec;
         _values = values;
         _switches = switches;
@@ -25,6 +27,9 @@ public sealed class ParsedArgs
     public string? Get(string flag) => _values.GetValueOrDefault(flag);
 
     public bool Has(string flag) => _switches.Contains(flag);
+
+    /// <summary>Every value given to a repeatable flag, in order; empty when it was not given.</summary>
+    public IReadOnlyList<string> GetAll(string flag) => _repeated.TryGetValue(flag, out var all) ? all : _values.TryGetValue(flag, out var one) ? [one] : [];
 
     /// <summary>The flag's value, else the environment variable's (when set and not empty), else the default.</summary>
     public string Resolve(string flag, string environmentVariable, Func<string, string?> environment, string fallback)

@@ -18,7 +18,7 @@ public static class IngestCommand
     public const int DefaultConcurrency = 3;
 
     public static readonly CommandSpec Spec = new("ingest", """
-        usage: vigie ingest [--server URL] [--stream FIELDS] FILE...
+        usage: vigie ingest [--server URL] [--api-key KEY] [--stream FIELDS] FILE...
 
         Sends log files to a server. A line that is a JSON object is sent as it is; any other line
         is plain text and becomes an event whose _msg is the line. FILE may be - for stdin; files
@@ -26,13 +26,15 @@ public static class IngestCommand
 
         flags:
           --server URL        the server (VIGIE_SERVER, default http://127.0.0.1:9880)
+          --api-key KEY       sent as Authorization: Bearer KEY, for a server started with
+                              --api-key (VIGIE_API_KEY, default none)
           --stream FIELDS     fields that identify a stream, comma-separated, e.g. host,service
           --batch-size SIZE   uncompressed bytes per request (default 4MB)
           --concurrency N     requests in flight (default 3)
 
         Exits with 1 if any line was rejected or any batch could not be stored.
 
-        """, ["server", "stream", "batch-size", "concurrency"], [], int.MaxValue);
+        """, ["server", "api-key", "stream", "batch-size", "concurrency"], [], int.MaxValue);
 
     /// <summary>Retries for a batch when the server is unreachable or busy, and the first wait (doubling each time).</summary>
     public static int MaxAttempts { get; set; } = 6;
@@ -82,6 +84,10 @@ public static class IngestCommand
         var progress = new IngestProgress(total);
         var totals = new IngestTotals(files);
         using var client = ServerConnection.CreateClient(server, TimeSpan.FromMinutes(5));
+        if (args.Resolve("api-key", "VIGIE_API_KEY", console.Environment, "") is { Length: > 0 } apiKey)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        }
         var sender = new BatchSender(client, server, path, MaxAttempts, FirstRetryDelay);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(concurrency) { SingleWriter = true });

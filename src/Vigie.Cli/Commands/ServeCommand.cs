@@ -15,7 +15,7 @@ public static class ServeCommand
 
     public static readonly CommandSpec Spec = new("serve", """
         usage: vigie serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--retention AGE] [--max-disk SIZE]
-                           [--LISTENER on|off|HOST:PORT ...]
+                           [--api-key KEY ...] [--LISTENER on|off|HOST:PORT ...]
 
         Runs the server: storage, queries and the HTTP API. Ctrl+C or SIGTERM stop it cleanly
         (a second Ctrl+C forces it).
@@ -31,6 +31,10 @@ public static class ServeCommand
           --max-disk SIZE     drop the oldest days past SIZE on disk, e.g. 20GB, 500MB, 1.5GiB
                               or plain bytes; KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB
                               powers of 1024; 0 or off means no limit (VIGIE_MAX_DISK, default off)
+          --api-key KEY       an API key ingestion accepts; repeat the flag for several keys.
+                              Once any key is set, POST /api/v1/ingest needs
+                              Authorization: Bearer KEY and the Seq endpoints X-Seq-ApiKey: KEY
+                              (VIGIE_API_KEYS=K1,K2, or api_keys: in the config file; default none)
 
         listeners (each: on, off, or HOST:PORT to move it; environment VIGIE_ + the name in
         upper case with _ for -, e.g. VIGIE_SYSLOG_TCP=off; flags win over the environment,
@@ -50,7 +54,7 @@ public static class ServeCommand
           --elasticsearch, --loki, --otlp-http, --seq, --journald   on|off (on the HTTP API)
           --otlp-grpc         OTLP over gRPC (default 127.0.0.1:4317)
 
-        """, ["config", "data", "listen", "retention", "max-disk", .. ListenerOptions.Names, "syslog-tls-cert", "syslog-tls-key", "splunk-token"], [], 0);
+        """, ["config", "data", "listen", "retention", "max-disk", "api-key", .. ListenerOptions.Names, "syslog-tls-cert", "syslog-tls-key", "splunk-token"], [], 0);
 
     /// <summary>Builds the server's options from flags, then environment, then defaults.</summary>
     public static ServerOptions Options(ParsedArgs args, Func<string, string?> environment)
@@ -69,7 +73,36 @@ public static class ServeCommand
             MaxDiskBytes = ParseMaxDisk(maxDisk),
             ConfigFile = CheckConfigFile(config),
             Listeners = Listeners(args, environment, CheckConfigFile(config)),
+            ApiKeys = ApiKeys(args, environment, CheckConfigFile(config)),
         };
+    }
+
+    /// <summary>The API keys: every <c>--api-key</c> flag, else <c>VIGIE_API_KEYS</c>, else the config file's <c>api_keys:</c>.</summary>
+    public static IReadOnlyList<string> ApiKeys(ParsedArgs args, Func<string, string?> environment, string? configFile)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        var flags = args.GetAll("api-key").Select(k => k.Trim()).ToList();
+        if (flags.Count > 0)
+        {
+            return flags.Any(k => k.Length == 0) ? throw new UsageException("--api-key needs a non-empty key") : flags;
+        }
+        if (environment("VIGIE_API_KEYS") is { Length: > 0 } fromEnvironment)
+        {
+            return ApiKeysConfigFile.Split(fromEnvironment);
+        }
+        if (configFile is null)
+        {
+            return [];
+        }
+        try
+        {
+            return ApiKeysConfigFile.Load(configFile);
+        }
+        catch (ConfigFileException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>The listeners: defaults, then the config file's <c>listeners:</c>, then environment, then flags.</summary>

@@ -56,6 +56,37 @@ public sealed class IngestionService(LogStore store, ILogger<IngestionService> l
     }
 
     /// <summary>
+    /// Processes and durably stores <paramref name="batch"/> as the one request named by
+    /// <paramref name="idempotencyKey"/>: when a request with that key was already stored, stores
+    /// nothing and returns <see cref="StoreOnceResult.Duplicate"/>. The key is written with the events
+    /// (one WAL record), so a crash can never leave one without the other; a concurrent request with the
+    /// same key waits for this one and then answers duplicate (or stores, if this one failed).
+    /// </summary>
+    /// <remarks>
+    /// Multiline pipelines may hold the request's last event back and store it with a later batch:
+    /// that event is not covered by the key (a sender that joins lines itself is).
+    /// </remarks>
+    public async ValueTask<StoreOnceResult> StoreOnceAsync(EventBatch batch, string listener, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var claim = await store.Keys.ClaimAsync(idempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            Interlocked.Increment(ref Metrics.For(listener).Duplicates);
+            return new StoreOnceResult(0, Duplicate: true);
+        }
+        var result = batch.Count == 0 ? new ProcessedBatch(batch) : _processor?.Process(batch, listener) ?? new ProcessedBatch(batch);
+        var processed = result.Batch;
+        await store.AppendAsync(processed, claim, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
+        if (result.Held is { } held)
+        {
+            await held.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return new StoreOnceResult(processed.Count, Duplicate: false);
+    }
+
+    /// <summary>
     /// Counts input that could not be decoded and logs why, at most once per listener every ten
     /// seconds (a flood of bad frames must not flood the log).
     /// </summary>

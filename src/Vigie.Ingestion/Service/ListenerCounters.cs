@@ -20,4 +20,10 @@ public sealed class ListenerCounters
 
     /// <summary>Connections open now.</summary>
     public long OpenConnections;
+
+    /// <summary>Requests whose idempotency key was already stored: answered, nothing stored.</summary>
+    public long Duplicates;
+
+    /// <summary>Requests refused because they lacked a valid API key.</summary>
+    public long Unauthorized;
 }

@@ -5,15 +5,18 @@ using Vigie.Core;
 using Vigie.Ingestion;
 using Vigie.Ingestion.Service;
 using Vigie.Server.Observability;
+using Vigie.Server.Security;
 using Vigie.Storage;
 
 namespace Vigie.Server.Endpoints;
 
 /// <summary>
 /// <c>POST /api/v1/ingest?stream=f1,f2</c>: NDJSON in, <c>{"accepted":N,"rejected":M,"errors":[...]}</c>
-/// out, sent only once the accepted events are durable.
+/// out, sent only once the accepted events are durable. With an <c>Idempotency-Key</c> header the
+/// request is stored at most once: a retry of a stored request answers the same counts plus
+/// <c>"duplicate":true</c> and stores nothing.
 /// </summary>
-internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics metrics, ServerOptions options)
+internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics metrics, ServerOptions options, ApiKeys apiKeys)
 {
     /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
     private const int MaxAppendsInFlight = 2;
@@ -44,12 +47,29 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
     {
         var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref metrics.IngestRequests);
+        if (!apiKeys.Accepts(ApiKeys.Bearer(http.Request)))
+        {
+            Interlocked.Increment(ref ingestion.Metrics.For(Listener).Unauthorized);
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            var presented = http.Request.Headers.Authorization.Count > 0;
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status401Unauthorized, presented
+                ? "the API key is not valid (send one of the server's keys as Authorization: Bearer <key>)"
+                : "this server requires an API key: send it as Authorization: Bearer <key>").ConfigureAwait(false);
+            return;
+        }
         var streams = StreamFields.Parse(http.Request.Query["stream"]);
         // Small batches keep a request's memory to a few MB however large its body; the WAL's group
         // commit still writes them together.
         var limits = new NdjsonLimits { MaxBodyBytes = options.MaxBodyBytes, MaxLineBytes = options.MaxLineBytes, FlushEvents = BatchEvents, FlushValueBytes = BatchValueBytes };
         var inFlight = new List<Task>();
         long acceptedDurable = 0;
+        var key = http.Request.Headers[IdempotencyKey.Header].ToString();
+        if (key.Length > 0 && IdempotencyKey.Problem(key) is { } keyProblem)
+        {
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, keyProblem).ConfigureAwait(false);
+            return;
+        }
+        var duplicate = false;
 
         async ValueTask<EventBatch> AppendAsync(EventBatch full, CancellationToken ct)
         {
@@ -73,8 +93,21 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
         try
         {
             await using var body = ContentDecoding.Wrap(http.Request.Body, http.Request.Headers.ContentEncoding.ToString());
-            result = await NdjsonDecoder.DecodeAsync(body, NewBatch(http.Request.ContentLength), streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
-            await Task.WhenAll(inFlight).ConfigureAwait(false);
+            if (key.Length == 0)
+            {
+                result = await NdjsonDecoder.DecodeAsync(body, NewBatch(http.Request.ContentLength), streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
+                await Task.WhenAll(inFlight).ConfigureAwait(false);
+            }
+            else
+            {
+                // The whole body in one batch, stored in one WAL record with the key: the request is
+                // stored entirely or not at all, and a retry finds the key. Hence the smaller bound.
+                var keyedLimits = limits with { MaxBodyBytes = Math.Min(options.MaxBodyBytes, options.MaxKeyedBodyBytes) };
+                var batch = NewBatch(http.Request.ContentLength);
+                result = await NdjsonDecoder.DecodeAsync(body, batch, streams, keyedLimits, Timestamps.Now(), onFlush: null, http.RequestAborted).ConfigureAwait(false);
+                var once = await ingestion.StoreOnceAsync(batch, Listener, key, http.RequestAborted).ConfigureAwait(false);
+                duplicate = once.Duplicate;
+            }
         }
         catch (UnsupportedContentEncodingException e)
         {
@@ -84,7 +117,10 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
         catch (BodyTooLargeException e)
         {
             await DrainAsync(inFlight).ConfigureAwait(false);
-            await ErrorAnswer.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
+            var message = key.Length > 0 && options.MaxKeyedBodyBytes < options.MaxBodyBytes
+                ? $"{e.Message} (a request with an {IdempotencyKey.Header} is stored in one piece, so its body is limited to {options.MaxKeyedBodyBytes} bytes after decompression: send smaller batches)"
+                : e.Message;
+            await ErrorAnswer.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
             return;
         }
         catch (StorageFullException e)
@@ -102,10 +138,13 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
             await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, "the request body could not be decompressed: " + e.Message, Interlocked.Read(ref acceptedDurable)).ConfigureAwait(false);
             return;
         }
-        Interlocked.Add(ref metrics.IngestEventsAccepted, result.Accepted);
-        Interlocked.Add(ref metrics.IngestEventsRejected, result.Rejected);
         var counters = ingestion.Metrics.For(Listener);
-        Interlocked.Add(ref counters.Rejected, result.Rejected);
+        if (!duplicate)
+        {
+            Interlocked.Add(ref metrics.IngestEventsAccepted, result.Accepted);
+            Interlocked.Add(ref metrics.IngestEventsRejected, result.Rejected);
+            Interlocked.Add(ref counters.Rejected, result.Rejected);
+        }
         Interlocked.Add(ref counters.Bytes, http.Request.ContentLength ?? result.BodyBytes);
         Interlocked.Increment(ref counters.Connections);
         Interlocked.Add(ref metrics.IngestBytes, result.BodyBytes);
@@ -128,6 +167,10 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
         if (result.ErrorsTruncated)
         {
             writer.WriteBoolean("errorsTruncated", true);
+        }
+        if (duplicate)
+        {
+            writer.WriteBoolean("duplicate", true);
         }
         writer.WriteEndObject();
         await writer.FlushAsync().ConfigureAwait(false);

@@ -44,6 +44,7 @@ internal static class MetricsEndpoint
         w.Gauge("vigie_partitions", "Day partitions with data.", status.Partitions);
         w.Gauge("vigie_stored_events", "Events in live parts.", status.Rows);
         w.Family("vigie_disk_bytes", "gauge", "Bytes on disk.", ("kind=\"parts\"", status.PartBytes), ("kind=\"wal\"", status.WalBytes));
+        w.Gauge("vigie_idempotency_keys", "Idempotency keys of stored ingest requests remembered (a retry with one is answered duplicate).", store.Keys.Count);
         w.Gauge("vigie_memtable_bytes", "Bytes of acknowledged events not yet in parts.", status.MemtableBytes);
         using var process = Process.GetCurrentProcess();
         w.Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", process.WorkingSet64);
@@ -76,5 +77,9 @@ internal static class MetricsEndpoint
             [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Connections)))]);
         w.Family("vigie_listener_open_connections", "gauge", "Connections open now, by listener.",
             [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.OpenConnections)))]);
+        w.Family("vigie_listener_duplicate_requests_total", "counter", "Requests whose idempotency key was already stored (answered \"duplicate\", nothing stored), by listener.",
+            [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Duplicates)))]);
+        w.Family("vigie_listener_unauthorized_requests_total", "counter", "Requests refused with 401 for a missing or wrong API key, by listener.",
+            [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Unauthorized)))]);
     }
 }

@@ -45,6 +45,8 @@ public sealed partial class LogStore
             var started = Stopwatch.GetTimestamp();
             try
             {
+                // Before the checkpoint passes the old segments: their idempotency keys must outlive them.
+                Keys.Persist(_root);
                 await WritePartsAsync(batches, checkpoint).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

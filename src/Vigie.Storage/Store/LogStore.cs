@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigie.Core;
+using Vigie.Storage.Idempotency;
 using Vigie.Storage.Io;
 using Vigie.Storage.Parts;
 using Vigie.Storage.Wal;
@@ -61,8 +62,10 @@ public sealed partial class LogStore : IDisposable
             _nextPartId = _manifest.NextPartId;
             RemoveDebris();
             OpenLiveParts();
+            Keys = new IdempotencyKeys(options.IdempotencyKeyLifetime, options.IdempotencyKeyLimit, options.UtcNow);
+            Keys.Load(_root, _logger);
             var replay = WalReplay.Replay(Path.Combine(_root, StoreLayout.WalDirectory), _manifest.WalCheckpoint,
-                Path.Combine(_root, StoreLayout.QuarantineDirectory), AddToMemtable, _logger);
+                Path.Combine(_root, StoreLayout.QuarantineDirectory), Replayed, _logger);
             if (replay.DamagedSegments > 0)
             {
                 Interlocked.Add(ref Metrics.WalRecordsQuarantined, replay.DamagedSegments);
@@ -85,6 +88,9 @@ public sealed partial class LogStore : IDisposable
 
     public StoreMetrics Metrics { get; } = new();
 
+    /// <summary>Idempotency keys of stored requests; claim one before <see cref="AppendAsync(EventBatch, IdempotencyClaim, CancellationToken)"/>.</summary>
+    public IdempotencyKeys Keys { get; }
+
     public string DataDirectory => _root;
 
     /// <summary>Opens (creating if needed) the store in <see cref="StoreOptions.DataDirectory"/>, recovering from any crash.</summary>
@@ -102,6 +108,31 @@ public sealed partial class LogStore : IDisposable
         {
             return;
         }
+        await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        await _wal.AppendAsync(batch).ConfigureAwait(false);
+        Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
+        Interlocked.Add(ref Metrics.BytesAppended, batch.ValueBytes);
+    }
+
+    /// <summary>
+    /// Stores a batch as the one request named by <paramref name="claim"/>'s key: the key is written
+    /// in the same WAL record as the events, so it is durable exactly when they are, and later claims
+    /// of the key answer "already stored". An empty batch still records the key.
+    /// </summary>
+    /// <exception cref="StorageFullException">the disk is full or failing; nothing was kept, the key is not recorded.</exception>
+    public async Task AppendAsync(EventBatch batch, IdempotencyClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(claim);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        await _wal.AppendAsync(batch, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
+        Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
+        Interlocked.Add(ref Metrics.BytesAppended, batch.ValueBytes);
+    }
+
+    private async Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
         var waited = 0;
         while (Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
         {
@@ -116,9 +147,6 @@ public sealed partial class LogStore : IDisposable
             await Task.WhenAny(Volatile.Read(ref _flushed).Task, Task.Delay(50, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
-        await _wal.AppendAsync(batch).ConfigureAwait(false);
-        Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
-        Interlocked.Add(ref Metrics.BytesAppended, batch.ValueBytes);
     }
 
     /// <summary>A consistent set of live parts for a query; dispose it when the query ends.</summary>
@@ -175,8 +203,26 @@ public sealed partial class LogStore : IDisposable
     /// </summary>
     public event Action<EventBatch>? Appended;
 
-    private void AddToMemtable(EventBatch batch)
+    private void Replayed(EventBatch batch, StoredKey? key)
     {
+        if (key is { } k)
+        {
+            Keys.Replayed(k);
+        }
+        AddToMemtable(batch, null);
+    }
+
+    /// <summary>Called by the WAL once a record is durable, on its writer thread (see <see cref="WriteAheadLog"/> for the ordering).</summary>
+    private void AddToMemtable(EventBatch batch, StoredKey? key)
+    {
+        if (key is { } k)
+        {
+            Keys.Committed(k);
+        }
+        if (batch.Count == 0)
+        {
+            return;
+        }
         lock (_memLock)
         {
             _memtable.Add(batch);

@@ -6,6 +6,7 @@ namespace Vigie.Storage.Store;
 /// DATA/manifest.json            live parts + WAL checkpoint
 /// DATA/wal/NNNN.wal             write-ahead log segments
 /// DATA/parts/YYYY-MM-DD/N.part  immutable parts, one folder per UTC day
+/// DATA/idempotency-keys       idempotency keys of stored requests whose WAL segments are gone
 /// DATA/quarantine/              damaged WAL tails and part files, kept for inspection
 /// DATA/LOCK                     held while a process owns the directory
 /// </code>

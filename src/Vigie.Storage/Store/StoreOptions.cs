@@ -34,6 +34,12 @@ public sealed record StoreOptions
     /// <summary>Runs merges in the background; tests switch it off to control part counts.</summary>
     public bool BackgroundMerges { get; init; } = true;
 
-    /// <summary>Clock for retention decisions; tests move it.</summary>
+    /// <summary>How long the idempotency key of a stored request is remembered: a retry within it is answered "duplicate".</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>At most this many idempotency keys are remembered (about 150 bytes of memory each); the oldest go first past it.</summary>
+    public int IdempotencyKeyLimit { get; init; } = 1_000_000;
+
+    /// <summary>Clock for retention decisions and idempotency key expiry; tests move it.</summary>
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }

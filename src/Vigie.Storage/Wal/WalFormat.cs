@@ -6,7 +6,11 @@ internal static class WalFormat
     /// <summary>"VWAL" little-endian, first 4 bytes of every segment.</summary>
     public const uint Magic = 0x4C415756;
 
-    public const ushort Version = 1;
+    /// <summary>Version 2 puts an optional idempotency key in front of each record's batch (see <see cref="WalKeyCodec"/>).</summary>
+    public const ushort Version = 2;
+
+    /// <summary>Segments written before idempotency keys: records hold a batch only. Still read at replay.</summary>
+    public const ushort VersionWithoutKeys = 1;
 
     /// <summary>magic u32, version u16, reserved u16, segment id u64.</summary>
     public const int HeaderSize = 16;

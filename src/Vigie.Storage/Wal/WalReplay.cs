@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Vigie.Core;
+using Vigie.Storage.Idempotency;
 using Vigie.Storage.Io;
 
 namespace Vigie.Storage.Wal;
@@ -17,9 +18,10 @@ public static class WalReplay
 
     /// <summary>
     /// Replays every segment numbered <paramref name="fromSegment"/> or more, in order, through
-    /// <paramref name="onBatch"/>; deletes older segments (their data is in parts).
+    /// <paramref name="onBatch"/>; deletes older segments (their data is in parts, their idempotency
+    /// keys in the keys file: both are written before the checkpoint moves past a segment).
     /// </summary>
-    public static Result Replay(string walDirectory, long fromSegment, string quarantineDirectory, Action<EventBatch> onBatch, ILogger logger)
+    public static Result Replay(string walDirectory, long fromSegment, string quarantineDirectory, Action<EventBatch, StoredKey?> onBatch, ILogger logger)
     {
         long last = fromSegment - 1, batches = 0, events = 0, quarantined = 0;
         var damaged = 0;
@@ -55,7 +57,7 @@ public static class WalReplay
     }
 
     /// <summary>Returns the length of the valid prefix; <paramref name="problem"/> says why it stopped early.</summary>
-    internal static int ReadSegment(ReadOnlySpan<byte> data, long expectedId, Action<EventBatch> onBatch, ref long batches, ref long events, out string? problem)
+    internal static int ReadSegment(ReadOnlySpan<byte> data, long expectedId, Action<EventBatch, StoredKey?> onBatch, ref long batches, ref long events, out string? problem)
     {
         problem = null;
         if (data.Length < WalFormat.HeaderSize)
@@ -70,7 +72,7 @@ public static class WalReplay
             return 0;
         }
         var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (version != WalFormat.Version)
+        if (version is not (WalFormat.Version or WalFormat.VersionWithoutKeys))
         {
             problem = $"unsupported WAL version {version}";
             return 0;
@@ -102,16 +104,18 @@ public static class WalReplay
                 return pos;
             }
             EventBatch batch;
+            StoredKey? key = null;
             try
             {
-                batch = EventBatchCodec.Read(payload);
+                var keyBytes = version == WalFormat.VersionWithoutKeys ? 0 : WalKeyCodec.Read(payload, out key);
+                batch = EventBatchCodec.Read(payload[keyBytes..]);
             }
             catch (InvalidDataException e)
             {
                 problem = "record does not decode: " + e.Message;
                 return pos;
             }
-            onBatch(batch);
+            onBatch(batch, key);
             batches++;
             events += batch.Count;
             pos += WalFormat.RecordHeaderSize + (int)length;

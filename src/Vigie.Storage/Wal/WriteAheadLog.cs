@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Vigie.Core;
+using Vigie.Storage.Idempotency;
 using Vigie.Storage.Io;
 using Vigie.Storage.Store;
 
@@ -38,7 +39,7 @@ public sealed class WriteAheadLog : IDisposable
     private const int MaxGroupBytes = 32 * 1024 * 1024;
 
     private readonly string _directory;
-    private readonly Action<EventBatch> _onDurable;
+    private readonly Action<EventBatch, StoredKey?> _onDurable;
     private readonly StoreMetrics _metrics;
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _lock = new();
@@ -49,7 +50,7 @@ public sealed class WriteAheadLog : IDisposable
     private bool _disposed;
 
     /// <summary>Opens a new segment numbered <paramref name="firstSegmentId"/>; replay of older ones is done before.</summary>
-    public WriteAheadLog(string directory, long firstSegmentId, Action<EventBatch> onDurable, StoreMetrics metrics)
+    public WriteAheadLog(string directory, long firstSegmentId, Action<EventBatch, StoredKey?> onDurable, StoreMetrics metrics)
     {
         _directory = directory;
         _onDurable = onDurable;
@@ -79,13 +80,15 @@ public sealed class WriteAheadLog : IDisposable
     /// <summary>
     /// Appends a batch; the task completes once it is durable and handed to <c>onDurable</c>. The batch
     /// must not be changed afterwards. Fails with <see cref="StorageFullException"/> when it cannot be written.
+    /// A <paramref name="key"/> goes into the same record as the batch: durable together or not at all.
     /// </summary>
-    public Task AppendAsync(EventBatch batch)
+    public Task AppendAsync(EventBatch batch, StoredKey? key = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, batch.ValueBytes + batch.TotalFields * 4 + 64));
         buffer.GetSpan(WalFormat.RecordHeaderSize);
         buffer.Advance(WalFormat.RecordHeaderSize);
+        WalKeyCodec.Write(key, buffer);
         EventBatchCodec.Write(batch, buffer);
         var record = buffer.WrittenMemory;
         var payloadLength = record.Length - WalFormat.RecordHeaderSize;
@@ -95,7 +98,7 @@ public sealed class WriteAheadLog : IDisposable
         }
         var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(record[..WalFormat.RecordHeaderSize]).Span;
         EventBatchCodec.WriteRecordHeader(header, record.Span[WalFormat.RecordHeaderSize..]);
-        var pending = new PendingAppend(record, batch);
+        var pending = new PendingAppend(record, batch, key);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(WriteAheadLog));
@@ -202,7 +205,7 @@ public sealed class WriteAheadLog : IDisposable
                     LastFailure = null;
                     foreach (var p in group)
                     {
-                        _onDurable(p.Batch);
+                        _onDurable(p.Batch, p.Key);
                     }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -296,8 +299,10 @@ public sealed class WriteAheadLog : IDisposable
         }
     }
 
-    private sealed class PendingAppend(ReadOnlyMemory<byte> record, EventBatch batch)
+    private sealed class PendingAppend(ReadOnlyMemory<byte> record, EventBatch batch, StoredKey? key)
     {
+        public StoredKey? Key { get; } = key;
+
         public ReadOnlyMemory<byte> Record { get; } = record;
 
         public EventBatch Batch { get; } = batch;

@@ -49,6 +49,11 @@ public partial class DashboardPanel : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        if (!RendererInfo.IsInteractive)
+        {
+            // Queried once the page is live, not twice (prerendering, then the live page).
+            return;
+        }
         var key = (Panel, Range, Generation);
         if (_loadedFor == key)
         {

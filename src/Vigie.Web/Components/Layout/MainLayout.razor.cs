@@ -21,9 +21,11 @@ public partial class MainLayout
     {
         if (firstRender)
         {
-            // The choice lives in the browser (localStorage), so that it survives reloads.
+            // The user's choice lives in the browser (localStorage), so that it survives reloads;
+            // without one, the system's light or dark preference decides.
             var saved = await Js.InvokeAsync<string?>("vigie.getTheme");
-            if (saved == "dark" && !_dark)
+            var dark = saved is null ? await Js.InvokeAsync<bool>("vigie.prefersDark") : saved == "dark";
+            if (dark && !_dark)
             {
                 _dark = true;
                 StateHasChanged();

@@ -61,6 +61,12 @@ public partial class Discover : IDisposable
     {
         _draft = Q ?? "";
         _expanded = null;
+        if (!RendererInfo.IsInteractive)
+        {
+            // The first HTML goes out at once; the search runs when the page is live, rows first.
+            // Run here too, it would hold the page back for the histogram and fields, then run again.
+            return;
+        }
         SetUpRefresh();
         await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
     }

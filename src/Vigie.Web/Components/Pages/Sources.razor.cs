@@ -29,7 +29,10 @@ public partial class Sources
     protected override async Task OnInitializedAsync()
     {
         _snippets = SourceSnippets.For(new Uri(Nav.BaseUri));
-        await LoadAsync();
+        if (RendererInfo.IsInteractive)
+        {
+            await LoadAsync();
+        }
     }
 
     private async Task LoadAsync()
