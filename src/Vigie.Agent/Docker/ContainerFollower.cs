@@ -99,6 +99,19 @@ internal sealed class ContainerFollower : IDisposable
             {
                 return;
             }
+            catch (DockerApiException e) when (e.IsLasting)
+            {
+                // Retrying soon would get the same answer: try again when the container starts anew.
+                _logger.LogWarning("cannot read the log of container {Container}: {Reason}; trying again at its next start", _origins.Name, e.Message);
+                try
+                {
+                    await _wake.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
             catch (Exception e) when (IsTransient(e))
             {
                 var wait = backoff.Next();

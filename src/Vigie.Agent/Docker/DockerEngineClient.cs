@@ -158,7 +158,7 @@ internal sealed class DockerEngineClient : IDisposable
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new DockerApiException($"Docker answered {(int)response.StatusCode} to {response.RequestMessage?.RequestUri?.PathAndQuery}: {text.Trim()}");
+            throw new DockerApiException(response.StatusCode, $"Docker answered {(int)response.StatusCode} to {response.RequestMessage?.RequestUri?.PathAndQuery}: {text.Trim()}");
         }
     }
 

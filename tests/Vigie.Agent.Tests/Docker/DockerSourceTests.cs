@@ -249,6 +249,19 @@ public sealed class DockerSourceTests(DockerFixture docker) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ContainerWhoseLogCannotBeRead_OthersStillFollowed()
+    {
+        var sink = new RecordingSink();
+        StartSource(sink);
+        var unreadable = await RunAsync(Unique("no-log"), "echo nowhere; sleep 30", "--log-driver", "none");
+        await Task.Delay(300);
+        var readable = await RunAsync(Unique("readable"), "echo here");
+        var line = Assert.Single(Of(await LinesOfAsync(sink, readable, 1), readable));
+        Assert.Equal("here", line.Message);
+        Assert.Empty(Of(sink.Lines, unreadable));
+    }
+
+    [Fact]
     public async Task Run_ContainerRemoved_PositionForgotten()
     {
         var sink = new RecordingSink();
