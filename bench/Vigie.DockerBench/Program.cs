@@ -6,13 +6,16 @@ using Vigie.DockerBench;
 // own. The source runs in a child process of its own (this program with "follow"), so that its CPU
 // and RSS are the source's alone. Two phases: "backlog" (the containers have written everything; the
 // source reads it all, as an agent catching up after a restart) and "live" (the containers start
-// writing together once the source follows them all).
+// writing together once the source follows them all). With --agent: the whole agent (vigie agent
+// shipping to vigie serve) instead of the source alone.
 
 if (args is ["follow", ..])
 {
     return await Follower.RunAsync(args[1..]);
 }
 
+var wholeAgent = args.Contains("--agent");
+var vigie = wholeAgent ? await AgentRun.BuildAsync() : null;
 var containers = Arg("--containers", 50);
 var linesPerContainer = Arg("--lines", 20_000);
 var total = (long)containers * linesPerContainer;
@@ -63,6 +66,10 @@ async Task<string> FollowAsync(bool live)
     foreach (var done in Directory.GetFiles(gate))
     {
         File.Delete(done);
+    }
+    if (vigie is not null)
+    {
+        return await AgentRun.RunAsync(vigie, daemon.Host, total, containers, live, () => File.WriteAllTextAsync(Path.Combine(gate, "go"), ""));
     }
     var info = new ProcessStartInfo("dotnet")
     {
