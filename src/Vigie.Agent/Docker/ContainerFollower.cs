@@ -125,12 +125,20 @@ internal sealed class ContainerFollower : IDisposable
                     return;
                 }
             }
-#pragma warning disable CA1031 // A follower's bug must not end the agent's collection of every other container: it is logged.
+#pragma warning disable CA1031 // Whatever fails (the sink included), this container is read again after a wait, from its position.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _logger.LogError(e, "following container {Id} failed", Id);
-                return;
+                var wait = backoff.Next();
+                _logger.LogError(e, "following container {Container} failed; retrying in {Wait:0.0} s", _origins.Name, wait.TotalSeconds);
+                try
+                {
+                    await Task.Delay(wait, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -176,14 +184,20 @@ internal sealed class ContainerFollower : IDisposable
         }
     }
 
-    private ValueTask EmitAsync(DecodedLine line, CancellationToken token)
+    private async ValueTask EmitAsync(DecodedLine line, CancellationToken token)
     {
-        if (!_position.Accept(line.TimeNs))
+        if (!_position.Accept(line.TimeNs, out var after))
         {
-            return ValueTask.CompletedTask;
+            return;
         }
+        var append = _sink.AppendAsync(new CollectedLine(_origins.For(line.Stream), line.TimeNs, line.Message, after), token);
+        if (!append.IsCompletedSuccessfully)
+        {
+            await append.ConfigureAwait(false);
+        }
+        // Only a line the sink took moves the position: one it refused is read again on the retry.
+        _position.Commit(after);
         _lineRead();
-        return _sink.AppendAsync(new CollectedLine(_origins.For(line.Stream), line.TimeNs, line.Message, _position.Current), token);
     }
 
     internal static bool IsTransient(Exception e) =>

@@ -25,24 +25,25 @@ internal sealed class LogPosition(SourcePosition? start)
         _skipLeft = Current.Count;
     }
 
-    /// <summary>Whether a line at <paramref name="timeNs"/> is new; if so it moves the position past it.</summary>
-    public bool Accept(long timeNs)
+    /// <summary>
+    /// Whether a line at <paramref name="timeNs"/> is new and, if so, the position after it, to
+    /// <see cref="Commit"/> once the line was taken (a line the sink refused is read again).
+    /// </summary>
+    public bool Accept(long timeNs, out SourcePosition after)
     {
         if (_skipLeft > 0 && timeNs == _skipTime)
         {
             _skipLeft--;
+            after = Current;
             return false;
-        }
-        if (timeNs > Current.Offset)
-        {
-            Current = new SourcePosition(timeNs, 1);
-        }
-        else if (timeNs == Current.Offset)
-        {
-            Current = Current with { Count = Current.Count + 1 };
         }
         // A line older than the latest one (stdout and stderr are stamped by two copiers) leaves the
         // position as it is: a resumed read starts after the latest line either way.
+        after = timeNs > Current.Offset ? new SourcePosition(timeNs, 1)
+            : timeNs == Current.Offset ? Current with { Count = Current.Count + 1 }
+            : Current;
         return true;
     }
+
+    public void Commit(SourcePosition after) => Current = after;
 }

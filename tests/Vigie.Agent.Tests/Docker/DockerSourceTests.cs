@@ -262,6 +262,40 @@ public sealed class DockerSourceTests(DockerFixture docker) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_SinkRefusesALine_ReadAgainNothingLostNorDoubled()
+    {
+        var sink = new RecordingSink();
+        var refusing = new RefusingSink(sink, refuseAt: 5);
+        var options = new DockerSourceOptions { Endpoint = Daemon.Host };
+        var stop = new CancellationTokenSource();
+        var run = Task.Run(() => new DockerSource(options, Host, NullLogger.Instance).RunAsync(refusing, sink, stop.Token));
+        _sources.Add((stop, run));
+        var id = await RunAsync(Unique("refused"), "i=1; while [ $i -le 10 ]; do echo line $i; i=$((i+1)); done");
+        await LinesOfAsync(sink, id, 10);
+        await Task.Delay(300);
+        Assert.Equal(1, refusing.Refused);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"line {i}"), Of(sink.Lines, id).Select(l => l.Message));
+    }
+
+    /// <summary>Refuses one line (as a buffer on a full disk would), then takes everything.</summary>
+    private sealed class RefusingSink(RecordingSink inner, int refuseAt) : ILineSink
+    {
+        private int _seen;
+
+        public int Refused { get; private set; }
+
+        public ValueTask AppendAsync(CollectedLine line, CancellationToken cancellationToken)
+        {
+            if (++_seen == refuseAt)
+            {
+                Refused++;
+                throw new IOException("No space left on device");
+            }
+            return inner.AppendAsync(line, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Run_ContainerRemoved_PositionForgotten()
     {
         var sink = new RecordingSink();

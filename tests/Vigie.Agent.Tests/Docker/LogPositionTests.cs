@@ -31,8 +31,9 @@ public sealed class LogPositionTests
             first.BeginRead();
             for (var i = 0; i < cut; i++)
             {
-                if (first.Accept(times[i]))
+                if (first.Accept(times[i], out var after))
                 {
+                    first.Commit(after);
                     read.Add(i);
                 }
             }
@@ -42,8 +43,9 @@ public sealed class LogPositionTests
             second.BeginRead();
             for (var i = 0; i < times.Count; i++)
             {
-                if (times[i] >= second.SinceNs && second.Accept(times[i]))
+                if (times[i] >= second.SinceNs && second.Accept(times[i], out var after))
                 {
+                    second.Commit(after);
                     read.Add(i);
                 }
             }
