@@ -20,7 +20,10 @@ namespace Vigie.Agent.Hosting;
 ///     compressed: true
 /// journald:
 ///   enabled: true
-///   directory: /var/log/journal
+///   directory: /var/log/journal    # default: the system's journal
+///   units: [nginx.service]         # default: every unit
+///   pipeline: systemd
+///   from-start: false              # first start: only new entries (true: the whole journal)
 /// </code>
 /// </example>
 public static class AgentConfigFile
@@ -150,8 +153,18 @@ public static class AgentConfigFile
                 case "directory":
                     journald = journald with { Directory = Scalar(path, value, "journald.directory") };
                     break;
+                case "units":
+                    journald = journald with { Units = List(path, value, "journald.units") };
+                    break;
+                case "pipeline":
+                    var pipeline = Scalar(path, value, "journald.pipeline");
+                    journald = journald with { Pipeline = string.IsNullOrWhiteSpace(pipeline) ? null : pipeline };
+                    break;
+                case "from-start":
+                    journald = journald with { ReadFromStart = Bool(path, value, "journald.from-start") };
+                    break;
                 case var other:
-                    throw Error(path, keyNode, $"journald: unknown setting '{other}'; expected enabled, directory");
+                    throw Error(path, keyNode, $"journald: unknown setting '{other}'; expected enabled, directory, units, pipeline, from-start");
             }
         }
         // A journald: section that says nothing about enabled turns it on: naming it is asking for it.

@@ -120,6 +120,41 @@ public sealed class ShipperTests : IAsyncLifetime
             await shipping;
             Assert.Equal([$"agent-7-{seq}", $"agent-7-{seq}"], lost.Keys);
         }
+        // The server kept the key: the second send stored nothing.
+        Assert.Equal(251, (await _server.RowsAsync("*", 251)).Count);
+        Assert.Equal(1, Interlocked.Read(ref _metrics.DuplicateBatches));
+    }
+
+    [Fact]
+    public async Task AWrongApiKey_KeepsTheLinesUntilARightOne()
+    {
+        await _server.StartAsync(o => o with { ApiKeys = ["right-key"] });
+        var origin = Origin("docker:auth");
+        await using var buffer = Open(_dir, metrics: _metrics);
+        for (var i = 1; i <= 120; i++)
+        {
+            await buffer.AppendAsync(Line(origin, i), CancellationToken.None);
+        }
+        await buffer.FlushAsync(CancellationToken.None);
+        using (var wrong = new Shipper(buffer, Options() with { ApiKey = "wrong-key" }, _metrics, NullLogger.Instance))
+        {
+            using var stop = new CancellationTokenSource();
+            var shipping = wrong.RunAsync(stop.Token);
+            await WaitAsync(() => Interlocked.Read(ref _metrics.Retries) >= 2, "refused attempts");
+            await stop.CancelAsync();
+            await shipping;
+        }
+        Assert.Equal(120, buffer.PendingLines);
+        Assert.Empty(await _server.RowsAsync("*", 0));
+        using (var right = new Shipper(buffer, Options() with { ApiKey = "right-key" }, _metrics, NullLogger.Instance))
+        {
+            using var stop = new CancellationTokenSource();
+            var shipping = right.RunAsync(stop.Token);
+            await WaitAsync(() => buffer.PendingLines == 0, "the buffer to drain");
+            await stop.CancelAsync();
+            await shipping;
+        }
+        Assert.Equal(120, (await _server.RowsAsync("*", 120)).Count);
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+using Vigie.Agent.Collection;
+using Vigie.Agent.Delivery;
+using static Vigie.Agent.Tests.Delivery.BufferHelpers;
+
+namespace Vigie.Agent.Tests.Delivery;
+
+/// <summary>
+/// The buffer on a small tmpfs that fills up: the writer waits, the source waits in AppendAsync, what
+/// is on disk stays readable, and once space returns every line arrives, once, in order. Mounting
+/// needs root, as in CI.
+/// </summary>
+public sealed class FullDiskTests : IAsyncLifetime
+{
+    private readonly string _mount = Directory.CreateTempSubdirectory("vigie-agent-full-").FullName;
+    private readonly string _copy = Directory.CreateTempSubdirectory("vigie-agent-full-copy-").FullName;
+    private bool _mounted;
+
+    public async Task InitializeAsync()
+    {
+        var (code, output) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", _mount);
+        Assert.True(code == 0, $"cannot mount a tmpfs (run the tests as root, as CI does): {output}");
+        _mounted = true;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_mounted)
+        {
+            var (code, output) = await RunAsync("umount", _mount);
+            Assert.True(code == 0, "umount failed: " + output);
+        }
+        Directory.Delete(_mount, recursive: true);
+        Directory.Delete(_copy, recursive: true);
+    }
+
+    [Fact]
+    public async Task DiskFull_WriterWaits_SourceWaits_NothingLostOrCorrupt()
+    {
+        var filler = Path.Combine(_mount, "filler");
+        await File.WriteAllBytesAsync(filler, new byte[(2 * 1024 - 400) * 1024]);
+        var metrics = new DeliveryMetrics();
+        var origin = Origin("file:full");
+        var random = new Random(3);
+        long appended = 0;
+        var directory = Path.Combine(_mount, "buffer");
+        await using var buffer = Open(directory, o => o with { MaxBytes = 64 * 1024 * 1024, DiskFullRetry = TimeSpan.FromMilliseconds(100) }, metrics);
+        using var stop = new CancellationTokenSource();
+        var source = Task.Run(async () =>
+        {
+            for (var n = 1L; !stop.IsCancellationRequested; n++)
+            {
+                // Incompressible, so that the disk fills within a few hundred lines.
+                var noise = Convert.ToBase64String(Enumerable.Range(0, 300).Select(_ => (byte)random.Next(256)).ToArray());
+                try
+                {
+                    await buffer.AppendAsync(new CollectedLine(origin, n, Encoding.UTF8.GetBytes($"{n} {noise}"), new SourcePosition(n)), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                Interlocked.Exchange(ref appended, n);
+            }
+        });
+
+        // The disk fills: the writer fails, retries, and the source ends up waiting.
+        await ShipperTests.WaitAsync(() => Interlocked.Read(ref metrics.WriteErrors) >= 3, "write errors on the full disk");
+        Assert.False(buffer.IsWriting);
+        var before = Interlocked.Read(ref appended);
+        await Task.Delay(500);
+        Assert.Equal(before, Interlocked.Read(ref appended));
+        Assert.True(buffer.TryGet("file:full", out var durable));
+        Assert.True(durable.Offset < before, $"position {durable.Offset} is past the lines that could be written");
+
+        // What is on disk meanwhile is intact: a copy opens with every durable line once.
+        BufferHelpers.CopyDirectory(directory, _copy);
+        await using (var copy = Open(_copy))
+        {
+            var numbers = PendingLines(copy).Select(l => long.Parse(Msg(l).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.True(copy.TryGet("file:full", out var copied));
+            Assert.True(copied.Offset >= durable.Offset);
+            Assert.Equal([.. Enumerable.Range(1, (int)copied.Offset).Select(i => (long)i)], numbers);
+        }
+
+        // Space comes back: everything goes through.
+        File.Delete(filler);
+        await ShipperTests.WaitAsync(() => Interlocked.Read(ref appended) > before + 200, "the source to go on once the disk has room");
+        Assert.True(buffer.IsWriting);
+        await stop.CancelAsync();
+        await source;
+        await buffer.FlushAsync(CancellationToken.None);
+        var last = Interlocked.Read(ref appended);
+        var all = PendingLines(buffer).Select(l => long.Parse(Msg(l).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal([.. Enumerable.Range(1, (int)last).Select(i => (long)i)], all);
+        Assert.True(buffer.TryGet("file:full", out var final));
+        Assert.Equal(last, final.Offset);
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + file);
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+}
