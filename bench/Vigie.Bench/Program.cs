@@ -30,6 +30,10 @@ if (args is ["pipelines", ..])
 {
     return await PipelinesBench.RunAsync(args[1..]);
 }
+if (args is ["idempotency", ..])
+{
+    return await IdempotencyBench.RunAsync(args[1..]);
+}
 if (args is ["agent-files", ..])
 {
     return await AgentFilesBench.RunAsync(args[1..]);
