@@ -46,9 +46,12 @@ internal sealed partial class VigieProcess : IDisposable
     }
 
     /// <summary>Starts the server and waits until <c>/healthz</c> answers; fails with its output if it exits first.</summary>
-    public static async Task<VigieProcess> StartAsync(CliBuild cli, string dataDir, params string[] extraArgs)
+    public static Task<VigieProcess> StartAsync(CliBuild cli, string dataDir, params string[] extraArgs) =>
+        StartOnPortAsync(cli, dataDir, FreePort(), extraArgs);
+
+    /// <summary>Starts the server on a given port: a restarted server where its clients expect it.</summary>
+    public static async Task<VigieProcess> StartOnPortAsync(CliBuild cli, string dataDir, int port, params string[] extraArgs)
     {
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in (string[])[cli.Dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff, .. extraArgs])
         {
@@ -107,7 +110,7 @@ internal sealed partial class VigieProcess : IDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

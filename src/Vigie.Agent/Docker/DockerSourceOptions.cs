@@ -13,4 +13,7 @@ public sealed record DockerSourceOptions
 
     /// <summary>Container labels copied onto every line (by exact name); others are left out.</summary>
     public IReadOnlyList<string> LabelAllowList { get; init; } = [];
+
+    /// <summary>A longer line is cut to this many bytes (the rest of it is dropped), so one runaway line cannot exhaust memory.</summary>
+    public int MaxLineBytes { get; init; } = 1024 * 1024;
 }

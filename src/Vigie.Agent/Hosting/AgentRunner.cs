@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vigie.Agent.Collection;
 using Vigie.Agent.Delivery;
+using Vigie.Agent.Docker;
 using Vigie.Agent.Files;
 using Vigie.Agent.Journald;
 
@@ -47,6 +48,10 @@ public sealed class AgentRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var sources = new List<ILogSource>();
+        if (options.Docker.Enabled)
+        {
+            sources.Add(new DockerSource(options.Docker, host, loggers.CreateLogger("vigie.agent.docker")));
+        }
         if (options.Files.Inputs.Count > 0)
         {
             sources.Add(new FileSource(options.Files, host, loggers.CreateLogger("vigie.agent.files")));

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using Vigie.DockerBench;
+
+// One Docker source following many containers that write together, against a Docker daemon of its
+// own. The source runs in a child process of its own (this program with "follow"), so that its CPU
+// and RSS are the source's alone. Two phases: "backlog" (the containers have written everything; the
+// source reads it all, as an agent catching up after a restart) and "live" (the containers start
+// writing together once the source follows them all). With --agent: the whole agent (vigie agent
+// shipping to vigie serve) instead of the source alone.
+
+if (args is ["follow", ..])
+{
+    return await Follower.RunAsync(args[1..]);
+}
+
+var wholeAgent = args.Contains("--agent");
+var vigie = wholeAgent ? await AgentRun.BuildAsync() : null;
+var containers = Arg("--containers", 50);
+var linesPerContainer = Arg("--lines", 20_000);
+var total = (long)containers * linesPerContainer;
+
+Console.WriteLine($"starting a Docker daemon and {containers} busybox containers writing {linesPerContainer:N0} lines each");
+await using var daemon = await Vigie.Testing.Docker.LocalDockerDaemon.StartAsync();
+var gate = Directory.CreateTempSubdirectory("vigie-docker-bench-").FullName;
+try
+{
+    // Phase 1: the lines are all in Docker's logs before the source starts.
+    var ids = await StartContainersAsync("backlog", waitForGo: false);
+    while (Directory.GetFiles(gate, "done-*").Length < containers)
+    {
+        await Task.Delay(200);
+    }
+    var backlog = await FollowAsync(live: false);
+    await daemon.RunOkAsync(["rm", "-f", .. ids]);
+
+    // Phase 2: the containers wait for the source to follow them all, then write together.
+    ids = await StartContainersAsync("live", waitForGo: true);
+    var live = await FollowAsync(live: true);
+    await daemon.RunOkAsync(["rm", "-f", .. ids]);
+
+    Console.WriteLine(backlog);
+    Console.WriteLine(live);
+    return backlog.Contains(" ok", StringComparison.Ordinal) && live.Contains(" ok", StringComparison.Ordinal) ? 0 : 3;
+}
+finally
+{
+    Directory.Delete(gate, recursive: true);
+}
+
+async Task<List<string>> StartContainersAsync(string phase, bool waitForGo)
+{
+    // ~110 bytes per line, written as fast as busybox goes (seq into sed: block-buffered writes).
+    var wait = waitForGo ? "while [ ! -e /gate/go ]; do usleep 20000; done; " : "";
+    var started = await Task.WhenAll(Enumerable.Range(0, containers).Select(async c =>
+    {
+        var name = $"{phase}-{c}";
+        var script = wait + $"seq 1 {linesPerContainer} | sed 's/.*/{name} line & GET \\/api\\/v1\\/items?id=& HTTP\\/1.1 200 512 0.012s \"curl\\/8.0\" req-&/'; touch /gate/done-{c}; sleep 3600";
+        return (await daemon.RunOkAsync(["run", "-d", "--network=none", "-v", gate + ":/gate", "--name", name, Vigie.Testing.Docker.LocalDockerDaemon.Image, "sh", "-c", script])).Trim();
+    }));
+    return [.. started];
+}
+
+async Task<string> FollowAsync(bool live)
+{
+    foreach (var done in Directory.GetFiles(gate))
+    {
+        File.Delete(done);
+    }
+    if (vigie is not null)
+    {
+        return await AgentRun.RunAsync(vigie, daemon.Host, total, containers, live, () => File.WriteAllTextAsync(Path.Combine(gate, "go"), ""));
+    }
+    var info = new ProcessStartInfo("dotnet")
+    {
+        ArgumentList = { typeof(Follower).Assembly.Location, "follow", daemon.Host, total.ToString(CultureInfo.InvariantCulture), containers.ToString(CultureInfo.InvariantCulture), live ? "live" : "backlog" },
+        RedirectStandardOutput = true,
+    };
+    using var child = Process.Start(info) ?? throw new InvalidOperationException("could not start the follower");
+    if (live)
+    {
+        var ready = await child.StandardOutput.ReadLineAsync();
+        if (ready != "ready")
+        {
+            throw new InvalidOperationException("the follower did not get ready: " + ready);
+        }
+        await File.WriteAllTextAsync(Path.Combine(gate, "go"), "");
+    }
+    var result = await child.StandardOutput.ReadToEndAsync();
+    await child.WaitForExitAsync();
+    return result.Trim();
+}
+
+int Arg(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}

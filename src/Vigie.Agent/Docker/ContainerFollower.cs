@@ -1,0 +1,211 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Vigie.Agent.Collection;
+
+namespace Vigie.Agent.Docker;
+
+/// <summary>
+/// Follows one container's log for as long as the container exists: reads it to the end of each run,
+/// then waits for the container to start again (same id, same position), until it is destroyed.
+/// </summary>
+internal sealed class ContainerFollower : IDisposable
+{
+    private readonly DockerEngineClient _client;
+    private readonly DockerSourceOptions _options;
+    private readonly AgentHost _host;
+    private readonly ILineSink _sink;
+    private readonly LogPosition _position;
+    private readonly ILogger _logger;
+    private readonly Action _lineRead;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop;
+    private volatile ContainerOrigins _origins;
+    private volatile bool _destroyed;
+
+    public ContainerFollower(DockerEngineClient client, DockerSourceOptions options, AgentHost host, ContainerDetails container,
+        ILineSink sink, LogPosition position, ILogger logger, Action lineRead, CancellationToken sessionToken)
+    {
+        _client = client;
+        _options = options;
+        _host = host;
+        _sink = sink;
+        _position = position;
+        _logger = logger;
+        _lineRead = lineRead;
+        Id = container.Id;
+        _origins = ContainerOrigins.Build(container, host, options.LabelAllowList);
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
+        Completion = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    public string Id { get; }
+
+    /// <summary>Ends when the container is gone or the session stops; never faults.</summary>
+    public Task Completion { get; }
+
+    /// <summary>The container started (again): read the new run's lines.</summary>
+    public void Wake() => _wake.Release();
+
+    /// <summary>New fields (a rename): lines read from now on carry them.</summary>
+    public void Update(ContainerDetails container) => _origins = ContainerOrigins.Build(container, _host, _options.LabelAllowList);
+
+    /// <summary>The container was removed: read what is left of its stream, then stop (at the latest after <paramref name="grace"/>).</summary>
+    public void Destroyed(TimeSpan grace)
+    {
+        _destroyed = true;
+        _wake.Release();
+        _stop.CancelAfter(grace);
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        var backoff = new Backoff();
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var container = await _client.InspectAsync(Id, token).ConfigureAwait(false);
+                if (container is null)
+                {
+                    return;
+                }
+                _origins = ContainerOrigins.Build(container, _host, _options.LabelAllowList);
+                var read = await ReadRunAsync(container.Tty, token).ConfigureAwait(false);
+                backoff.Reset();
+                if (_destroyed)
+                {
+                    return;
+                }
+                container = await _client.InspectAsync(Id, token).ConfigureAwait(false);
+                if (container is null)
+                {
+                    return;
+                }
+                if (container.Running)
+                {
+                    // Restarted while the last run's stream was ending: read on. A stream that ends at
+                    // once while the container runs (a log driver Docker cannot read back) is not a loop.
+                    if (!read)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
+                    }
+                    continue;
+                }
+                await _wake.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (DockerApiException e) when (e.IsLasting)
+            {
+                // Retrying soon would get the same answer: try again when the container starts anew.
+                _logger.LogWarning("cannot read the log of container {Container}: {Reason}; trying again at its next start", _origins.Name, e.Message);
+                try
+                {
+                    await _wake.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                var wait = backoff.Next();
+                _logger.LogWarning("reading the log of container {Container} failed ({Reason}); retrying in {Wait:0.0} s", _origins.Name, e.Message, wait.TotalSeconds);
+                try
+                {
+                    await Task.Delay(wait, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+#pragma warning disable CA1031 // Whatever fails (the sink included), this container is read again after a wait, from its position.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                var wait = backoff.Next();
+                _logger.LogError(e, "following container {Container} failed; retrying in {Wait:0.0} s", _origins.Name, wait.TotalSeconds);
+                try
+                {
+                    await Task.Delay(wait, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads the container's log from the current position to the end of the stream; false when it had nothing.</summary>
+    private async Task<bool> ReadRunAsync(bool tty, CancellationToken token)
+    {
+        _position.BeginRead();
+        using var logs = await _client.OpenLogsAsync(Id, _position.SinceNs, tty, token).ConfigureAwait(false);
+        if (logs is null)
+        {
+            return false;
+        }
+        var body = await logs.Response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            using var decoder = new DockerLogDecoder(logs.Tty, _options.MaxLineBytes);
+            var read = false;
+            while (true)
+            {
+                var count = await body.ReadAsync(decoder.GetInputBuffer(), token).ConfigureAwait(false);
+                if (count == 0)
+                {
+                    break;
+                }
+                read = true;
+                decoder.Commit(count);
+                while (decoder.TryRead(out var line))
+                {
+                    await EmitAsync(line, token).ConfigureAwait(false);
+                }
+            }
+            // The stream ends with the container's run: a last line without a line feed is whole.
+            while (decoder.TryFlush(out var line))
+            {
+                await EmitAsync(line, token).ConfigureAwait(false);
+            }
+            if (decoder.ErrorFrames > 0)
+            {
+                _logger.LogWarning("Docker reported {Count} error(s) reading the log of container {Id}: {Error}", decoder.ErrorFrames, Id, decoder.LastError);
+            }
+            return read;
+        }
+    }
+
+    private async ValueTask EmitAsync(DecodedLine line, CancellationToken token)
+    {
+        if (!_position.Accept(line.TimeNs, out var after))
+        {
+            return;
+        }
+        var append = _sink.AppendAsync(new CollectedLine(_origins.For(line.Stream), line.TimeNs, line.Message, after), token);
+        if (!append.IsCompletedSuccessfully)
+        {
+            await append.ConfigureAwait(false);
+        }
+        // Only a line the sink took moves the position: one it refused is read again on the retry.
+        _position.Commit(after);
+        _lineRead();
+    }
+
+    internal static bool IsTransient(Exception e) =>
+        e is HttpRequestException or IOException or SocketException or DockerApiException or JsonException or InvalidDataException;
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+}
