@@ -18,13 +18,13 @@ var tasks = Enumerable.Range(0, sourceCount).Select(s => Task.Run(async () =>
 {
     var origin = new LineOrigin($"test:{s}", [new("host", "crash")]);
     var next = buffer.TryGet(origin.SourceKey, out var position) ? position.Offset + 1 : 1;
-    while (true)
+    for (var chunk = 1; ; chunk++)
     {
         for (var i = 0; i < 200; i++, next++)
         {
             await buffer.AppendAsync(new CollectedLine(origin, next, Encoding.UTF8.GetBytes($"{origin.SourceKey} line {next}"), new SourcePosition(next)), CancellationToken.None);
         }
-        if (next % 1000 == 1)
+        if (chunk % 5 == 0)
         {
             await buffer.FlushAsync(CancellationToken.None);
             lock (gate)

@@ -40,33 +40,43 @@ public sealed partial class DiskBuffer
     /// The gzip'd NDJSON of a record, read back from its segment and checked again; null when the
     /// record is gone (dropped past the size bound meanwhile) or damaged on disk since it was written.
     /// </summary>
-    internal byte[]? ReadBody(RecordRef record)
+    internal RecordBody? ReadBody(RecordRef record)
     {
-        byte[] bytes;
+        var body = new RecordBody(record.Length);
         try
         {
-            using var handle = File.OpenHandle(record.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            bytes = new byte[record.Length];
-            if (RandomAccess.Read(handle, bytes, record.Offset) != bytes.Length)
+            try
             {
-                return Damaged(record, "short read");
+                using var handle = File.OpenHandle(record.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (RandomAccess.Read(handle, body.Array.AsSpan(0, record.Length), record.Offset) != record.Length)
+                {
+                    return Damaged(record, "short read");
+                }
             }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+            var bytes = body.Array.AsSpan(0, record.Length);
+            if (!BatchRecord.TryReadHeader(bytes, out var payloadLength, out var crc, out var seq)
+                || seq != record.Seq || payloadLength != bytes.Length - BufferFormat.HeaderBytes
+                || !BatchRecord.Verify(bytes, bytes[BufferFormat.HeaderBytes..], crc)
+                || !BatchRecord.TryReadPayload(bytes[BufferFormat.HeaderBytes..], (_, _) => { }, out _, out var bodyOffset))
+            {
+                return Damaged(record, "header or CRC mismatch");
+            }
+            body.BodyOffset = BufferFormat.HeaderBytes + bodyOffset;
+            var result = body;
+            body = null;
+            return result;
         }
-        catch (FileNotFoundException)
+        finally
         {
-            return null;
+            body?.Dispose();
         }
-        if (!BatchRecord.TryReadHeader(bytes, out var payloadLength, out var crc, out var seq)
-            || seq != record.Seq || payloadLength != bytes.Length - BufferFormat.HeaderBytes
-            || !BatchRecord.Verify(bytes, bytes.AsSpan(BufferFormat.HeaderBytes), crc)
-            || !BatchRecord.TryReadPayload(bytes.AsSpan(BufferFormat.HeaderBytes), (_, _) => { }, out _, out var bodyOffset))
-        {
-            return Damaged(record, "header or CRC mismatch");
-        }
-        return bytes.AsSpan(BufferFormat.HeaderBytes + bodyOffset).ToArray();
     }
 
-    private byte[]? Damaged(RecordRef record, string reason)
+    private RecordBody? Damaged(RecordRef record, string reason)
     {
         _logger.LogError("buffer: record {Seq} in {Segment} is damaged on disk ({Reason}); its {Lines} lines are lost", record.Seq, record.Segment.Path, reason, record.Lines);
         Interlocked.Add(ref _metrics.DroppedLines, record.Lines);

@@ -33,7 +33,7 @@ namespace Vigie.Agent.Delivery;
 public sealed partial class DiskBuffer : ILineSink, IPositionBook, IAsyncDisposable
 {
     /// <summary>Sealed batches waiting for the writer before appends wait: bounds memory to a few batches.</summary>
-    private const int MaxSealed = 4;
+    private const int MaxSealed = 2;
 
     private readonly BufferOptions _options;
     private readonly ILogger _logger;

@@ -61,19 +61,21 @@ public sealed class Shipper : IDisposable
                 _buffer.Acknowledge(record.Seq);
                 continue;
             }
-            var body = _buffer.ReadBody(record);
-            if (body is null)
-            {
-                continue;
-            }
             TimeSpan? wait;
-            try
+            using (var body = _buffer.ReadBody(record))
             {
-                wait = await SendAsync(record, body, attempt, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
+                if (body is null)
+                {
+                    continue;
+                }
+                try
+                {
+                    wait = await SendAsync(record, body, attempt, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
             }
             if (wait is null)
             {
@@ -94,10 +96,10 @@ public sealed class Shipper : IDisposable
     }
 
     /// <summary>Sends one record; null when it is done with, else how long to wait before trying again.</summary>
-    private async Task<TimeSpan?> SendAsync(RecordRef record, byte[] body, int attempt, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> SendAsync(RecordRef record, RecordBody body, int attempt, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.IngestUri);
-        request.Content = new ByteArrayContent(body);
+        request.Content = new ByteArrayContent(body.Array, body.BodyOffset, body.BodyLength);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
         request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.Add("Idempotency-Key", IdempotencyKey(record.Seq));

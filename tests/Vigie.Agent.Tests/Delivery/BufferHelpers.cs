@@ -29,7 +29,8 @@ internal static class BufferHelpers
         var lines = new List<JsonElement>();
         foreach (var record in PendingRecords(buffer))
         {
-            lines.AddRange(Decode(buffer.ReadBody(record) ?? throw new InvalidOperationException($"record {record.Seq} unreadable")));
+            using var body = buffer.ReadBody(record) ?? throw new InvalidOperationException($"record {record.Seq} unreadable");
+            lines.AddRange(Decode(body.Array.AsSpan(body.BodyOffset, body.BodyLength).ToArray()));
         }
         return lines;
     }

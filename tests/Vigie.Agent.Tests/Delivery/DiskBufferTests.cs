@@ -84,7 +84,7 @@ public sealed class DiskBufferTests : IDisposable
     public async Task Reopen_KeepsPositionsAndUnsentRecords_AckDeletesSegments()
     {
         var origin = Origin("docker:x");
-        await using (var buffer = Open(_dir, o => o with { MaxBytes = 1024 * 1024 }))
+        await using (var buffer = Open(_dir, o => o with { MaxBytes = 1024 * 1024, BatchMaxAge = TimeSpan.FromHours(1) }))
         {
             for (var i = 1; i <= 1000; i++)
             {

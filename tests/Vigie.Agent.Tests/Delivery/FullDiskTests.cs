@@ -44,12 +44,14 @@ public sealed class FullDiskTests : IAsyncLifetime
         var origin = Origin("file:full");
         var random = new Random(3);
         long appended = 0;
+        // The source stops by itself once past this, so that it cannot fill the disk again after the filler goes.
+        var limit = long.MaxValue;
         var directory = Path.Combine(_mount, "buffer");
         await using var buffer = Open(directory, o => o with { MaxBytes = 64 * 1024 * 1024, DiskFullRetry = TimeSpan.FromMilliseconds(100) }, metrics);
         using var stop = new CancellationTokenSource();
         var source = Task.Run(async () =>
         {
-            for (var n = 1L; !stop.IsCancellationRequested; n++)
+            for (var n = 1L; !stop.IsCancellationRequested && n <= Interlocked.Read(ref limit); n++)
             {
                 // Incompressible, so that the disk fills within a few hundred lines.
                 var noise = Convert.ToBase64String(Enumerable.Range(0, 300).Select(_ => (byte)random.Next(256)).ToArray());
@@ -84,14 +86,14 @@ public sealed class FullDiskTests : IAsyncLifetime
             Assert.Equal([.. Enumerable.Range(1, (int)copied.Offset).Select(i => (long)i)], numbers);
         }
 
-        // Space comes back: everything goes through.
+        // Space comes back (1.6 MB, for 300 more lines of 400 bytes): everything goes through.
+        Interlocked.Exchange(ref limit, before + 300);
         File.Delete(filler);
-        await ShipperTests.WaitAsync(() => Interlocked.Read(ref appended) > before + 200, "the source to go on once the disk has room");
+        await source.WaitAsync(TimeSpan.FromSeconds(20));
+        await buffer.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(buffer.IsWriting);
-        await stop.CancelAsync();
-        await source;
-        await buffer.FlushAsync(CancellationToken.None);
         var last = Interlocked.Read(ref appended);
+        Assert.Equal(before + 300, last);
         var all = PendingLines(buffer).Select(l => long.Parse(Msg(l).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal([.. Enumerable.Range(1, (int)last).Select(i => (long)i)], all);
         Assert.True(buffer.TryGet("file:full", out var final));
