@@ -15,6 +15,8 @@ command -v logger >/dev/null || need+=(bsdutils)
 /usr/bin/python3 -c 'import fluent.sender' 2>/dev/null || need+=(python3-fluent-logger)
 ruby -e 'require "gelf"' 2>/dev/null || need+=(ruby-gelf)
 command -v npm >/dev/null || need+=(npm)
+# The agent's file tests rotate with the real logrotate (its journal tests use systemd-journal-remote, below).
+command -v logrotate >/dev/null || [ -x /usr/sbin/logrotate ] || need+=(logrotate)
 # syslog-ng conflicts with rsyslog as a package: it is unpacked below, its libraries installed here.
 for lib in libivykis0 libnet1 libwrap0 libjson-c5; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")

@@ -14,9 +14,25 @@ if (args.Length > 0 && args[0] == "protocols")
         return 2;
     }
 }
+if (args is ["ui", ..])
+{
+    try
+    {
+        return await UiBench.RunAsync(args[1..]);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"vigie-bench ui: {e.Message}\n\n{UiBench.Usage}");
+        return 2;
+    }
+}
 if (args is ["pipelines", ..])
 {
     return await PipelinesBench.RunAsync(args[1..]);
+}
+if (args is ["agent-files", ..])
+{
+    return await AgentFilesBench.RunAsync(args[1..]);
 }
 
 Options options;

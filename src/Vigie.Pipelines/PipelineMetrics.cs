@@ -10,6 +10,9 @@ public sealed class PipelineMetrics
 {
     private readonly ConcurrentDictionary<(string Pipeline, string Processor), StepCounters> _steps = new();
 
+    /// <summary>Events whose <c>_pipeline</c> field named no pipeline (kept as they came, tagged).</summary>
+    public long UnknownRoutes;
+
     /// <summary>The counters of a processor; <paramref name="processor"/> is empty for the pipeline as a whole.</summary>
     public StepCounters For(string pipeline, string processor) => _steps.GetOrAdd((pipeline, processor), static _ => new StepCounters());
 

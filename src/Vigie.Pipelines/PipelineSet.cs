@@ -16,6 +16,11 @@ namespace Vigie.Pipelines;
 /// timeout passes; the set then stores it itself through <c>storeLate</c>, and the caller that handed
 /// it in waits (<see cref="ProcessedBatch.Held"/>) until then, so that an acknowledged event is durable.
 /// Without <c>storeLate</c> (the playground, replays) nothing is held: each batch is complete.
+/// <para>Routing: an event with a <see cref="RouteField"/> field (set by a sender, e.g. from a
+/// container's <c>vigie.pipeline</c> label) goes through that one pipeline, whatever the conditions,
+/// instead of the pipelines whose condition it matches; the field is not stored. A name no pipeline
+/// has leaves the event as it came, tagged <see cref="Pipeline.ErrorField"/>. A routed event is not
+/// joined by multiline steps (the sender joins lines itself).</para>
 /// </remarks>
 public sealed class PipelineSet : IBatchProcessor, IDisposable
 {
@@ -25,12 +30,21 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<(Pipeline, StreamKey), Pending> _pending = [];
     private readonly Timer? _timer;
+    private readonly Dictionary<string, Pipeline> _byName;
     private bool _disposed;
+
+    /// <summary>The field that names the one pipeline an event goes through.</summary>
+    public const string RouteField = "_pipeline";
 
     public PipelineSet(IReadOnlyList<Pipeline> pipelines, PipelineMetrics metrics, Func<EventBatch, string, Task>? storeLate = null)
     {
         _pipelines = [.. pipelines];
         _multiline = [.. pipelines.Where(p => p.Multiline is not null)];
+        _byName = new Dictionary<string, Pipeline>(StringComparer.Ordinal);
+        foreach (var p in _pipelines)
+        {
+            _byName.TryAdd(p.Name, p);
+        }
         Metrics = metrics;
         _storeLate = storeLate;
         if (_multiline.Length > 0 && storeLate is not null)
@@ -51,7 +65,9 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     public ProcessedBatch Process(EventBatch batch, string listener, IPipelineTrace? trace)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (_pipelines.Length == 0)
+        // The route field's id in this batch, or -1 when no event of the batch has one (the usual case).
+        var routeId = IndexOf(batch.Names, RouteField);
+        if (_pipelines.Length == 0 && routeId < 0)
         {
             return new ProcessedBatch(batch);
         }
@@ -63,13 +79,14 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             row.Index = i;
-            if (_multiline.Length > 0 && FirstMultiline(batch, i, row) is { } ml)
+            var routed = routeId >= 0 && HasField(batch, i, routeId);
+            if (!routed && _multiline.Length > 0 && FirstMultiline(batch, i, row) is { } ml)
             {
                 output ??= CopyHead(batch, i);
                 JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
                 continue;
             }
-            if (!AnySelects(batch, i, row))
+            if (!routed && !AnySelects(batch, i, row))
             {
                 if (output is not null)
                 {
@@ -97,10 +114,18 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         return new ProcessedBatch(output ?? batch, heldTask);
     }
 
-    /// <summary>Runs every pipeline whose condition the event matches, in order.</summary>
+    /// <summary>
+    /// Runs the pipeline the event names in <see cref="RouteField"/>, else every pipeline whose
+    /// condition the event matches, in order.
+    /// </summary>
     public void RunAll(PipelineEvent e, IPipelineTrace? trace = null)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (e.Get(RouteField) is { } route)
+        {
+            RunRouted(e, route.Text, trace);
+            return;
+        }
         foreach (var p in _pipelines)
         {
             if (e.Dropped)
@@ -112,6 +137,43 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 p.Run(e, Metrics, trace);
             }
         }
+    }
+
+    private void RunRouted(PipelineEvent e, string name, IPipelineTrace? trace)
+    {
+        if (!_byName.TryGetValue(name, out var pipeline))
+        {
+            Interlocked.Increment(ref Metrics.UnknownRoutes);
+            e.Set(Pipeline.ErrorField, $"{RouteField}: no pipeline is named '{name}'; the event is stored as it came");
+            return;
+        }
+        e.Remove(RouteField);
+        pipeline.Run(e, Metrics, trace);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static bool HasField(EventBatch batch, int index, int nameId)
+    {
+        var (start, end) = batch.GetFieldRange(index);
+        for (var f = start; f < end; f++)
+        {
+            if (batch.GetNameId(f) == nameId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private bool AnySelects(EventBatch batch, int index, BatchEventRow row)

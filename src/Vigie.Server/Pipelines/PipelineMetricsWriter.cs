@@ -13,6 +13,7 @@ internal static class PipelineMetricsWriter
         }
         w.Counter("vigie_pipeline_reloads_total", "Config reloads that took effect.", Interlocked.Read(ref runtime.Reloads));
         w.Counter("vigie_pipeline_reload_failures_total", "Config reloads refused because the new config was invalid.", Interlocked.Read(ref runtime.ReloadFailures));
+        w.Counter("vigie_pipeline_unknown_name_events_total", "Events whose _pipeline field named no pipeline: stored as they came, tagged _pipeline_error.", Interlocked.Read(ref runtime.Metrics.UnknownRoutes));
         var all = runtime.Metrics.Snapshot();
         if (all.Count == 0)
         {
