@@ -82,7 +82,7 @@ internal sealed class LogPosition
             {
                 _recentHead++;
             }
-            if (_recentHead > 1024 && _recentHead * 2 > _recent.Count)
+            if (_recentHead >= 256 && _recentHead * 2 > _recent.Count)
             {
                 _recent.RemoveRange(0, _recentHead);
                 _recentHead = 0;
