@@ -196,7 +196,7 @@ internal sealed class ContainerFollower : IDisposable
             await append.ConfigureAwait(false);
         }
         // Only a line the sink took moves the position: one it refused is read again on the retry.
-        _position.Commit(after);
+        _position.Commit(line.TimeNs);
         _lineRead();
     }
 

@@ -3,47 +3,106 @@ using Vigie.Agent.Collection;
 namespace Vigie.Agent.Docker;
 
 /// <summary>
-/// Where a container's log stands: the time of the latest line read and how many lines were read at
-/// exactly that time. Docker's <c>since</c> can only ask for everything from a time on (to the
-/// nanosecond), so a resumed read asks from that time and drops the lines at it that were read
-/// already: no gap, no duplicate, even when several lines share a timestamp.
+/// Where a container's log stands, as Docker's <c>since</c> can ask for it again: a time
+/// (<see cref="SourcePosition.Offset"/>) and how many of the lines Docker returns from that time on
+/// were read already (<see cref="SourcePosition.Count"/>). A resumed read asks from that time and
+/// skips that many lines: no gap, no duplicate, even when lines share a timestamp.
+/// <para>
+/// The time trails the newest line read by <see cref="Window"/>, not sits on it: Docker stamps stdout
+/// and stderr in two copiers, so a line can follow one with a later time in the log. Since Docker
+/// answers in log order keeping the lines not before <c>since</c>, the lines read so far are always
+/// the first ones of its answer, whichever the time; the window only has to cover that disorder.
+/// </para>
 /// </summary>
-internal sealed class LogPosition(SourcePosition? start)
+internal sealed class LogPosition
 {
-    private long _skipTime;
+    /// <summary>How far the resume time trails the newest line read: much more than stdout and stderr's disorder.</summary>
+    public const long Window = 50_000_000;
+
+    // Times of the lines read that are not before _since, in order (kept sorted; lines come nearly sorted).
+    private readonly List<long> _recent = [];
+    private int _recentHead;
+    private long _since;
+    private long _newest;
     private long _skipLeft;
 
-    public SourcePosition Current { get; private set; } = start ?? default;
+    public LogPosition(SourcePosition? start)
+    {
+        if (start is { } position)
+        {
+            _since = position.Offset;
+            _newest = position.Offset;
+            _skipLeft = position.Count;
+        }
+    }
+
+    public SourcePosition Current => new(_since, RecentCount + _skipLeft);
 
     /// <summary>The <c>since</c> of the next read, in nanoseconds; 0 reads the container's whole log.</summary>
-    public long SinceNs => Current.Offset;
+    public long SinceNs => _since;
 
-    /// <summary>Called when a read starts from <see cref="SinceNs"/>: the lines at the current time are to be skipped once.</summary>
+    private int RecentCount => _recent.Count - _recentHead;
+
+    /// <summary>Called when a read starts from <see cref="SinceNs"/>: the lines read since then come again first, and are skipped.</summary>
     public void BeginRead()
     {
-        _skipTime = Current.Offset;
-        _skipLeft = Current.Count;
+        _skipLeft += RecentCount;
+        _recent.Clear();
+        _recentHead = 0;
     }
 
     /// <summary>
-    /// Whether a line at <paramref name="timeNs"/> is new and, if so, the position after it, to
-    /// <see cref="Commit"/> once the line was taken (a line the sink refused is read again).
+    /// Whether a line at <paramref name="timeNs"/> is new and, if so, the position after it. The line
+    /// counts as read only once <see cref="Commit"/> is called (a line the sink refused is read again).
     /// </summary>
     public bool Accept(long timeNs, out SourcePosition after)
     {
-        if (_skipLeft > 0 && timeNs == _skipTime)
+        if (_skipLeft > 0)
         {
+            // A line read before: it is one of the lines counted from _since on.
             _skipLeft--;
+            Remember(timeNs);
             after = Current;
             return false;
         }
-        // A line older than the latest one (stdout and stderr are stamped by two copiers) leaves the
-        // position as it is: a resumed read starts after the latest line either way.
-        after = timeNs > Current.Offset ? new SourcePosition(timeNs, 1)
-            : timeNs == Current.Offset ? Current with { Count = Current.Count + 1 }
-            : Current;
+        after = new SourcePosition(_since, RecentCount + (timeNs >= _since ? 1 : 0));
         return true;
     }
 
-    public void Commit(SourcePosition after) => Current = after;
+    /// <summary>The line accepted at <paramref name="timeNs"/> was taken.</summary>
+    public void Commit(long timeNs)
+    {
+        Remember(timeNs);
+        // Move the resume time up now and then (a position handed out before stays true: it speaks
+        // of its own time). Not while lines read before are still to come: their times are unknown.
+        if (_skipLeft == 0 && _newest - Window > _since + Window)
+        {
+            _since = _newest - Window;
+            while (_recentHead < _recent.Count && _recent[_recentHead] < _since)
+            {
+                _recentHead++;
+            }
+            if (_recentHead >= 256 && _recentHead * 2 > _recent.Count)
+            {
+                _recent.RemoveRange(0, _recentHead);
+                _recentHead = 0;
+            }
+        }
+    }
+
+    private void Remember(long timeNs)
+    {
+        _newest = Math.Max(_newest, timeNs);
+        if (timeNs < _since)
+        {
+            // Docker would not return it from _since on: nothing to count.
+            return;
+        }
+        var at = _recent.Count;
+        while (at > _recentHead && _recent[at - 1] > timeNs)
+        {
+            at--;
+        }
+        _recent.Insert(at, timeNs);
+    }
 }
