@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Vigie.Agent.Collection;
+using Vigie.Core.Io;
 
 namespace Vigie.Agent.Delivery;
 

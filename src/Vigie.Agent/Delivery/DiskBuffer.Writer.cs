@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Vigie.Core.Io;
 
 namespace Vigie.Agent.Delivery;
 

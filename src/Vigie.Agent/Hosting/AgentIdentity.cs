@@ -1,3 +1,5 @@
+using Vigie.Core.Io;
+
 namespace Vigie.Agent.Hosting;
 
 /// <summary>
@@ -27,7 +29,7 @@ public static class AgentIdentity
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        Delivery.DirectorySync.Sync(dataDir);
+        DirectorySync.Sync(dataDir);
         return created;
     }
 }

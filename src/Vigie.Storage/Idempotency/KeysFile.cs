@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 using Vigie.Storage.Wal;
 
 namespace Vigie.Storage.Idempotency;

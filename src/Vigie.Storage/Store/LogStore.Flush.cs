@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vigie.Core;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 using Vigie.Storage.Parts;
 
 namespace Vigie.Storage.Store;

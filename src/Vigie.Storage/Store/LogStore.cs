@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigie.Core;
 using Vigie.Storage.Idempotency;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 using Vigie.Storage.Parts;
 using Vigie.Storage.Wal;
 

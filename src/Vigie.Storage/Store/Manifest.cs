@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 
 namespace Vigie.Storage.Store;
 

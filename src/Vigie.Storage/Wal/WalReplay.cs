@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Vigie.Core;
 using Vigie.Storage.Idempotency;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 
 namespace Vigie.Storage.Wal;
 

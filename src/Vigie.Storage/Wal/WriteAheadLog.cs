@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Vigie.Core;
 using Vigie.Storage.Idempotency;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 using Vigie.Storage.Store;
 
 namespace Vigie.Storage.Wal;

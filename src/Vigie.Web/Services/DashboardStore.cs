@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Vigie.Storage.Io;
+using Vigie.Core.Io;
 using Vigie.Web.Model;
 
 namespace Vigie.Web.Services;

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Vigie.Storage.Io;
+namespace Vigie.Core.Io;
 
 /// <summary>
 /// fsync of a directory, so that a rename or a new file survives a power cut. .NET has no API for
 /// it: a directory cannot be opened as a FileStream, so we ask libc.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000; // O_DIRECTORY on Linux

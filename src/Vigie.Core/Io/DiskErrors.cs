@@ -1,6 +1,6 @@
-namespace Vigie.Storage.Io;
+namespace Vigie.Core.Io;
 
-internal static class DiskErrors
+public static class DiskErrors
 {
     private const int NoSpace = 28;      // ENOSPC
     private const int QuotaExceeded = 122; // EDQUOT
