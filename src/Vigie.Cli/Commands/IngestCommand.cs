@@ -198,7 +198,7 @@ public static class IngestCommand
     {
         await foreach (var batch in queue.ReadAllAsync(stop.Token).ConfigureAwait(false))
         {
-            var outcome = await sender.SendAsync(batch.Body, stop.Token).ConfigureAwait(false);
+            var outcome = await sender.SendAsync(batch.Number, batch.Body, stop.Token).ConfigureAwait(false);
             totals.Record(batch, outcome);
             progress.AddEvents(outcome.Accepted);
             if (outcome.Unreachable)

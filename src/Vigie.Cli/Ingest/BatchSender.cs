@@ -6,13 +6,16 @@ using System.Text.Json;
 namespace Vigie.Cli.Ingest;
 
 /// <summary>
-/// Sends one batch gzip-compressed to <c>POST /api/v1/ingest</c>, retrying with exponential backoff
-/// only when nothing can have been stored: the connection was never made, or the server answered
-/// 503. Any other answer, or a connection lost after sending, ends the batch's attempts, so a batch
-/// the server may have stored is never sent again.
+/// Sends one batch gzip-compressed to <c>POST /api/v1/ingest</c> with an <c>Idempotency-Key</c> of
+/// its own, retrying with exponential backoff when the connection could not be made, the server
+/// answered 503, or the answer was lost (connection dropped, no answer in time): the key makes the
+/// server store a resent batch once. Any other answer ends the batch's attempts.
 /// </summary>
 public sealed class BatchSender(HttpClient client, Uri server, string path, int maxAttempts, TimeSpan firstDelay)
 {
+    /// <summary>One per run: with a batch's number it makes the batch's key.</summary>
+    private readonly string _run = Guid.NewGuid().ToString("N");
+
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
     public static byte[] Compress(ReadOnlyMemory<byte> body)
@@ -25,9 +28,13 @@ public sealed class BatchSender(HttpClient client, Uri server, string path, int 
         return output.ToArray();
     }
 
-    public async Task<BatchOutcome> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>The key the server knows batch <paramref name="number"/> of this run by.</summary>
+    public string KeyOf(int number) => $"vigie-ingest-{_run}-{number}";
+
+    public async Task<BatchOutcome> SendAsync(int number, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var compressed = Compress(body);
+        var key = KeyOf(number);
         for (var attempt = 1; ; attempt++)
         {
             var delay = Backoff(attempt);
@@ -36,7 +43,9 @@ public sealed class BatchSender(HttpClient client, Uri server, string path, int 
                 using var content = new ByteArrayContent(compressed);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
                 content.Headers.ContentEncoding.Add("gzip");
-                using var response = await client.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 var answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
                 {
@@ -60,11 +69,18 @@ public sealed class BatchSender(HttpClient client, Uri server, string path, int 
             }
             catch (HttpRequestException e)
             {
-                return BatchOutcome.Failed($"connection lost while sending ({e.Message}); the batch may be partly stored and is not sent again");
+                // The server may have stored the batch: resending is safe, its key makes it stored once.
+                if (attempt >= maxAttempts)
+                {
+                    return BatchOutcome.Failed($"connection lost while sending ({e.Message}) on each of {attempt} attempts");
+                }
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return BatchOutcome.Failed("no answer in time; the batch may be stored and is not sent again");
+                if (attempt >= maxAttempts)
+                {
+                    return BatchOutcome.Failed($"no answer in time on each of {attempt} attempts");
+                }
             }
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
