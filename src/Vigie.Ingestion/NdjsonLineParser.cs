@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Vigie.Core;
+using Vigie.Ingestion.Protocols;
 
 namespace Vigie.Ingestion;
 
@@ -165,7 +166,7 @@ internal sealed class NdjsonLineParser : IDisposable
         var rank = MessageRank(name);
         if (rank == 0)
         {
-            AddValue(ref reader, line, batch, nameId);
+            JsonFlattener.AddValue(ref reader, line, batch, nameId);
             messageWritten = true;
             return null;
         }
@@ -174,47 +175,8 @@ internal sealed class NdjsonLineParser : IDisposable
             _candidates[rank] = Defer(ref reader, nameId);
             return null;
         }
-        AddValue(ref reader, line, batch, nameId);
+        JsonFlattener.AddValue(ref reader, line, batch, nameId);
         return null;
-    }
-
-    private static void AddValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, EventBatch batch, int nameId)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                AddString(ref reader, batch, nameId);
-                break;
-            case JsonTokenType.Number:
-                batch.AddField(nameId, ValueKind.Number, reader.ValueSpan);
-                break;
-            case JsonTokenType.True:
-                batch.AddField(nameId, ValueKind.Bool, "true"u8);
-                break;
-            case JsonTokenType.False:
-                batch.AddField(nameId, ValueKind.Bool, "false"u8);
-                break;
-            case JsonTokenType.StartArray:
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                batch.AddField(nameId, ValueKind.Json, line[start..(int)reader.BytesConsumed]);
-                break;
-            default:
-                throw new InvalidOperationException($"unexpected {reader.TokenType}");
-        }
-    }
-
-    private static void AddString(ref Utf8JsonReader reader, EventBatch batch, int nameId)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            batch.AddField(nameId, ValueKind.String, reader.ValueSpan);
-            return;
-        }
-        // Unescaped text is never longer than its escaped form, so the raw length is enough room.
-        var room = batch.ReserveValue(reader.ValueSpan.Length);
-        var written = reader.CopyString(room);
-        batch.CommitReservedValue(nameId, ValueKind.String, written);
     }
 
     /// <summary>
@@ -245,7 +207,7 @@ internal sealed class NdjsonLineParser : IDisposable
             }
             var reader = new Utf8JsonReader(line.Slice(candidate.Start, candidate.Length), isFinalBlock: true, new JsonReaderState(ReaderOptions));
             reader.Read();
-            AddValue(ref reader, line.Slice(candidate.Start, candidate.Length), batch, nameId);
+            JsonFlattener.AddValue(ref reader, line.Slice(candidate.Start, candidate.Length), batch, nameId);
         }
     }
 
