@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -19,7 +20,7 @@ public sealed class FluentLoggerTests(ShipperServer server)
                 assert s.emit('orders', {'message': 'order %d {{marker}}' % i, 'user': {'id': i, 'name': 'jane'}, 'ok': True, 'tags': ['a', 'b']}), s.last_error
             s.close()
             """;
-        await Tool.RunOkAsync("/usr/bin/python3", ["-c", script]);
+        await ProcessRunner.RunOkAsync("/usr/bin/python3", ["-c", script]);
         var rows = await server.WaitForAsync(marker, 3);
         foreach (var row in rows)
         {

@@ -1,3 +1,5 @@
+using Vigie.Testing.Docker;
+
 namespace Vigie.Shippers.Tests;
 
 /// <summary>npm's gelf-pro (installed by scripts/install-test-deps.sh): UDP (zlib) and TCP (NUL-delimited).</summary>
@@ -21,7 +23,7 @@ public sealed class GelfProTests(ShipperServer server)
               gelf.error('failed {{marker}}', { request_id: 'r-2' }, (err2) => { if (err2) { console.error(err2); process.exit(1); } process.exit(0); });
             });
             """;
-        await Tool.RunOkAsync("node", ["-e", script], env: new Dictionary<string, string> { ["NODE_PATH"] = Path.GetFullPath(modules) });
+        await ProcessRunner.RunOkAsync("node", ["-e", script], env: new Dictionary<string, string> { ["NODE_PATH"] = Path.GetFullPath(modules) });
         var rows = await server.WaitForAsync(marker, 2);
         Assert.All(rows, r => Assert.Equal("node-shop", r.Text("app")));
         Assert.Contains(rows, r => r.Text("_msg") == $"started {marker}" && r.Text("level") == "info" && r.Text("request_id") == "r-1");

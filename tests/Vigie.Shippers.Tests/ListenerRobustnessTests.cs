@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -50,7 +51,7 @@ public sealed class ListenerRobustnessTests(ShipperServer server)
             Assert.Equal(0, await stream.ReadAsync(buffer, timeout.Token));
         }
         Assert.Equal(before + 1, Rejected(await server.MetricsAsync(), "fluent"));
-        await Tool.RunOkAsync("/usr/bin/python3", ["-c", $"from fluent import sender\ns = sender.FluentSender('t', host='127.0.0.1', port={server.Fluent})\nassert s.emit('x', {{'message': 'after {marker}'}}), s.last_error\ns.close()"]);
+        await ProcessRunner.RunOkAsync("/usr/bin/python3", ["-c", $"from fluent import sender\ns = sender.FluentSender('t', host='127.0.0.1', port={server.Fluent})\nassert s.emit('x', {{'message': 'after {marker}'}}), s.last_error\ns.close()"]);
         await server.WaitForAsync(marker, 1);
         await server.WaitForAsync(marker[..9], 1);
     }
@@ -70,7 +71,7 @@ public sealed class ListenerRobustnessTests(ShipperServer server)
                 await c.GetStream().WriteAsync(Encoding.UTF8.GetBytes("<13>1 - h a - - - never end"));
                 slow.Add(c);
             }
-            await Tool.RunOkAsync("logger", ["--tcp", "-n", "127.0.0.1", "-P", server.SyslogTcp.ToString(System.Globalization.CultureInfo.InvariantCulture), $"served {marker}"]);
+            await ProcessRunner.RunOkAsync("logger", ["--tcp", "-n", "127.0.0.1", "-P", server.SyslogTcp.ToString(System.Globalization.CultureInfo.InvariantCulture), $"served {marker}"]);
             await server.WaitForAsync(marker, 1);
             var metrics = await server.MetricsAsync();
             Assert.True(ShipperServer.Sample(metrics, "vigie_listener_open_connections{listener=\"syslog-tcp\"}") >= 200);

@@ -1,3 +1,5 @@
+using Vigie.Testing.Docker;
+
 namespace Vigie.Shippers.Tests;
 
 /// <summary>util-linux <c>logger</c>: every framing it has, over TCP and UDP, RFC 3164 and RFC 5424.</summary>
@@ -22,7 +24,7 @@ public sealed class LoggerTests(ShipperServer server)
         var marker = ShipperServer.Marker();
         var port = transport == "tcp" ? server.SyslogTcp : server.SyslogUdp;
         var lines = string.Join('\n', Enumerable.Range(1, 5).Select(i => $"line {i} of {marker} with, some: text"));
-        await Tool.RunOkAsync("logger", [.. flags, "-n", "127.0.0.1", "-P", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        await ProcessRunner.RunOkAsync("logger", [.. flags, "-n", "127.0.0.1", "-P", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-t", "billing", "-p", "local3.warning", "--id=4242", "--skip-empty"], stdin: lines + "\n");
         var rows = await server.WaitForAsync(marker, 5);
         foreach (var row in rows)
@@ -41,7 +43,7 @@ public sealed class LoggerTests(ShipperServer server)
     public async Task Logger_StructuredData_BecomesFields()
     {
         var marker = ShipperServer.Marker();
-        await Tool.RunOkAsync("logger", ["--tcp", "--rfc5424", "-n", "127.0.0.1", "-P", server.SyslogTcp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        await ProcessRunner.RunOkAsync("logger", ["--tcp", "--rfc5424", "-n", "127.0.0.1", "-P", server.SyslogTcp.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-t", "shop", "--msgid", "ORDER", "--sd-id", "order@32473", "--sd-param", "id=\"A-17\"", "--sd-param", "total=\"12.5\"", $"order placed {marker}"]);
         var row = Assert.Single(await server.WaitForAsync(marker, 1));
         Assert.Equal("A-17", row.Text("order.id"));

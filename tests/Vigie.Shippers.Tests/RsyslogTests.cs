@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -42,7 +43,7 @@ public sealed class RsyslogTests(ShipperServer server)
         {
             await Ports.WaitTcpAsync(input, TimeSpan.FromSeconds(10));
             var lines = string.Join('\n', Enumerable.Range(1, 5).Select(i => $"event {i} {marker} done"));
-            await Tool.RunOkAsync("logger", ["--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", input.ToString(CultureInfo.InvariantCulture), "-t", "payments", "-p", "daemon.err", "--id=77"], stdin: lines + "\n");
+            await ProcessRunner.RunOkAsync("logger", ["--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", input.ToString(CultureInfo.InvariantCulture), "-t", "payments", "-p", "daemon.err", "--id=77"], stdin: lines + "\n");
             var rows = await server.WaitForAsync(marker, 5);
             foreach (var row in rows)
             {

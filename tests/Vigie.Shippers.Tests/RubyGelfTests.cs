@@ -1,3 +1,5 @@
+using Vigie.Testing.Docker;
+
 namespace Vigie.Shippers.Tests;
 
 /// <summary>Debian's ruby-gelf: zlib-compressed UDP, chunked when large.</summary>
@@ -17,7 +19,7 @@ public sealed class RubyGelfTests(ShipperServer server)
             n = GELF::Notifier.new('127.0.0.1', {{server.GelfUdp}}, 'WAN', { 'host' => 'ruby-host', 'facility' => 'shop' })
             n.notify!(short_message: 'paid {{marker}}', full_message: 'x' + SecureRandom.hex({{padding}}), level: GELF::FATAL, _user_id: 42, _order: 'A-1')
             """;
-        await Tool.RunOkAsync("ruby", ["-e", script]);
+        await ProcessRunner.RunOkAsync("ruby", ["-e", script]);
         var row = Assert.Single(await server.WaitForAsync(marker, 1));
         Assert.Equal($"paid {marker}", row.Text("_msg"));
         Assert.Equal("ruby-host", row.Text("host"));

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
-using Vigie.Server;
 using Vigie.Server.Protocols;
+using Vigie.Server;
+using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -45,7 +46,7 @@ public sealed class ShipperServer : IAsyncLifetime
         // A certificate made by openssl, as the docs tell users to.
         var cert = Path.Combine(_dataDir, "syslog.pem");
         var key = Path.Combine(_dataDir, "syslog.key");
-        await Tool.RunOkAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=vigie", "-keyout", key, "-out", cert]);
+        await ProcessRunner.RunOkAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=vigie", "-keyout", key, "-out", cert]);
         var options = new ServerOptions
         {
             DataDir = _dataDir,

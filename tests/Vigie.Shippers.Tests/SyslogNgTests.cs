@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -45,7 +46,7 @@ public sealed class SyslogNgTests(ShipperServer server)
         {
             await Ports.WaitTcpAsync(input, TimeSpan.FromSeconds(10));
             var lines = string.Join('\n', Enumerable.Range(1, 4).Select(i => $"item {i} {marker} shipped"));
-            await Tool.RunOkAsync("logger", ["--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", input.ToString(CultureInfo.InvariantCulture), "-t", "warehouse", "-p", "user.warning", "--id=31"], stdin: lines + "\n");
+            await ProcessRunner.RunOkAsync("logger", ["--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", input.ToString(CultureInfo.InvariantCulture), "-t", "warehouse", "-p", "user.warning", "--id=31"], stdin: lines + "\n");
             var rows = await server.WaitForAsync(marker, 4);
             foreach (var row in rows)
             {

@@ -6,12 +6,13 @@ namespace Vigie.Testing.Docker;
 /// <summary>Runs a real program to its end; a missing program is an error (it is installed by scripts/install-test-deps.sh).</summary>
 public static class ProcessRunner
 {
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, string? stdin = null)
     {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         foreach (var a in args)
@@ -35,6 +36,11 @@ public static class ProcessRunner
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
+            if (stdin is not null)
+            {
+                await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
             using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
             try
             {
@@ -50,10 +56,10 @@ public static class ProcessRunner
     }
 
     /// <summary>Runs and throws unless the exit code is 0.</summary>
-    public static async Task<string> RunOkAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    public static async Task<string> RunOkAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, string? stdin = null)
     {
         var list = args.ToList();
-        var (exit, output, error) = await RunAsync(file, list, env, timeout).ConfigureAwait(false);
+        var (exit, output, error) = await RunAsync(file, list, env, timeout, stdin).ConfigureAwait(false);
         if (exit != 0)
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', list)} exited with {exit}: {output} {error}");
