@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Vigie.Agent.Hosting;
 using Vigie.Cli.Arguments;
@@ -135,20 +134,7 @@ public static class AgentCommand
             });
             b.SetMinimumLevel(LogLevel.Information);
         });
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signals = 0;
-        void OnSignal(PosixSignalContext context)
-        {
-            if (Interlocked.Increment(ref signals) > 1)
-            {
-                return; // let the default handling end the process: the user insists
-            }
-            context.Cancel = true;
-            console.Error.WriteLine("vigie agent: stopping (Ctrl+C again to force)");
-            stopping.Cancel();
-        }
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stopping = new StopSignals("vigie agent", console.Error, cancellationToken);
         try
         {
             return await new AgentRunner(options, loggers).RunAsync(stopping.Token).ConfigureAwait(false);

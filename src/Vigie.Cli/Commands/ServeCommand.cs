@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Vigie.Cli.Arguments;
 using Vigie.Core;
 using Vigie.Server;
@@ -171,25 +170,12 @@ public static class ServeCommand
     {
         ArgumentNullException.ThrowIfNull(console);
         var options = Options(args, console.Environment);
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signals = 0;
-        void OnSignal(PosixSignalContext context)
-        {
-            if (Interlocked.Increment(ref signals) > 1)
-            {
-                return; // let the default handling end the process: the user insists
-            }
-            context.Cancel = true;
-            console.Error.WriteLine("vigie: stopping (Ctrl+C again to force)");
-            stopping.Cancel();
-        }
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stopping = new StopSignals("vigie", console.Error, cancellationToken);
         try
         {
             return await VigieServer.RunAsync(options, stopping.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.Token.IsCancellationRequested)
         {
             return CliApp.Ok;
         }
