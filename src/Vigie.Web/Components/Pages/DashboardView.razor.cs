@@ -18,8 +18,7 @@ public partial class DashboardView : IDisposable
     private bool _adding;
     private PanelDraft _new = new();
     private int _generation;
-    private PeriodicTimer? _timer;
-    private string? _timerFor;
+    private readonly AutoRefresh _refresh = new();
 
     [Parameter]
     public string Id { get; set; } = "";
@@ -86,38 +85,15 @@ public partial class DashboardView : IDisposable
         Store.Save(_dashboard);
     }
 
-    private void SetUpRefresh()
+    private void SetUpRefresh() => _refresh.Set(Refresh ?? DefaultRefresh, () => InvokeAsync(() =>
     {
-        var refresh = Refresh ?? DefaultRefresh;
-        if (_timerFor == refresh)
-        {
-            return;
-        }
-        _timerFor = refresh;
-        _timer?.Dispose();
-        _timer = null;
-        if (TimeRangePicker.Interval(refresh) is not { } every)
-        {
-            return;
-        }
-        var timer = new PeriodicTimer(every);
-        _timer = timer;
-        _ = Task.Run(async () =>
-        {
-            while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
-            {
-                await InvokeAsync(() =>
-                {
-                    _generation++;
-                    StateHasChanged();
-                }).ConfigureAwait(false);
-            }
-        });
-    }
+        _generation++;
+        StateHasChanged();
+    }));
 
     public void Dispose()
     {
-        _timer?.Dispose();
+        _refresh.Dispose();
         GC.SuppressFinalize(this);
     }
 

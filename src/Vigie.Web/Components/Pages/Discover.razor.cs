@@ -17,8 +17,7 @@ public partial class Discover : IDisposable
     private string _draft = "";
     private DisplayRow? _expanded;
     private IReadOnlyList<string> _history = [];
-    private PeriodicTimer? _timer;
-    private string? _timerFor;
+    private readonly AutoRefresh _refresh = new();
 
     [Inject]
     private DiscoverViewModel Vm { get; set; } = default!;
@@ -155,36 +154,17 @@ public partial class Discover : IDisposable
     }
 
     /// <summary>Auto-refresh re-runs the search on a timer while the page is open; the interval comes from the URL.</summary>
-    private void SetUpRefresh()
+    private void SetUpRefresh() => _refresh.Set(Refresh, async () =>
     {
-        if (_timerFor == Refresh)
+        if (!Vm.Busy)
         {
-            return;
+            await InvokeAsync(() => Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged))).ConfigureAwait(false);
         }
-        _timerFor = Refresh;
-        _timer?.Dispose();
-        _timer = null;
-        if (TimeRangePicker.Interval(Refresh) is not { } every)
-        {
-            return;
-        }
-        var timer = new PeriodicTimer(every);
-        _timer = timer;
-        _ = Task.Run(async () =>
-        {
-            while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
-            {
-                if (!Vm.Busy)
-                {
-                    await InvokeAsync(() => Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged))).ConfigureAwait(false);
-                }
-            }
-        });
-    }
+    });
 
     public void Dispose()
     {
-        _timer?.Dispose();
+        _refresh.Dispose();
         GC.SuppressFinalize(this);
     }
 }
