@@ -9,13 +9,20 @@ using Vigie.Ingestion.Service;
 namespace Vigie.Ingestion.Listeners;
 
 /// <summary>
-/// A TCP (optionally TLS) listener: each connection is read into a bounded buffer, decoded into a
-/// batch, and the batch is stored (durably) before more is read, so a slow store slows the senders
-/// and a connection never holds more than one frame and one batch in memory.
+/// A TCP (optionally TLS) listener: each connection is read into a bounded buffer and decoded into a
+/// batch; a full batch is stored (durably) while the next one fills, and that one is not stored before
+/// the first is durable, so a slow store slows the senders and a connection never holds more than one
+/// frame and two batches in memory.
 /// </summary>
 public sealed class StreamListener : IAsyncDisposable
 {
     private const int InitialBufferBytes = 16 * 1024;
+
+    /// <summary>
+    /// A connection whose reads keep filling its buffer gets a larger one, up to this: with 16 KB reads
+    /// a fast sender's batches stayed small, and each one waited for its own fsync.
+    /// </summary>
+    private const int ReadAheadBytes = 256 * 1024;
 
     private readonly StreamListenerOptions _options;
     private readonly IngestionService _ingestion;
@@ -127,6 +134,7 @@ public sealed class StreamListener : IAsyncDisposable
         var target = new DecodeTarget(_options.Streams) { RemoteHost = remote };
         var maxBuffer = _options.MaxFrameBytes + 64;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+        var inFlight = new InFlightStore();
         try
         {
             int start = 0, end = 0;
@@ -165,9 +173,10 @@ public sealed class StreamListener : IAsyncDisposable
                 {
                     target.NowNs = Timestamps.Now();
                     decoder.DecodeLast(buffer.AsSpan(start, end - start), target);
-                    await FlushAsync(target, decoder, stream).ConfigureAwait(false);
+                    await FlushAsync(target, decoder, stream, inFlight, untilDurable: true).ConfigureAwait(false);
                     return;
                 }
+                var filled = end + read == buffer.Length;
                 Interlocked.Add(ref _counters.Bytes, read);
                 end += read;
                 target.NowNs = Timestamps.Now();
@@ -178,36 +187,60 @@ public sealed class StreamListener : IAsyncDisposable
                 catch (InvalidDataException)
                 {
                     // The stream cannot be framed any more: keep the good events read before, then close.
-                    await FlushAsync(target, decoder, stream).ConfigureAwait(false);
+                    await FlushAsync(target, decoder, stream, inFlight, untilDurable: true).ConfigureAwait(false);
                     throw;
                 }
                 // Store before reading more, unless more bytes already wait and the batch is small:
                 // one store per read would make small batches under load.
                 if (target.Batch.Count >= _options.FlushEvents || client.Available == 0 || _options.Tls is not null)
                 {
-                    await FlushAsync(target, decoder, stream).ConfigureAwait(false);
+                    await FlushAsync(target, decoder, stream, inFlight, untilDurable: false).ConfigureAwait(false);
+                }
+                if (filled && buffer.Length < ReadAheadBytes && buffer.Length < maxBuffer)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(ReadAheadBytes, maxBuffer));
+                    buffer.AsSpan(start, end - start).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                    end -= start;
+                    start = 0;
                 }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            // A connection that broke still stores what it had read; its reply has nowhere to go.
+            await inFlight.AbandonAsync().ConfigureAwait(false);
         }
     }
 
-    private async ValueTask FlushAsync(DecodeTarget target, IStreamDecoder decoder, Stream stream)
+    /// <summary>
+    /// Starts storing the batch once the previous one is durable (and its reply sent); with
+    /// <paramref name="untilDurable"/>, also waits for this one, as the connection ends.
+    /// </summary>
+    /// <summary>
+    /// Starts storing the batch once the previous one is durable (and its reply sent); with
+    /// <paramref name="untilDurable"/>, also waits for this one, as the connection ends.
+    /// </summary>
+    private async ValueTask FlushAsync(DecodeTarget target, IStreamDecoder decoder, Stream stream, InFlightStore inFlight, bool untilDurable)
     {
         Report(target);
+        await inFlight.CompleteAsync().ConfigureAwait(false);
         var batch = target.Batch;
+        var reply = decoder.TakeReply();
         if (batch.Count > 0)
         {
             target.Batch = new EventBatch(Math.Min(batch.Count, 8192), Math.Min(batch.TotalFields, 65536), Math.Min(batch.ValueBytes, 4 << 20));
-            await BatchStorer.StoreUntilDoneAsync(_ingestion, batch, _options.Name, _logger, _stop.Token).ConfigureAwait(false);
+            inFlight.Start(() => BatchStorer.StoreUntilDoneAsync(_ingestion, batch, _options.Name, _logger, _stop.Token).AsTask(), reply, stream, _stop.Token);
         }
-        var reply = decoder.TakeReply();
-        if (!reply.IsEmpty)
+        else if (!reply.IsEmpty)
         {
             await stream.WriteAsync(reply, _stop.Token).ConfigureAwait(false);
+        }
+        if (untilDurable)
+        {
+            await inFlight.CompleteAsync().ConfigureAwait(false);
         }
     }
 

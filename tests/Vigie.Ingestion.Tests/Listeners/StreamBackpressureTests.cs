@@ -15,15 +15,16 @@ namespace Vigie.Ingestion.Tests.Listeners;
 
 /// <summary>
 /// A TCP listener in front of a store that cannot keep up: the listener reads no further ahead than one
-/// frame buffer and one batch per connection, and every chunk it acknowledges is already durable.
+/// frame buffer and two batches (one being stored, one filling) per connection, and every chunk it
+/// acknowledges is already durable.
 /// </summary>
 public sealed class StreamBackpressureTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Connections = 4;
     private const int ChunksPerConnection = 24;
     private const int EventsPerChunk = 400;
-    private const int FlushEvents = 1000;
-    private const int MaxFrameBytes = 512 * 1024;
+    private const int FlushEvents = 800;
+    private const int MaxFrameBytes = 256 * 1024;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("vigie-backpressure-").FullName;
     private LogStore _store = null!;
@@ -132,8 +133,8 @@ public sealed class StreamBackpressureTests(ITestOutputHelper output) : IAsyncLi
         await sampler;
 
         var totalBytes = (long)Connections * ChunksPerConnection * chunkBytes;
-        // Per connection: one frame buffer, plus a batch of up to FlushEvents events and the chunk that crossed it.
-        var bound = Connections * (MaxFrameBytes + 64 + (long)(FlushEvents + EventsPerChunk) * chunkBytes / EventsPerChunk);
+        // Per connection: one frame buffer, plus two batches of up to FlushEvents events and the chunk that crossed it.
+        var bound = Connections * (MaxFrameBytes + 64 + 2L * (FlushEvents + EventsPerChunk) * chunkBytes / EventsPerChunk);
         output.WriteLine($"{totalBytes} bytes in {elapsed.TotalSeconds:F1} s; the listener held at most {heldPeak} bytes (bound {bound}); {_store.Metrics.Flushes} flushes");
         Assert.Empty(ackedBeforeDurable);
         Assert.True(heldPeak > 0, "the sampler saw nothing held: it measured nothing");
