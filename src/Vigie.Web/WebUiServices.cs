@@ -13,6 +13,7 @@ public static class WebUiServices
     {
         services.AddMudServices();
         services.AddSingleton<LogSearch>();
+        services.AddSingleton<IDiscoverSearch>(sp => sp.GetRequiredService<LogSearch>());
         services.AddSingleton<TailFeed>();
         services.AddSingleton(sp => new DashboardStore(sp.GetRequiredService<LogStore>().DataDirectory));
         services.AddScoped<DiscoverViewModel>();

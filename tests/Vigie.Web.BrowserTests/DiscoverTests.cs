@@ -23,6 +23,9 @@ public sealed partial class DiscoverTests(UiFixture ui)
         Assert.All(texts, t => Assert.Contains("service=\"api\"", t, StringComparison.Ordinal));
         var bars = page.Locator("[data-testid=histogram] rect.bar");
         Assert.True(await bars.CountAsync() >= 2, "the histogram draws bars");
+        // The sidebar says what it counts: the newest matching events (here all of them, fewer than a sample).
+        await Assertions.Expect(page.GetByTestId("fields-sample")).ToHaveTextAsync($"based on {expected} sampled events");
+        await Assertions.Expect(page.Locator("[data-field=service] .count")).ToHaveTextAsync("100%");
         await ui.ScreenshotAsync(page, "discover");
         await page.Context.CloseAsync();
     }

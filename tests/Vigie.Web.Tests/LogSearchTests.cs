@@ -70,12 +70,27 @@ public sealed class LogSearchTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Fields_SummarizeTheFilterOnly()
+    public void SampleFields_SummarizeTheFilterOnly()
     {
-        var (events, fields) = new LogSearch(_store.Engine).Fields("service:api | stats count()", new TimeRange("-1h", "now"));
+        var (events, fields) = new LogSearch(_store.Engine).SampleFields("service:api | stats count()", new TimeRange("-1h", "now"));
         Assert.Equal(15, events);
         var service = Assert.Single(fields, f => f.Name == "service");
         Assert.Equal([("api", 15L)], service.TopValues);
+        Assert.DoesNotContain(fields, f => f.Name == "_time");
+    }
+
+    [Fact]
+    public void SampleFields_CountOnlyTheNewestMatches()
+    {
+        var search = new LogSearch(_store.Engine);
+        var (events, fields) = search.SampleFields("*", new TimeRange("-1h", "now"), sampleSize: 4);
+        var newest = search.Search("*", new TimeRange("-1h", "now"), limit: 4);
+        Assert.Equal(4, events);
+        var level = Assert.Single(fields, f => f.Name == "level");
+        Assert.Equal(4, level.Count);
+        var expected = newest.Rows.GroupBy(r => r.Level!).Select(g => (g.Key, (long)g.Count()))
+            .OrderByDescending(v => v.Item2).ThenBy(v => v.Key, StringComparer.Ordinal);
+        Assert.Equal(expected, level.TopValues);
     }
 
     public Task DisposeAsync()

@@ -5,11 +5,17 @@ namespace Vigie.Web.Model;
 
 /// <summary>
 /// The state of the Discover page for one browser tab: what was searched, the rows, the histogram
-/// and the field summaries. Rows come first (they are what the user waits for); the histogram and
-/// the fields follow. A new search cancels the one running. Scoped: one per circuit.
+/// and the field summaries. Rows come first (they are what the user waits for), then the field
+/// sidebar (a sample: the rows just fetched when they are events, so it costs no scan), then the
+/// histogram, which also gives the hit count. A new search, <see cref="Cancel"/> (the page goes)
+/// and <see cref="Dispose"/> (the circuit goes) cancel the work under way, so that a search nobody
+/// waits for any more does not hold the cores the next one needs. Scoped: one per circuit.
 /// </summary>
-public sealed class DiscoverViewModel(LogSearch search) : IDisposable
+public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
 {
+    /// <summary>Top values kept per field in the sidebar.</summary>
+    public const int TopValues = 5;
+
     private CancellationTokenSource? _running;
 
     public string Query { get; private set; } = "";
@@ -20,9 +26,13 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
 
     public HistogramData Histogram { get; private set; } = HistogramData.Empty;
 
+    /// <summary>The field summary of the newest matching events (at most <see cref="FieldSample.DefaultSize"/>), not of all of them.</summary>
     public IReadOnlyList<FieldSummary> Fields { get; private set; } = [];
 
-    /// <summary>Events matching the filter over the range (from the field summary), or null until known.</summary>
+    /// <summary>How many events <see cref="Fields"/> is based on, or null until known.</summary>
+    public long? SampledEvents { get; private set; }
+
+    /// <summary>Events matching the filter over the range (the histogram's total), or null until known.</summary>
     public long? Hits { get; private set; }
 
     public bool Busy { get; private set; }
@@ -31,19 +41,19 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
     public string? Problem { get; private set; }
 
     /// <summary>
-    /// Runs the search; calls <paramref name="changed"/> after the rows and again after the histogram
-    /// and fields. Returns when all are in, or quietly when a newer search replaced this one.
+    /// Runs the search; calls <paramref name="changed"/> after the rows, after the field sample and
+    /// after the histogram. Returns when all are in, or quietly when a newer search replaced this
+    /// one or it was cancelled.
     /// </summary>
     public async Task RunAsync(string? query, TimeRange range, Func<Task> changed)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(changed);
-        if (_running is { } previous)
+        var cts = new CancellationTokenSource();
+        if (Interlocked.Exchange(ref _running, cts) is { } previous)
         {
             await previous.CancelAsync().ConfigureAwait(false);
         }
-        var cts = new CancellationTokenSource();
-        _running = cts;
         var token = cts.Token;
         Query = query ?? "";
         Range = range;
@@ -54,21 +64,33 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
             var outcome = await Task.Run(() => search.Search(Query, range, LogSearch.DefaultLimit, token), token).ConfigureAwait(false);
             token.ThrowIfCancellationRequested();
             Outcome = outcome;
+            // What is shown from the previous search would now describe the wrong rows.
+            Histogram = HistogramData.Empty;
+            Fields = [];
+            SampledEvents = null;
+            Hits = null;
             if (outcome.Error is not null)
             {
-                Histogram = HistogramData.Empty;
-                Fields = [];
-                Hits = null;
                 return;
             }
             await changed().ConfigureAwait(false);
-            var histogram = Task.Run(() => search.Histogram(Query, range, token), token);
-            var fields = Task.Run(() => search.Fields(Query, range, 5, token), token);
-            Histogram = await histogram.ConfigureAwait(false);
-            var (events, summaries) = await fields.ConfigureAwait(false);
+            if (outcome.IsEvents)
+            {
+                // The rows are the newest matches: summarise them, no scan needed.
+                (SampledEvents, Fields) = FieldSample.Summarize(outcome.Rows.Select(r => r.Fields), TopValues);
+                await changed().ConfigureAwait(false);
+            }
+            var histogram = await Task.Run(() => search.Histogram(Query, range, token), token).ConfigureAwait(false);
             token.ThrowIfCancellationRequested();
-            Hits = events;
-            Fields = [.. summaries.OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal)];
+            Histogram = histogram;
+            Hits = histogram.Total;
+            if (!outcome.IsEvents)
+            {
+                // Result rows (stats, top...): the sidebar describes the events the filter matches.
+                var (events, fields) = await Task.Run(() => search.SampleFields(Query, range, FieldSample.DefaultSize, TopValues, token), token).ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
+                (SampledEvents, Fields) = (events, fields);
+            }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -88,9 +110,15 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
         await changed().ConfigureAwait(false);
     }
 
-    public void Dispose()
+    /// <summary>Stops the search under way (the page is left): its histogram and fields are not wanted any more.</summary>
+    public void Cancel()
     {
-        _running?.Cancel();
-        _running?.Dispose();
+        if (Interlocked.Exchange(ref _running, null) is { } running)
+        {
+            running.Cancel();
+            Busy = false;
+        }
     }
+
+    public void Dispose() => Cancel();
 }

@@ -80,15 +80,22 @@ public partial class Discover : IDisposable
 
     private async Task SubmitAsync()
     {
-        await Js.InvokeVoidAsync("vigie.remember", _draft);
-        _history = await Js.InvokeAsync<string[]?>("vigie.history") ?? [];
-        if (_draft == (Q ?? ""))
+        var query = _draft;
+        if (query == (Q ?? ""))
         {
             // Same URL: navigation would not re-run it, so run it here (the user asked for fresh rows).
-            await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
+            await Task.WhenAll(Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged)), RememberAsync(query));
             return;
         }
-        Navigate(q: _draft);
+        // The search first: the history's two round trips to the browser need not delay it.
+        Navigate(q: query);
+        await RememberAsync(query);
+    }
+
+    private async Task RememberAsync(string query)
+    {
+        await Js.InvokeVoidAsync("vigie.remember", query);
+        _history = await Js.InvokeAsync<string[]?>("vigie.history") ?? [];
     }
 
     private Task SetRangeAsync(TimeRange range)
@@ -165,6 +172,8 @@ public partial class Discover : IDisposable
     public void Dispose()
     {
         _refresh.Dispose();
+        // The view model lives as long as the circuit; its search must not outlive the page.
+        Vm.Cancel();
         GC.SuppressFinalize(this);
     }
 }
