@@ -36,6 +36,27 @@ public sealed class DiscoverViewModelTests
     }
 
     [Fact]
+    public async Task Run_ASlowSearch_ShowsTheFirstScreenfulWhileTheRestIsRead()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var search = new ScriptedSearch { RestGate = gate };
+        var vm = new DiscoverViewModel(search);
+        var seen = new List<string>();
+
+        await vm.RunAsync("error", Range, () =>
+        {
+            seen.Add($"rows={vm.Outcome!.Rows.Count} partial={vm.Outcome.Partial} fields={vm.Fields.Count}");
+            if (vm.Outcome.Partial)
+            {
+                gate.Release(); // the scan goes on only once the screenful is on its way to the browser
+            }
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(["rows=1 partial=True fields=0", "rows=3 partial=False fields=0", "rows=3 partial=False fields=3", "rows=3 partial=False fields=3"], seen);
+    }
+
+    [Fact]
     public async Task Run_StatsRows_SamplesTheFilterAfterTheHistogram()
     {
         var search = new ScriptedSearch { Outcome = new SearchOutcome([], false, ["n"], null, null, TimeSpan.Zero) };
@@ -130,9 +151,17 @@ public sealed class DiscoverViewModelTests
 
         public TaskCompletionSource<CancellationToken> HistogramStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public SearchOutcome Search(string? text, TimeRange range, int limit, CancellationToken cancellationToken)
+        /// <summary>When set, the first row goes out as a screenful, and the rest waits for this gate.</summary>
+        public SemaphoreSlim? RestGate { get; init; }
+
+        public SearchOutcome Search(string? text, TimeRange range, int limit, CancellationToken cancellationToken, Action<SearchOutcome>? firstPage)
         {
             Record("search");
+            if (RestGate is not null && firstPage is not null)
+            {
+                firstPage(new SearchOutcome([Outcome.Rows[0]], true, [], null, null, TimeSpan.Zero) { Partial = true });
+                Assert.True(RestGate.Wait(TimeSpan.FromSeconds(30), cancellationToken), "the screenful was never shown");
+            }
             return Outcome;
         }
 

@@ -70,6 +70,29 @@ public sealed class LogSearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_HandsOverTheFirstScreenful_ThenGoesOnToTheLimit()
+    {
+        using var store = new TestStore();
+        await store.AppendAsync([.. Enumerable.Range(1, 250).Select(i => (_now - i * Timestamps.NanosPerSecond, new (string, object)[] { ("service", "api"), ("_msg", $"event {i}") }))]);
+        var search = new LogSearch(store.Engine);
+        var pages = new List<SearchOutcome>();
+
+        var outcome = search.Search("*", new TimeRange("-1h", "now"), 1000, default, pages.Add);
+
+        var page = Assert.Single(pages);
+        Assert.True(page.Partial);
+        Assert.Equal(LogSearch.FirstPage, page.Rows.Count);
+        Assert.Equal(outcome.Rows.Take(LogSearch.FirstPage), page.Rows);
+        Assert.Equal(250, outcome.Rows.Count);
+        Assert.False(outcome.Partial);
+        Assert.Equal("event 1", outcome.Rows[0].Message);
+        // Result rows come whole: their columns are known only at the end.
+        pages.Clear();
+        search.Search("* | stats count() as n by (_msg)", new TimeRange("-1h", "now"), 1000, default, pages.Add);
+        Assert.Empty(pages);
+    }
+
+    [Fact]
     public void SampleFields_SummarizeTheFilterOnly()
     {
         var (events, fields) = new LogSearch(_store.Engine).SampleFields("service:api | stats count()", new TimeRange("-1h", "now"));

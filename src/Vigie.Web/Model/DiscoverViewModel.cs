@@ -5,7 +5,8 @@ namespace Vigie.Web.Model;
 
 /// <summary>
 /// The state of the Discover page for one browser tab: what was searched, the rows, the histogram
-/// and the field summaries. Rows come first (they are what the user waits for), then the field
+/// and the field summaries. Rows come first (they are what the user waits for: a screenful, then
+/// the rest up to the limit from the same scan), then the field
 /// sidebar (a sample: the rows just fetched when they are events, so it costs no scan), then the
 /// histogram, which also gives the hit count. A new search, <see cref="Cancel"/> (the page goes)
 /// and <see cref="Dispose"/> (the circuit goes) cancel the work under way, so that a search nobody
@@ -41,7 +42,8 @@ public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
     public string? Problem { get; private set; }
 
     /// <summary>
-    /// Runs the search; calls <paramref name="changed"/> after the rows, after the field sample and
+    /// Runs the search; calls <paramref name="changed"/> after the first screenful of rows (when the
+    /// rest takes longer), after all rows, after the field sample and
     /// after the histogram. Returns when all are in, or quietly when a newer search replaced this
     /// one or it was cancelled.
     /// </summary>
@@ -61,14 +63,18 @@ public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
         Problem = null;
         try
         {
-            var outcome = await Task.Run(() => search.Search(Query, range, LogSearch.DefaultLimit, token), token).ConfigureAwait(false);
+            // A screenful first, shown while the same scan goes on to the limit.
+            var firstPage = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var all = Task.Run(() => search.Search(Query, range, LogSearch.DefaultLimit, token, page => firstPage.TrySetResult(page)), token);
+            if (await Task.WhenAny(firstPage.Task, all).ConfigureAwait(false) == firstPage.Task && !all.IsCompleted)
+            {
+                token.ThrowIfCancellationRequested();
+                ShowRows(await firstPage.Task.ConfigureAwait(false));
+                await changed().ConfigureAwait(false);
+            }
+            var outcome = await all.ConfigureAwait(false);
             token.ThrowIfCancellationRequested();
-            Outcome = outcome;
-            // What is shown from the previous search would now describe the wrong rows.
-            Histogram = HistogramData.Empty;
-            Fields = [];
-            SampledEvents = null;
-            Hits = null;
+            ShowRows(outcome);
             if (outcome.Error is not null)
             {
                 return;
@@ -108,6 +114,16 @@ public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
             }
         }
         await changed().ConfigureAwait(false);
+    }
+
+    private void ShowRows(SearchOutcome outcome)
+    {
+        Outcome = outcome;
+        // What is shown from the previous search would now describe the wrong rows.
+        Histogram = HistogramData.Empty;
+        Fields = [];
+        SampledEvents = null;
+        Hits = null;
     }
 
     /// <summary>Stops the search under way (the page is left): its histogram and fields are not wanted any more.</summary>

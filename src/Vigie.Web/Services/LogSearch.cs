@@ -15,7 +15,17 @@ public sealed class LogSearch(QueryEngine engine) : IDiscoverSearch
     /// <summary>The most rows one search shows; the table says when there were more.</summary>
     public const int DefaultLimit = 1000;
 
-    public SearchOutcome Search(string? text, TimeRange range, int limit = DefaultLimit, CancellationToken cancellationToken = default)
+    /// <summary>The rows that fill the first screen: handed over before the scan goes on to the limit.</summary>
+    public const int FirstPage = 100;
+
+    /// <summary>
+    /// The newest rows of the query, at most <paramref name="limit"/>. When the rows are events and
+    /// <paramref name="firstPage"/> is given, it receives the first <see cref="FirstPage"/> of them
+    /// (marked <see cref="SearchOutcome.Partial"/>) as soon as they are known, from the scan's
+    /// thread, while the same scan goes on to the limit: a screenful costs a fraction of a thousand
+    /// rows (each further row may take reading more blocks).
+    /// </summary>
+    public SearchOutcome Search(string? text, TimeRange range, int limit = DefaultLimit, CancellationToken cancellationToken = default, Action<SearchOutcome>? firstPage = null)
     {
         ArgumentNullException.ThrowIfNull(range);
         var parsed = ParsedQuery.Parse(text);
@@ -38,6 +48,10 @@ public sealed class LogSearch(QueryEngine engine) : IDiscoverSearch
                 break;
             }
             rows.Add(DisplayRow.From(row));
+            if (rows.Count == FirstPage && isEvents && limit > FirstPage && firstPage is not null)
+            {
+                firstPage(new SearchOutcome([.. rows], isEvents, [], null, null, clock.Elapsed) { Partial = true });
+            }
         }
         var columns = isEvents ? [] : rows.SelectMany(r => r.Fields.Select(f => f.Key)).Distinct(StringComparer.Ordinal).ToList();
         return new SearchOutcome(rows, isEvents, columns, null, null, clock.Elapsed) { LimitReached = more };

@@ -19,6 +19,9 @@ public partial class Discover : IDisposable
     private IReadOnlyList<string> _history = [];
     private readonly AutoRefresh _refresh = new();
 
+    /// <summary>The search Enter started before its address reached the page, so that it does not run twice.</summary>
+    private (string Query, TimeRange Range)? _startedBeforeNavigation;
+
     [Inject]
     private DiscoverViewModel Vm { get; set; } = default!;
 
@@ -53,7 +56,7 @@ public partial class Discover : IDisposable
         { Error: not null } => "The query has an error",
         { IsEvents: false } o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} result rows",
         _ when Vm.Hits is { } hits => $"{hits.ToString("N0", CultureInfo.InvariantCulture)} events",
-        var o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)}{(o.LimitReached ? "+" : "")} events",
+        var o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)}{(o.LimitReached || o.Partial ? "+" : "")} events",
     };
 
     protected override async Task OnParametersSetAsync()
@@ -67,6 +70,13 @@ public partial class Discover : IDisposable
             return;
         }
         SetUpRefresh();
+        if (_startedBeforeNavigation is { } started && started == (Q ?? "", Range))
+        {
+            // Enter started this search already; this is its address arriving.
+            _startedBeforeNavigation = null;
+            return;
+        }
+        _startedBeforeNavigation = null;
         await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
     }
 
@@ -87,9 +97,12 @@ public partial class Discover : IDisposable
             await Task.WhenAll(Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged)), RememberAsync(query));
             return;
         }
-        // The search first: the history's two round trips to the browser need not delay it.
+        // The search starts at once, and the address follows: waiting for the navigation to come
+        // back from the browser would add a round trip, and the history's two more.
+        _startedBeforeNavigation = (query, Range);
+        var run = Vm.RunAsync(query, Range, () => InvokeAsync(StateHasChanged));
         Navigate(q: query);
-        await RememberAsync(query);
+        await Task.WhenAll(run, RememberAsync(query));
     }
 
     private async Task RememberAsync(string query)
