@@ -91,6 +91,7 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
             (now - Minute, [("service", "api"), ("level", "error"), ("_msg", "disk full")]),
             (now - 2 * Minute, [("service", "web"), ("level", "info"), ("_msg", "ok")]));
         Services.AddSingleton<IDiscoverSearch>(new LogSearch(store.Engine));
+        Services.AddSingleton<RowsPrefetch>();
         Services.AddScoped<DiscoverViewModel>();
         Live();
         var nav = Services.GetRequiredService<NavigationManager>();

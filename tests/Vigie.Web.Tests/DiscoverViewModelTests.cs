@@ -57,6 +57,26 @@ public sealed class DiscoverViewModelTests
     }
 
     [Fact]
+    public async Task Run_WithTheRowsReadAhead_TakesThemInsteadOfSearchingAgain()
+    {
+        var search = new ScriptedSearch();
+        var prefetch = new RowsPrefetch(search);
+        prefetch.Start("error", Range);
+        Assert.Null(prefetch.Take("other", Range));
+        Assert.Null(prefetch.Take("error", new TimeRange("-15m", "now")));
+        var fetch = prefetch.Take("error", Range);
+        Assert.NotNull(fetch);
+        Assert.Null(prefetch.Take("error", Range)); // taken once
+        var vm = new DiscoverViewModel(search);
+
+        await vm.RunAsync("error", Range, () => Task.CompletedTask, fetch);
+
+        Assert.Equal(["search", "histogram"], search.Calls);
+        Assert.Equal(3, vm.Outcome!.Rows.Count);
+        Assert.Equal(3, vm.SampledEvents);
+    }
+
+    [Fact]
     public async Task Run_StatsRows_SamplesTheFilterAfterTheHistogram()
     {
         var search = new ScriptedSearch { Outcome = new SearchOutcome([], false, ["n"], null, null, TimeSpan.Zero) };

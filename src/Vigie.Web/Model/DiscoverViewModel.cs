@@ -47,7 +47,8 @@ public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
     /// after the histogram. Returns when all are in, or quietly when a newer search replaced this
     /// one or it was cancelled.
     /// </summary>
-    public async Task RunAsync(string? query, TimeRange range, Func<Task> changed)
+    /// <param name="prefetched">The rows of this very search, already being read (<see cref="RowsPrefetch"/>), or null.</param>
+    public async Task RunAsync(string? query, TimeRange range, Func<Task> changed, RowsFetch? prefetched = null)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(changed);
@@ -64,15 +65,23 @@ public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
         try
         {
             // A screenful first, shown while the same scan goes on to the limit.
-            var firstPage = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var all = Task.Run(() => search.Search(Query, range, LogSearch.DefaultLimit, token, page => firstPage.TrySetResult(page)), token);
-            if (await Task.WhenAny(firstPage.Task, all).ConfigureAwait(false) == firstPage.Task && !all.IsCompleted)
+            var fetch = prefetched ?? RowsFetch.Start(search, Query, range, token);
+            if (await Task.WhenAny(fetch.FirstPage, fetch.All).ConfigureAwait(false) == fetch.FirstPage && !fetch.All.IsCompleted)
             {
                 token.ThrowIfCancellationRequested();
-                ShowRows(await firstPage.Task.ConfigureAwait(false));
+                ShowRows(await fetch.FirstPage.ConfigureAwait(false));
                 await changed().ConfigureAwait(false);
             }
-            var outcome = await all.ConfigureAwait(false);
+            SearchOutcome outcome;
+            try
+            {
+                outcome = await fetch.All.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (prefetched is not null && !token.IsCancellationRequested)
+            {
+                // The read-ahead ran out of time: read again, for this page.
+                outcome = await RowsFetch.Start(search, Query, range, token).All.ConfigureAwait(false);
+            }
             token.ThrowIfCancellationRequested();
             ShowRows(outcome);
             if (outcome.Error is not null)

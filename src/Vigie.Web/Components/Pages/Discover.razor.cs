@@ -4,6 +4,7 @@ using Microsoft.JSInterop;
 using Vigie.Core;
 using Vigie.Web.Components.Controls;
 using Vigie.Web.Model;
+using Vigie.Web.Services;
 
 namespace Vigie.Web.Components.Pages;
 
@@ -27,6 +28,9 @@ public partial class Discover : IDisposable
 
     [Inject]
     private NavigationManager Nav { get; set; } = default!;
+
+    [Inject]
+    private RowsPrefetch Prefetch { get; set; } = default!;
 
     [Inject]
     private IJSRuntime Js { get; set; } = default!;
@@ -65,8 +69,9 @@ public partial class Discover : IDisposable
         _expanded = null;
         if (!RendererInfo.IsInteractive)
         {
-            // The first HTML goes out at once; the search runs when the page is live, rows first.
-            // Run here too, it would hold the page back for the histogram and fields, then run again.
+            // The first HTML goes out at once, without waiting for the search; its rows are read
+            // meanwhile, for the live page to take when it starts.
+            Prefetch.Start(Q, Range);
             return;
         }
         SetUpRefresh();
@@ -77,7 +82,7 @@ public partial class Discover : IDisposable
             return;
         }
         _startedBeforeNavigation = null;
-        await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
+        await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged), Prefetch.Take(Q ?? "", Range));
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
