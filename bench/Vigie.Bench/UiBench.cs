@@ -84,6 +84,7 @@ internal static class UiBench
             var hits = await CountAsync(http, query).ConfigureAwait(false);
             var link = $"{url}/?q={Uri.EscapeDataString(query)}&from=-24h";
             var opened = new List<double>();
+            var loaded = new List<double>();
             var entered = new List<double>();
             await page.GotoAsync(link).ConfigureAwait(false); // warm-up: the circuit, the JIT, the page cache
             await FirstRowAsync(page, shows).ConfigureAwait(false);
@@ -92,6 +93,9 @@ internal static class UiBench
                 await page.GotoAsync("about:blank").ConfigureAwait(false);
                 var clock = Stopwatch.StartNew();
                 await page.GotoAsync(link, new PageGotoOptions { WaitUntil = WaitUntilState.Commit }).ConfigureAwait(false);
+                // The part before any search: the page, its scripts and styles.
+                await page.WaitForLoadStateAsync(LoadState.Load).ConfigureAwait(false);
+                loaded.Add(clock.Elapsed.TotalMilliseconds);
                 await FirstRowAsync(page, shows).ConfigureAwait(false);
                 opened.Add(clock.Elapsed.TotalMilliseconds);
 
@@ -109,7 +113,7 @@ internal static class UiBench
             var enter = Stats.Median(entered);
             met &= enter < TargetMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-16} {query,-40} {hits,9:N0} hits   Enter → first row {enter,6:0} ms (min {entered.Min():0}, max {entered.Max():0})   open link → first row {open,6:0} ms"));
+                $"{name,-16} {query,-40} {hits,9:N0} hits   Enter → first row {enter,6:0} ms (min {entered.Min():0}, max {entered.Max():0})   open link → first row {open,6:0} ms (page loaded {Stats.Median(loaded),4:0} ms)"));
         }
         Console.WriteLine(met ? $"target met: every median Enter → first row under {TargetMs:0} ms" : $"target NOT met: a median Enter → first row is over {TargetMs:0} ms");
         return 0;

@@ -13,6 +13,8 @@ public static class WebUiServices
     {
         services.AddMudServices();
         services.AddSingleton<LogSearch>();
+        services.AddSingleton<IDiscoverSearch>(sp => sp.GetRequiredService<LogSearch>());
+        services.AddSingleton<RowsPrefetch>();
         services.AddSingleton<TailFeed>();
         services.AddSingleton(sp => new DashboardStore(sp.GetRequiredService<LogStore>().DataDirectory));
         services.AddScoped<DiscoverViewModel>();

@@ -41,6 +41,29 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fields_Sample_CountsOnlyTheNewestMatches()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await _server.IngestOkAsync(LiveServer.Ndjson(
+            new { _time = t0.ToString("O"), _msg = "old", kind = "sampled-test", color = "red" },
+            new { _time = t0.AddMinutes(1).ToString("O"), _msg = "mid", kind = "sampled-test", color = "blue" },
+            new { _time = t0.AddMinutes(2).ToString("O"), _msg = "new", kind = "sampled-test", color = "blue" }));
+        await _server.QueryUntilAsync("kind:sampled-test", r => r.Count == 3);
+
+        var body = JsonDocument.Parse(await _server.Client.GetStringAsync("/api/v1/fields?start=-1h&sample=2&q=" + Uri.EscapeDataString("kind:sampled-test"))).RootElement;
+
+        Assert.Equal(2, body.GetProperty("events").GetInt64());
+        Assert.True(body.GetProperty("sampled").GetBoolean());
+        var color = body.GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "color");
+        Assert.Equal(2, color.GetProperty("count").GetInt64());
+        Assert.Equal(["blue"], color.GetProperty("top").EnumerateArray().Select(v => v.GetProperty("value").GetString()));
+
+        using var bad = await _server.Client.GetAsync("/api/v1/fields?sample=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("sample=0", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Healthz_RunningServer_Returns200Ok()
     {
         using var response = await _server.Client.GetAsync("/healthz");

@@ -22,7 +22,11 @@ public sealed partial class DiscoverTests(UiFixture ui)
         Assert.NotEmpty(texts);
         Assert.All(texts, t => Assert.Contains("service=\"api\"", t, StringComparison.Ordinal));
         var bars = page.Locator("[data-testid=histogram] rect.bar");
+        await Assertions.Expect(bars.First).ToBeAttachedAsync();
         Assert.True(await bars.CountAsync() >= 2, "the histogram draws bars");
+        // The sidebar says what it counts: the newest matching events (here all of them, fewer than a sample).
+        await Assertions.Expect(page.GetByTestId("fields-sample")).ToHaveTextAsync($"based on {expected} sampled events");
+        await Assertions.Expect(page.Locator("[data-field=service] .count")).ToHaveTextAsync("100%");
         await ui.ScreenshotAsync(page, "discover");
         await page.Context.CloseAsync();
     }
@@ -51,6 +55,8 @@ public sealed partial class DiscoverTests(UiFixture ui)
         await ui.OpenAsync(page, "/?from=-1h");
         await Assertions.Expect(page.GetByTestId("hits")).ToHaveTextAsync($"{UiFixture.EventCount} events");
         var slots = page.Locator("[data-testid=histogram] rect.slot");
+        // The histogram follows the rows (whose count already reads the same when none is cut off).
+        await Assertions.Expect(slots.First).ToBeAttachedAsync();
         var count = await slots.CountAsync();
         Assert.True(count > 10, $"{count} slots");
         // The events span the last 20 minutes of the hour: drag over the last quarter of the chart.

@@ -90,7 +90,8 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
         await store.AppendAsync(
             (now - Minute, [("service", "api"), ("level", "error"), ("_msg", "disk full")]),
             (now - 2 * Minute, [("service", "web"), ("level", "info"), ("_msg", "ok")]));
-        Services.AddSingleton(new LogSearch(store.Engine));
+        Services.AddSingleton<IDiscoverSearch>(new LogSearch(store.Engine));
+        Services.AddSingleton<RowsPrefetch>();
         Services.AddScoped<DiscoverViewModel>();
         Live();
         var nav = Services.GetRequiredService<NavigationManager>();
@@ -101,6 +102,7 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
         Assert.Contains("disk full", row.TextContent, StringComparison.Ordinal);
         Assert.Equal("error", row.QuerySelector(".badge")!.TextContent);
         cut.WaitForAssertion(() => Assert.Contains("service", cut.Find("[data-testid=fields]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("based on 1 sampled event", cut.Find("[data-testid=fields-sample]").TextContent);
         // Find and click in one go: the histogram and fields arrive after the rows and re-render the page.
         await cut.InvokeAsync(() => cut.Find("[data-testid=row]").Click());
         cut.WaitForAssertion(() => Assert.Contains("Copy as JSON", cut.Find("[data-testid=row-details]").TextContent, StringComparison.Ordinal));

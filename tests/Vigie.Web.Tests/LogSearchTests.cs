@@ -70,12 +70,50 @@ public sealed class LogSearchTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Fields_SummarizeTheFilterOnly()
+    public async Task Search_HandsOverTheFirstScreenful_ThenGoesOnToTheLimit()
     {
-        var (events, fields) = new LogSearch(_store.Engine).Fields("service:api | stats count()", new TimeRange("-1h", "now"));
+        using var store = new TestStore();
+        await store.AppendAsync([.. Enumerable.Range(1, 250).Select(i => (_now - i * Timestamps.NanosPerSecond, new (string, object)[] { ("service", "api"), ("_msg", $"event {i}") }))]);
+        var search = new LogSearch(store.Engine);
+        var pages = new List<SearchOutcome>();
+
+        var outcome = search.Search("*", new TimeRange("-1h", "now"), 1000, default, pages.Add);
+
+        var page = Assert.Single(pages);
+        Assert.True(page.Partial);
+        Assert.Equal(LogSearch.FirstPage, page.Rows.Count);
+        Assert.Equal(outcome.Rows.Take(LogSearch.FirstPage), page.Rows);
+        Assert.Equal(250, outcome.Rows.Count);
+        Assert.False(outcome.Partial);
+        Assert.Equal("event 1", outcome.Rows[0].Message);
+        // Result rows come whole: their columns are known only at the end.
+        pages.Clear();
+        search.Search("* | stats count() as n by (_msg)", new TimeRange("-1h", "now"), 1000, default, pages.Add);
+        Assert.Empty(pages);
+    }
+
+    [Fact]
+    public void SampleFields_SummarizeTheFilterOnly()
+    {
+        var (events, fields) = new LogSearch(_store.Engine).SampleFields("service:api | stats count()", new TimeRange("-1h", "now"));
         Assert.Equal(15, events);
         var service = Assert.Single(fields, f => f.Name == "service");
         Assert.Equal([("api", 15L)], service.TopValues);
+        Assert.DoesNotContain(fields, f => f.Name == "_time");
+    }
+
+    [Fact]
+    public void SampleFields_CountOnlyTheNewestMatches()
+    {
+        var search = new LogSearch(_store.Engine);
+        var (events, fields) = search.SampleFields("*", new TimeRange("-1h", "now"), sampleSize: 4);
+        var newest = search.Search("*", new TimeRange("-1h", "now"), limit: 4);
+        Assert.Equal(4, events);
+        var level = Assert.Single(fields, f => f.Name == "level");
+        Assert.Equal(4, level.Count);
+        var expected = newest.Rows.GroupBy(r => r.Level!).Select(g => (g.Key, (long)g.Count()))
+            .OrderByDescending(v => v.Item2).ThenBy(v => v.Key, StringComparer.Ordinal);
+        Assert.Equal(expected, level.TopValues);
     }
 
     public Task DisposeAsync()

@@ -5,11 +5,15 @@ using Vigie.Query.Engine;
 namespace Vigie.Server.Endpoints;
 
 /// <summary>
-/// <c>GET /api/v1/fields?q=&amp;start=&amp;end=&amp;top=10</c>: for the events the filter matches, each field
-/// with the number of events that have it and its most frequent values.
+/// <c>GET /api/v1/fields?q=&amp;start=&amp;end=&amp;top=10[&amp;sample=N]</c>: for the events the filter
+/// matches, each field with the number of events that have it and its most frequent values; with
+/// <c>sample</c>, of the newest N matching events only (as the web UI's sidebar: milliseconds
+/// instead of seconds over millions of events).
 /// </summary>
 internal sealed class FieldsEndpoint(QueryEngine engine)
 {
+    private const int MaxSample = 100_000;
+
     public async Task HandleAsync(HttpContext http)
     {
         var request = await QueryParameters.ReadAsync(http).ConfigureAwait(false);
@@ -18,11 +22,28 @@ internal sealed class FieldsEndpoint(QueryEngine engine)
             return;
         }
         var top = int.TryParse(http.Request.Query["top"], out var t) && t is > 0 and <= 100 ? t : 10;
-        var (events, fields) = await Task.Run(() => engine.SummarizeFields(request, top, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
+        var rawSample = await QueryParameters.GetAsync(http, "sample").ConfigureAwait(false);
+        int? sample = null;
+        if (!string.IsNullOrWhiteSpace(rawSample))
+        {
+            if (!int.TryParse(rawSample, out var n) || n is < 1 or > MaxSample)
+            {
+                await ErrorAnswer.WriteAsync(http, StatusCodes.Status400BadRequest, $"sample={rawSample}: expected a number of events from 1 to {MaxSample}").ConfigureAwait(false);
+                return;
+            }
+            sample = n;
+        }
+        var (events, fields) = await Task.Run(() => sample is { } size
+            ? FieldSample.Summarize(engine.Execute(request with { Query = new Vigie.Query.Syntax.Query(request.Query.Filter, []), Limit = size }, http.RequestAborted).Select(r => r.Columns), top)
+            : engine.SummarizeFields(request, top, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
         http.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(http.Response.Body, RowJson.Options);
         writer.WriteStartObject();
         writer.WriteNumber("events", events);
+        if (sample is not null)
+        {
+            writer.WriteBoolean("sampled", true);
+        }
         writer.WriteStartArray("fields");
         foreach (var f in fields)
         {

@@ -5,11 +5,18 @@ namespace Vigie.Web.Model;
 
 /// <summary>
 /// The state of the Discover page for one browser tab: what was searched, the rows, the histogram
-/// and the field summaries. Rows come first (they are what the user waits for); the histogram and
-/// the fields follow. A new search cancels the one running. Scoped: one per circuit.
+/// and the field summaries. Rows come first (they are what the user waits for: a screenful, then
+/// the rest up to the limit from the same scan), then the field
+/// sidebar (a sample: the rows just fetched when they are events, so it costs no scan), then the
+/// histogram, which also gives the hit count. A new search, <see cref="Cancel"/> (the page goes)
+/// and <see cref="Dispose"/> (the circuit goes) cancel the work under way, so that a search nobody
+/// waits for any more does not hold the cores the next one needs. Scoped: one per circuit.
 /// </summary>
-public sealed class DiscoverViewModel(LogSearch search) : IDisposable
+public sealed class DiscoverViewModel(IDiscoverSearch search) : IDisposable
 {
+    /// <summary>Top values kept per field in the sidebar.</summary>
+    public const int TopValues = 5;
+
     private CancellationTokenSource? _running;
 
     public string Query { get; private set; } = "";
@@ -20,9 +27,13 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
 
     public HistogramData Histogram { get; private set; } = HistogramData.Empty;
 
+    /// <summary>The field summary of the newest matching events (at most <see cref="FieldSample.DefaultSize"/>), not of all of them.</summary>
     public IReadOnlyList<FieldSummary> Fields { get; private set; } = [];
 
-    /// <summary>Events matching the filter over the range (from the field summary), or null until known.</summary>
+    /// <summary>How many events <see cref="Fields"/> is based on, or null until known.</summary>
+    public long? SampledEvents { get; private set; }
+
+    /// <summary>Events matching the filter over the range (the histogram's total), or null until known.</summary>
     public long? Hits { get; private set; }
 
     public bool Busy { get; private set; }
@@ -31,19 +42,21 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
     public string? Problem { get; private set; }
 
     /// <summary>
-    /// Runs the search; calls <paramref name="changed"/> after the rows and again after the histogram
-    /// and fields. Returns when all are in, or quietly when a newer search replaced this one.
+    /// Runs the search; calls <paramref name="changed"/> after the first screenful of rows (when the
+    /// rest takes longer), after all rows, after the field sample and
+    /// after the histogram. Returns when all are in, or quietly when a newer search replaced this
+    /// one or it was cancelled.
     /// </summary>
-    public async Task RunAsync(string? query, TimeRange range, Func<Task> changed)
+    /// <param name="prefetched">The rows of this very search, already being read (<see cref="RowsPrefetch"/>), or null.</param>
+    public async Task RunAsync(string? query, TimeRange range, Func<Task> changed, RowsFetch? prefetched = null)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(changed);
-        if (_running is { } previous)
+        var cts = new CancellationTokenSource();
+        if (Interlocked.Exchange(ref _running, cts) is { } previous)
         {
             await previous.CancelAsync().ConfigureAwait(false);
         }
-        var cts = new CancellationTokenSource();
-        _running = cts;
         var token = cts.Token;
         Query = query ?? "";
         Range = range;
@@ -51,24 +64,48 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
         Problem = null;
         try
         {
-            var outcome = await Task.Run(() => search.Search(Query, range, LogSearch.DefaultLimit, token), token).ConfigureAwait(false);
+            // A screenful first, shown while the same scan goes on to the limit.
+            var fetch = prefetched ?? RowsFetch.Start(search, Query, range, token);
+            if (await Task.WhenAny(fetch.FirstPage, fetch.All).ConfigureAwait(false) == fetch.FirstPage && !fetch.All.IsCompleted)
+            {
+                token.ThrowIfCancellationRequested();
+                ShowRows(await fetch.FirstPage.ConfigureAwait(false));
+                await changed().ConfigureAwait(false);
+            }
+            SearchOutcome outcome;
+            try
+            {
+                outcome = await fetch.All.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (prefetched is not null && !token.IsCancellationRequested)
+            {
+                // The read-ahead ran out of time: read again, for this page.
+                outcome = await RowsFetch.Start(search, Query, range, token).All.ConfigureAwait(false);
+            }
             token.ThrowIfCancellationRequested();
-            Outcome = outcome;
+            ShowRows(outcome);
             if (outcome.Error is not null)
             {
-                Histogram = HistogramData.Empty;
-                Fields = [];
-                Hits = null;
                 return;
             }
             await changed().ConfigureAwait(false);
-            var histogram = Task.Run(() => search.Histogram(Query, range, token), token);
-            var fields = Task.Run(() => search.Fields(Query, range, 5, token), token);
-            Histogram = await histogram.ConfigureAwait(false);
-            var (events, summaries) = await fields.ConfigureAwait(false);
+            if (outcome.IsEvents)
+            {
+                // The rows are the newest matches: summarise them, no scan needed.
+                (SampledEvents, Fields) = FieldSample.Summarize(outcome.Rows.Select(r => r.Fields), TopValues);
+                await changed().ConfigureAwait(false);
+            }
+            var histogram = await Task.Run(() => search.Histogram(Query, range, token), token).ConfigureAwait(false);
             token.ThrowIfCancellationRequested();
-            Hits = events;
-            Fields = [.. summaries.OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal)];
+            Histogram = histogram;
+            Hits = histogram.Total;
+            if (!outcome.IsEvents)
+            {
+                // Result rows (stats, top...): the sidebar describes the events the filter matches.
+                var (events, fields) = await Task.Run(() => search.SampleFields(Query, range, FieldSample.DefaultSize, TopValues, token), token).ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
+                (SampledEvents, Fields) = (events, fields);
+            }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -88,9 +125,25 @@ public sealed class DiscoverViewModel(LogSearch search) : IDisposable
         await changed().ConfigureAwait(false);
     }
 
-    public void Dispose()
+    private void ShowRows(SearchOutcome outcome)
     {
-        _running?.Cancel();
-        _running?.Dispose();
+        Outcome = outcome;
+        // What is shown from the previous search would now describe the wrong rows.
+        Histogram = HistogramData.Empty;
+        Fields = [];
+        SampledEvents = null;
+        Hits = null;
     }
+
+    /// <summary>Stops the search under way (the page is left): its histogram and fields are not wanted any more.</summary>
+    public void Cancel()
+    {
+        if (Interlocked.Exchange(ref _running, null) is { } running)
+        {
+            running.Cancel();
+            Busy = false;
+        }
+    }
+
+    public void Dispose() => Cancel();
 }

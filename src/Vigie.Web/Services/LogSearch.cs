@@ -10,12 +10,22 @@ namespace Vigie.Web.Services;
 /// Every call is bounded (a row limit, a bucketed stats query, a field summary), so the UI never
 /// holds more than a page of events whatever the store holds. Thread-safe.
 /// </summary>
-public sealed class LogSearch(QueryEngine engine)
+public sealed class LogSearch(QueryEngine engine) : IDiscoverSearch
 {
     /// <summary>The most rows one search shows; the table says when there were more.</summary>
     public const int DefaultLimit = 1000;
 
-    public SearchOutcome Search(string? text, TimeRange range, int limit = DefaultLimit, CancellationToken cancellationToken = default)
+    /// <summary>The rows that fill the first screen: handed over before the scan goes on to the limit.</summary>
+    public const int FirstPage = 100;
+
+    /// <summary>
+    /// The newest rows of the query, at most <paramref name="limit"/>. When the rows are events and
+    /// <paramref name="firstPage"/> is given, it receives the first <see cref="FirstPage"/> of them
+    /// (marked <see cref="SearchOutcome.Partial"/>) as soon as they are known, from the scan's
+    /// thread, while the same scan goes on to the limit: a screenful costs a fraction of a thousand
+    /// rows (each further row may take reading more blocks).
+    /// </summary>
+    public SearchOutcome Search(string? text, TimeRange range, int limit = DefaultLimit, CancellationToken cancellationToken = default, Action<SearchOutcome>? firstPage = null)
     {
         ArgumentNullException.ThrowIfNull(range);
         var parsed = ParsedQuery.Parse(text);
@@ -38,6 +48,10 @@ public sealed class LogSearch(QueryEngine engine)
                 break;
             }
             rows.Add(DisplayRow.From(row));
+            if (rows.Count == FirstPage && isEvents && limit > FirstPage && firstPage is not null)
+            {
+                firstPage(new SearchOutcome([.. rows], isEvents, [], null, null, clock.Elapsed) { Partial = true });
+            }
         }
         var columns = isEvents ? [] : rows.SelectMany(r => r.Fields.Select(f => f.Key)).Distinct(StringComparer.Ordinal).ToList();
         return new SearchOutcome(rows, isEvents, columns, null, null, clock.Elapsed) { LimitReached = more };
@@ -60,8 +74,11 @@ public sealed class LogSearch(QueryEngine engine)
         return ChartBuilder.TimeSeries(rows, start, end, bucket, Levels.Classify, (a, b) => Levels.Order(a).CompareTo(Levels.Order(b)));
     }
 
-    /// <summary>Per field of the events the query's filter matches over the range: count and top values.</summary>
-    public (long Events, IReadOnlyList<FieldSummary> Fields) Fields(string? text, TimeRange range, int topValues = 5, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Per field of the newest <paramref name="sampleSize"/> events the query's filter matches: how
+    /// many have it and its top values. A sample, not every match: it costs one page of rows.
+    /// </summary>
+    public (long Events, IReadOnlyList<FieldSummary> Fields) SampleFields(string? text, TimeRange range, int sampleSize = FieldSample.DefaultSize, int topValues = 5, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(range);
         var parsed = ParsedQuery.Parse(text);
@@ -72,7 +89,8 @@ public sealed class LogSearch(QueryEngine engine)
         var now = Timestamps.Now();
         var (start, end) = range.Resolve(now);
         var filterOnly = new Vigie.Query.Syntax.Query(parsed.Query.Filter, []);
-        return engine.SummarizeFields(new QueryRequest(filterOnly, now, start, end), topValues, cancellationToken);
+        var rows = engine.Execute(new QueryRequest(filterOnly, now, start, end, sampleSize), cancellationToken);
+        return FieldSample.Summarize(rows.Select(r => r.Columns), topValues);
     }
 
     /// <summary>Runs any query over the range with a row cap (dashboard panels).</summary>

@@ -14,4 +14,7 @@ public sealed record SearchOutcome(IReadOnlyList<DisplayRow> Rows, bool IsEvents
     public static SearchOutcome Failed(string error, int? position = null) => new([], true, [], error, position, TimeSpan.Zero);
 
     public bool LimitReached { get; init; }
+
+    /// <summary>The first screenful of a search whose remaining rows are still being read.</summary>
+    public bool Partial { get; init; }
 }

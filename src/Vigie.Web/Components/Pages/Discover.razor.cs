@@ -4,6 +4,7 @@ using Microsoft.JSInterop;
 using Vigie.Core;
 using Vigie.Web.Components.Controls;
 using Vigie.Web.Model;
+using Vigie.Web.Services;
 
 namespace Vigie.Web.Components.Pages;
 
@@ -19,11 +20,17 @@ public partial class Discover : IDisposable
     private IReadOnlyList<string> _history = [];
     private readonly AutoRefresh _refresh = new();
 
+    /// <summary>The search Enter started before its address reached the page, so that it does not run twice.</summary>
+    private (string Query, TimeRange Range)? _startedBeforeNavigation;
+
     [Inject]
     private DiscoverViewModel Vm { get; set; } = default!;
 
     [Inject]
     private NavigationManager Nav { get; set; } = default!;
+
+    [Inject]
+    private RowsPrefetch Prefetch { get; set; } = default!;
 
     [Inject]
     private IJSRuntime Js { get; set; } = default!;
@@ -53,7 +60,7 @@ public partial class Discover : IDisposable
         { Error: not null } => "The query has an error",
         { IsEvents: false } o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} result rows",
         _ when Vm.Hits is { } hits => $"{hits.ToString("N0", CultureInfo.InvariantCulture)} events",
-        var o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)}{(o.LimitReached ? "+" : "")} events",
+        var o => $"{o.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)}{(o.LimitReached || o.Partial ? "+" : "")} events",
     };
 
     protected override async Task OnParametersSetAsync()
@@ -62,12 +69,20 @@ public partial class Discover : IDisposable
         _expanded = null;
         if (!RendererInfo.IsInteractive)
         {
-            // The first HTML goes out at once; the search runs when the page is live, rows first.
-            // Run here too, it would hold the page back for the histogram and fields, then run again.
+            // The first HTML goes out at once, without waiting for the search; its rows are read
+            // meanwhile, for the live page to take when it starts.
+            Prefetch.Start(Q, Range);
             return;
         }
         SetUpRefresh();
-        await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
+        if (_startedBeforeNavigation is { } started && started == (Q ?? "", Range))
+        {
+            // Enter started this search already; this is its address arriving.
+            _startedBeforeNavigation = null;
+            return;
+        }
+        _startedBeforeNavigation = null;
+        await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged), Prefetch.Take(Q ?? "", Range));
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -80,15 +95,25 @@ public partial class Discover : IDisposable
 
     private async Task SubmitAsync()
     {
-        await Js.InvokeVoidAsync("vigie.remember", _draft);
-        _history = await Js.InvokeAsync<string[]?>("vigie.history") ?? [];
-        if (_draft == (Q ?? ""))
+        var query = _draft;
+        if (query == (Q ?? ""))
         {
             // Same URL: navigation would not re-run it, so run it here (the user asked for fresh rows).
-            await Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged));
+            await Task.WhenAll(Vm.RunAsync(Q, Range, () => InvokeAsync(StateHasChanged)), RememberAsync(query));
             return;
         }
-        Navigate(q: _draft);
+        // The search starts at once, and the address follows: waiting for the navigation to come
+        // back from the browser would add a round trip, and the history's two more.
+        _startedBeforeNavigation = (query, Range);
+        var run = Vm.RunAsync(query, Range, () => InvokeAsync(StateHasChanged));
+        Navigate(q: query);
+        await Task.WhenAll(run, RememberAsync(query));
+    }
+
+    private async Task RememberAsync(string query)
+    {
+        await Js.InvokeVoidAsync("vigie.remember", query);
+        _history = await Js.InvokeAsync<string[]?>("vigie.history") ?? [];
     }
 
     private Task SetRangeAsync(TimeRange range)
@@ -165,6 +190,8 @@ public partial class Discover : IDisposable
     public void Dispose()
     {
         _refresh.Dispose();
+        // The view model lives as long as the circuit; its search must not outlive the page.
+        Vm.Cancel();
         GC.SuppressFinalize(this);
     }
 }
