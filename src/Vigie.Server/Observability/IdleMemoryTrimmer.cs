@@ -19,7 +19,7 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
         var quietSince = DateTime.UtcNow;
         var trimmed = true;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             var now = Interlocked.Read(ref store.Metrics.EventsAppended);
             if (now != lastSeen)
@@ -34,6 +34,22 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 trimmed = true;
             }
+        }
+    }
+
+    /// <summary>
+    /// False once the server stops, also when it stops before it ever ran (its port was taken): the
+    /// host logs an exception from a background service as a crash.
+    /// </summary>
+    private static async ValueTask<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }
