@@ -107,19 +107,24 @@ internal static class AgentRun
                 clock.Restart();
             }
             long stored = 0;
+            long anonPeak = 0;
+            long threadsPeak = 0;
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
             while (stored < total && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
+                anonPeak = Math.Max(anonPeak, Status(agent.Id, "RssAnon"));
+                threadsPeak = Math.Max(threadsPeak, Status(agent.Id, "Threads"));
                 stored = await CountAsync(http);
             }
             var elapsed = clock.Elapsed;
             var cpu = CpuSeconds(agent.Id) - cpuBefore;
             var peak = Status(agent.Id, "VmHWM");
+            var file = Status(agent.Id, "RssFile");
             // A line stored twice would show up by now.
             await Task.Delay(2000);
             stored = await CountAsync(http);
-            return new AgentResult(live ? "live" : "backlog", stored, total, elapsed.TotalSeconds, cpu, peak / 1024.0);
+            return new AgentResult(live ? "live" : "backlog", stored, total, elapsed.TotalSeconds, cpu, peak / 1024.0) { AnonPeakMb = anonPeak / 1024.0, FileMb = file / 1024.0, ThreadsPeak = threadsPeak };
         }
         finally
         {
@@ -177,7 +182,7 @@ internal static class AgentRun
         {
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
             {
-                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd(" kB"), CultureInfo.InvariantCulture);
             }
         }
         return 0;

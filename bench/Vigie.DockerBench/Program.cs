@@ -61,7 +61,7 @@ try
         foreach (var phase in results.GroupBy(r => r.Phase))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"median, {phase.Key}: {Median(phase.Select(r => r.LinesPerSecond)):N0} lines/s; {Median(phase.Select(r => r.CpuSeconds / r.Stored * 1e6)):F2} us CPU per line; peak RSS {Median(phase.Select(r => r.PeakRssMb)):F1} MB (max {phase.Max(r => r.PeakRssMb):F1})"));
+                $"median, {phase.Key}: {Median(phase.Select(r => r.LinesPerSecond)):N0} lines/s; {Median(phase.Select(r => r.CpuSeconds / r.Stored * 1e6)):F2} us CPU per line; peak RSS {Median(phase.Select(r => r.PeakRssMb)):F1} MB (max {phase.Max(r => r.PeakRssMb):F1}; anonymous {Median(phase.Select(r => r.AnonPeakMb)):F1} MB)"));
         }
     }
     return allOk ? 0 : 3;

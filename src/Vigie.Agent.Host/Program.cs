@@ -5,6 +5,7 @@ using Vigie.Cli.Arguments;
 using Vigie.Cli.Commands;
 
 const int ok = 0, failed = 1, badUsage = 2;
+GcSettings.EnsureSmallGen0(args);
 AgentOptions options;
 try
 {

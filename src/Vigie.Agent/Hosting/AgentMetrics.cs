@@ -51,6 +51,15 @@ public sealed class AgentMetrics
                 }
             }
         }
+        // The agent's own memory, to size it and to see where it goes (the garbage collector's heap vs the rest).
+        var gc = GC.GetGCMemoryInfo();
+        Sample(text, "vigie_agent_gc_heap_bytes", "gauge", "Bytes of the managed heap after the last garbage collection.", gc.HeapSizeBytes);
+        Sample(text, "vigie_agent_gc_committed_bytes", "gauge", "Bytes of memory the garbage collector has committed.", gc.TotalCommittedBytes);
+        Header(text, "vigie_agent_gc_collections_total", "counter", "Garbage collections, per generation.");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"vigie_agent_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
+        }
         var last = Interlocked.Read(ref d.LastSendUnixMs);
         Header(text, "vigie_agent_last_send_timestamp_seconds", "gauge", "Unix time of the last batch the server acknowledged (0: none yet).");
         text.Append("vigie_agent_last_send_timestamp_seconds ").Append((last / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
