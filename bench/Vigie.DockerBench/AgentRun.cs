@@ -34,10 +34,15 @@ internal static class AgentRun
     }
 
     /// <summary>Publishes <c>vigie-agent</c> (Native AOT) into <c>.build/agent-aot</c> and returns its path.</summary>
-    public static async Task<string> PublishNativeAsync()
+    /// <param name="fresh">False: the executable published there before, if any.</param>
+    public static async Task<string> PublishNativeAsync(bool fresh = true)
     {
         var repo = Path.GetDirectoryName(Path.GetDirectoryName(await BuildAsync())!)!;
         var output = Path.Combine(repo, ".build", "agent-aot");
+        if (!fresh && File.Exists(Path.Combine(output, "vigie-agent")))
+        {
+            return Path.Combine(output, "vigie-agent");
+        }
         Console.WriteLine("publishing vigie-agent (Native AOT) into " + output);
         var info = new ProcessStartInfo("dotnet")
         {

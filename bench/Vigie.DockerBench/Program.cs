@@ -18,7 +18,7 @@ if (args is ["follow", ..])
 
 var wholeAgent = args.Contains("--agent");
 var vigie = wholeAgent ? await AgentRun.BuildAsync() : null;
-var nativeAgent = wholeAgent && !args.Contains("--jit") ? await AgentRun.PublishNativeAsync() : null;
+var nativeAgent = wholeAgent && !args.Contains("--jit") ? await AgentRun.PublishNativeAsync(fresh: !args.Contains("--no-publish")) : null;
 var runs = wholeAgent ? Arg("--runs", 1) : 1;
 List<KeyValuePair<string, string>> agentEnvironment = [.. args.Select((a, i) => (a, i))
     .Where(p => p.a == "--env" && p.i + 1 < args.Length)
