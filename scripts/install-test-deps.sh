@@ -24,6 +24,9 @@ done
 # The web UI's browser tests (tests/Vigie.Web.BrowserTests) drive Debian's Chromium.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
+# The agent's native executable (src/Vigie.Agent.Host, Native AOT, built by bench/Vigie.DockerBench --agent) links with a C toolchain and zlib.
+command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2

@@ -6,9 +6,10 @@ using System.Text.Json;
 namespace Vigie.DockerBench;
 
 /// <summary>
-/// The whole agent instead of the source alone: <c>vigie serve</c> and <c>vigie agent</c> as child
-/// processes (the repository's build, through <c>./vigie</c>); lines/s counted as stored by the server,
-/// CPU and peak RSS of the agent process.
+/// The whole agent instead of the source alone: <c>vigie serve</c> (the repository's build, through
+/// <c>./vigie</c>) and the agent as child processes: the native <c>vigie-agent</c> executable
+/// (published ahead of time into <c>.build/agent-aot</c>), or <c>vigie agent</c> with <c>--jit</c>.
+/// Lines/s counted as stored by the server, CPU and peak RSS of the agent process.
 /// </summary>
 internal static class AgentRun
 {
@@ -32,13 +33,41 @@ internal static class AgentRun
         return Path.Combine(repo, ".build", "vigie.dll");
     }
 
-    public static async Task<string> RunAsync(string vigie, string dockerHost, long total, int containers, bool live, Func<Task> go)
+    /// <summary>Publishes <c>vigie-agent</c> (Native AOT) into <c>.build/agent-aot</c> and returns its path.</summary>
+    /// <param name="fresh">False: the executable published there before, if any.</param>
+    public static async Task<string> PublishNativeAsync(bool fresh = true)
+    {
+        var repo = Path.GetDirectoryName(Path.GetDirectoryName(await BuildAsync())!)!;
+        var output = Path.Combine(repo, ".build", "agent-aot");
+        if (!fresh && File.Exists(Path.Combine(output, "vigie-agent")))
+        {
+            return Path.Combine(output, "vigie-agent");
+        }
+        Console.WriteLine("publishing vigie-agent (Native AOT) into " + output);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "publish", Path.Combine(repo, "src", "Vigie.Agent.Host"), "-c", "Release", "-r", "linux-x64", "-o", output, "--nologo", "-v", "q" },
+        };
+        using var publish = Process.Start(info)!;
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dotnet publish of src/Vigie.Agent.Host failed");
+        }
+        return Path.Combine(output, "vigie-agent");
+    }
+
+    /// <param name="vigie">The vigie command's <c>vigie.dll</c> (the server, and the agent when <paramref name="nativeAgent"/> is null).</param>
+    /// <param name="nativeAgent">The <c>vigie-agent</c> executable, or null for <c>vigie agent</c>.</param>
+    /// <param name="agentEnvironment">Extra environment of the agent (GC settings to compare).</param>
+    public static async Task<AgentResult> RunAsync(string vigie, string? nativeAgent, IReadOnlyList<KeyValuePair<string, string>> agentEnvironment,
+        string dockerHost, long total, int containers, bool live, Func<Task> go)
     {
         var serverData = Directory.CreateTempSubdirectory("vigie-docker-bench-server-").FullName;
         var agentData = Directory.CreateTempSubdirectory("vigie-docker-bench-agent-").FullName;
         var port = FreePort();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        using var server = Start(vigie, ["serve", "--data", serverData, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff], _ => { });
+        using var server = Start("dotnet", [vigie, "serve", "--data", serverData, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff], [], _ => { });
         Process? agent = null;
         try
         {
@@ -58,14 +87,17 @@ internal static class AgentRun
                 await Task.Delay(100);
             }
             var following = 0;
-            agent = Start(vigie, ["agent", "--server", http.BaseAddress!.ToString(), "--docker-host", dockerHost, "--data", agentData, "--listen", "off", "--hostname", "bench"],
-                line =>
+            string[] agentArgs = ["--server", http.BaseAddress!.ToString(), "--docker-host", dockerHost, "--data", agentData, "--listen", "off", "--hostname", "bench"];
+            agent = nativeAgent is null
+                ? Start("dotnet", [vigie, "agent", .. agentArgs], agentEnvironment, OnAgentLine)
+                : Start(nativeAgent, agentArgs, agentEnvironment, OnAgentLine);
+            void OnAgentLine(string line)
                 {
                     if (line.Contains("following container", StringComparison.Ordinal))
                     {
                         Interlocked.Increment(ref following);
                     }
-                });
+                }
             var clock = Stopwatch.StartNew();
             var cpuBefore = CpuSeconds(agent.Id);
             if (live)
@@ -80,22 +112,24 @@ internal static class AgentRun
                 clock.Restart();
             }
             long stored = 0;
+            long anonPeak = 0;
+            long threadsPeak = 0;
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
             while (stored < total && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
+                anonPeak = Math.Max(anonPeak, Status(agent.Id, "RssAnon"));
+                threadsPeak = Math.Max(threadsPeak, Status(agent.Id, "Threads"));
                 stored = await CountAsync(http);
             }
             var elapsed = clock.Elapsed;
             var cpu = CpuSeconds(agent.Id) - cpuBefore;
             var peak = Status(agent.Id, "VmHWM");
+            var file = Status(agent.Id, "RssFile");
             // A line stored twice would show up by now.
             await Task.Delay(2000);
             stored = await CountAsync(http);
-            var ok = stored == total;
-            return string.Create(CultureInfo.InvariantCulture,
-                $"agent, {(live ? "live" : "backlog")}: {stored:N0} of {total:N0} lines stored by the server in {elapsed.TotalSeconds:F2} s = {stored / elapsed.TotalSeconds:N0} lines/s; " +
-                $"agent CPU {cpu:F2} s ({cpu / elapsed.TotalSeconds * 100:F0} % of one core); agent peak RSS {peak / 1024.0:F1} MB; {(ok ? "ok" : "FAILED")}");
+            return new AgentResult(live ? "live" : "backlog", stored, total, elapsed.TotalSeconds, cpu, peak / 1024.0) { AnonPeakMb = anonPeak / 1024.0, FileMb = file / 1024.0, ThreadsPeak = threadsPeak };
         }
         finally
         {
@@ -113,14 +147,18 @@ internal static class AgentRun
         }
     }
 
-    private static Process Start(string vigie, string[] args, Action<string> onLine)
+    private static Process Start(string program, string[] args, IReadOnlyList<KeyValuePair<string, string>> environment, Action<string> onLine)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[vigie, .. args])
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start vigie " + args[0]);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + program);
         process.OutputDataReceived += (_, e) => onLine(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => onLine(e.Data ?? "");
         process.BeginOutputReadLine();
@@ -149,7 +187,7 @@ internal static class AgentRun
         {
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
             {
-                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd(" kB"), CultureInfo.InvariantCulture);
             }
         }
         return 0;

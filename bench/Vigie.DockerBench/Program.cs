@@ -6,8 +6,10 @@ using Vigie.DockerBench;
 // own. The source runs in a child process of its own (this program with "follow"), so that its CPU
 // and RSS are the source's alone. Two phases: "backlog" (the containers have written everything; the
 // source reads it all, as an agent catching up after a restart) and "live" (the containers start
-// writing together once the source follows them all). With --agent: the whole agent (vigie agent
-// shipping to vigie serve) instead of the source alone.
+// writing together once the source follows them all). With --agent: the whole agent (the native
+// vigie-agent, or vigie agent with --jit, shipping to vigie serve) instead of the source alone;
+// --runs N repeats both phases and prints medians; --env NAME=VALUE (repeatable) sets the agent's
+// environment (e.g. --env DOTNET_GCgen0size=0x200000).
 
 if (args is ["follow", ..])
 {
@@ -16,6 +18,13 @@ if (args is ["follow", ..])
 
 var wholeAgent = args.Contains("--agent");
 var vigie = wholeAgent ? await AgentRun.BuildAsync() : null;
+var nativeAgent = wholeAgent && !args.Contains("--jit") ? await AgentRun.PublishNativeAsync(fresh: !args.Contains("--no-publish")) : null;
+var runs = wholeAgent ? Arg("--runs", 1) : 1;
+List<KeyValuePair<string, string>> agentEnvironment = [.. args.Select((a, i) => (a, i))
+    .Where(p => p.a == "--env" && p.i + 1 < args.Length)
+    .Select(p => args[p.i + 1].Split('=', 2))
+    .Select(kv => new KeyValuePair<string, string>(kv[0], kv.Length > 1 ? kv[1] : ""))];
+var results = new List<AgentResult>();
 var containers = Arg("--containers", 50);
 var linesPerContainer = Arg("--lines", 20_000);
 var total = (long)containers * linesPerContainer;
@@ -25,23 +34,37 @@ await using var daemon = await Vigie.Testing.Docker.LocalDockerDaemon.StartAsync
 var gate = Directory.CreateTempSubdirectory("vigie-docker-bench-").FullName;
 try
 {
-    // Phase 1: the lines are all in Docker's logs before the source starts.
-    var ids = await StartContainersAsync("backlog", waitForGo: false);
-    while (Directory.GetFiles(gate, "done-*").Length < containers)
+    var allOk = true;
+    for (var run = 1; run <= runs; run++)
     {
-        await Task.Delay(200);
+        // Phase 1: the lines are all in Docker's logs before the source starts.
+        var ids = await StartContainersAsync("backlog", waitForGo: false);
+        while (Directory.GetFiles(gate, "done-*").Length < containers)
+        {
+            await Task.Delay(200);
+        }
+        var backlog = await FollowAsync(live: false);
+        await daemon.RunOkAsync(["rm", "-f", .. ids]);
+
+        // Phase 2: the containers wait for the source to follow them all, then write together.
+        ids = await StartContainersAsync("live", waitForGo: true);
+        var live = await FollowAsync(live: true);
+        await daemon.RunOkAsync(["rm", "-f", .. ids]);
+
+        Console.WriteLine(backlog);
+        Console.WriteLine(live);
+        allOk &= backlog.Contains(" ok", StringComparison.Ordinal) && live.Contains(" ok", StringComparison.Ordinal);
     }
-    var backlog = await FollowAsync(live: false);
-    await daemon.RunOkAsync(["rm", "-f", .. ids]);
-
-    // Phase 2: the containers wait for the source to follow them all, then write together.
-    ids = await StartContainersAsync("live", waitForGo: true);
-    var live = await FollowAsync(live: true);
-    await daemon.RunOkAsync(["rm", "-f", .. ids]);
-
-    Console.WriteLine(backlog);
-    Console.WriteLine(live);
-    return backlog.Contains(" ok", StringComparison.Ordinal) && live.Contains(" ok", StringComparison.Ordinal) ? 0 : 3;
+    if (results.Count > 0)
+    {
+        Console.WriteLine($"agent: {(nativeAgent is null ? "vigie agent (JIT)" : "vigie-agent (Native AOT)")}, {runs} run(s), environment: {(agentEnvironment.Count == 0 ? "default" : string.Join(' ', agentEnvironment.Select(kv => kv.Key + "=" + kv.Value)))}");
+        foreach (var phase in results.GroupBy(r => r.Phase))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median, {phase.Key}: {Median(phase.Select(r => r.LinesPerSecond)):N0} lines/s; {Median(phase.Select(r => r.CpuSeconds / r.Stored * 1e6)):F2} us CPU per line; peak RSS {Median(phase.Select(r => r.PeakRssMb)):F1} MB (max {phase.Max(r => r.PeakRssMb):F1}; anonymous {Median(phase.Select(r => r.AnonPeakMb)):F1} MB)"));
+        }
+    }
+    return allOk ? 0 : 3;
 }
 finally
 {
@@ -69,7 +92,9 @@ async Task<string> FollowAsync(bool live)
     }
     if (vigie is not null)
     {
-        return await AgentRun.RunAsync(vigie, daemon.Host, total, containers, live, () => File.WriteAllTextAsync(Path.Combine(gate, "go"), ""));
+        var agentResult = await AgentRun.RunAsync(vigie, nativeAgent, agentEnvironment, daemon.Host, total, containers, live, () => File.WriteAllTextAsync(Path.Combine(gate, "go"), ""));
+        results.Add(agentResult);
+        return agentResult.ToString();
     }
     var info = new ProcessStartInfo("dotnet")
     {
@@ -89,6 +114,12 @@ async Task<string> FollowAsync(bool live)
     var result = await child.StandardOutput.ReadToEndAsync();
     await child.WaitForExitAsync();
     return result.Trim();
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
 int Arg(string name, int fallback)

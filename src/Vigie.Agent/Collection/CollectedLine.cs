@@ -1,3 +1,5 @@
+using Vigie.Core;
+
 namespace Vigie.Agent.Collection;
 
 /// <summary>One line read by a source, on its way to the buffer.</summary>
@@ -9,4 +11,10 @@ public readonly record struct CollectedLine(LineOrigin Origin, long TimeNs, Read
 {
     /// <summary>Fields of this line alone (a journal entry's unit and priority), added to the origin's.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Fields { get; init; }
+
+    /// <summary>
+    /// The line once edge pipelines processed it: every field, <c>_msg</c> included, typed. When set, it
+    /// is what is sent, in place of <see cref="Message"/>, the origin's fields and <see cref="Fields"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, FieldValue>>? Processed { get; init; }
 }

@@ -11,4 +11,10 @@ public interface IPositionBook
 
     /// <summary>Forgets a source that will not come back (a removed container, a deleted file).</summary>
     void Forget(string sourceKey);
+
+    /// <summary>
+    /// The source keys with a position that start with <paramref name="prefix"/> (<c>docker:</c>), so that
+    /// a source can forget those whose source went away while the agent was not running.
+    /// </summary>
+    IReadOnlyList<string> SourceKeys(string prefix) => [];
 }

@@ -208,6 +208,14 @@ public sealed partial class DiskBuffer : ILineSink, IPositionBook, IAsyncDisposa
         }
     }
 
+    public IReadOnlyList<string> SourceKeys(string prefix)
+    {
+        lock (_stateLock)
+        {
+            return [.. _durable.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))];
+        }
+    }
+
     public void Forget(string sourceKey)
     {
         lock (_lock)

@@ -34,6 +34,25 @@ internal sealed class LineEncoder
         _writer.WriteStartObject();
         Span<byte> time = stackalloc byte[40];
         _writer.WriteString("_time"u8, time[..FormatTime(line.TimeNs, time)]);
+        if (line.Processed is { } processed)
+        {
+            WriteProcessed(processed);
+        }
+        else
+        {
+            WriteCollected(line);
+        }
+        if (line.Origin.Pipeline is { } pipeline)
+        {
+            _writer.WriteString("_pipeline"u8, pipeline);
+        }
+        _writer.WriteEndObject();
+        _writer.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    private void WriteCollected(in CollectedLine line)
+    {
         var message = line.Message.Span;
         if (Utf8.IsValid(message))
         {
@@ -56,13 +75,33 @@ internal sealed class LineEncoder
                 _writer.WriteString(name, value);
             }
         }
-        if (line.Origin.Pipeline is { } pipeline)
+    }
+
+    /// <summary>Fields as edge pipelines left them: numbers and booleans stay JSON numbers and booleans.</summary>
+    private void WriteProcessed(IReadOnlyList<KeyValuePair<string, FieldValue>> fields)
+    {
+        foreach (var (name, value) in fields)
         {
-            _writer.WriteString("_pipeline"u8, pipeline);
+            switch (value.Kind)
+            {
+                case ValueKind.Number when long.TryParse(value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer):
+                    _writer.WriteNumber(name, integer);
+                    break;
+                case ValueKind.Number when double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real):
+                    _writer.WriteNumber(name, real);
+                    break;
+                case ValueKind.Bool when value.Text is "true" or "false":
+                    _writer.WriteBoolean(name, value.Text == "true");
+                    break;
+                case ValueKind.Json:
+                    _writer.WritePropertyName(name);
+                    _writer.WriteRawValue(value.Text);
+                    break;
+                default:
+                    _writer.WriteString(name, value.Text);
+                    break;
+            }
         }
-        _writer.WriteEndObject();
-        _writer.Flush();
-        output.WriteByte((byte)'\n');
     }
 
     /// <summary><c>2026-11-25T10:00:00.123456789Z</c>: always nine fractional digits, so that order is kept exactly.</summary>

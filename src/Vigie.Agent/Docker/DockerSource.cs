@@ -88,7 +88,9 @@ public sealed class DockerSource : ILogSource
             using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(session.Token).ConfigureAwait(false));
             backoff.Reset();
             _logger.LogInformation("connected to Docker at {Endpoint}", _options.Endpoint);
-            foreach (var container in await client.ListContainersAsync(session.Token).ConfigureAwait(false))
+            var containers = await client.ListContainersAsync(session.Token).ConfigureAwait(false);
+            ForgetRemoved(containers, book);
+            foreach (var container in containers)
             {
                 // A stopped container is read only if it was followed before: what it wrote since.
                 if (container.Running || _positions.ContainsKey(container.Id) || book.TryGet(ContainerOrigins.SourceKey(container.Id), out _))
@@ -171,6 +173,27 @@ public sealed class DockerSource : ILogSource
                 position.Current.Offset > 0 ? " from " + Core.Timestamps.FormatRfc3339(position.Current.Offset) : "");
             followers[id] = new ContainerFollower(client, _options, _host, container, sink, position, _logger, () => Interlocked.Increment(ref _lines), session.Token);
             Interlocked.Increment(ref _followed);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the positions of containers that were removed while no session watched the daemon (the
+    /// agent was stopped): they would never be read again, and their entries would stay forever.
+    /// </summary>
+    private void ForgetRemoved(IReadOnlyList<ContainerSummary> containers, IPositionBook book)
+    {
+        var prefix = ContainerOrigins.SourceKey("");
+        var present = containers.Select(c => ContainerOrigins.SourceKey(c.Id)).ToHashSet(StringComparer.Ordinal);
+        var removed = book.SourceKeys(prefix).Where(key => !present.Contains(key)).ToList();
+        foreach (var key in removed)
+        {
+            book.Forget(key);
+            _positions.TryRemove(key[prefix.Length..], out _);
+        }
+        if (removed.Count > 0)
+        {
+            _logger.LogInformation("forgot the positions of {Count} container(s) removed while the agent was not following them: {Ids}",
+                removed.Count, string.Join(", ", removed.Select(k => Short(k[prefix.Length..]))));
         }
     }
 

@@ -1,6 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Vigie.Agent.Files;
+using Vigie.Pipelines.Configuration;
 
 namespace Vigie.Agent.Hosting;
 
@@ -24,6 +25,11 @@ namespace Vigie.Agent.Hosting;
 ///   units: [nginx.service]         # default: every unit
 ///   pipeline: systemd
 ///   from-start: false              # first start: only new entries (true: the whole journal)
+/// pipelines:                       # edge pipelines: the server's syntax and processors, run before the buffer
+///   java-traces:
+///     if: 'container:api'
+///     processors:
+///       - multiline: {start: '^\d{4}-'}
 /// </code>
 /// </example>
 public static class AgentConfigFile
@@ -62,7 +68,7 @@ public static class AgentConfigFile
         }
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw Error(path, stream.Documents[0].RootNode, "the config file is a mapping of sections (docker:, files:, journald:)");
+            throw Error(path, stream.Documents[0].RootNode, "the config file is a mapping of sections (docker:, files:, journald:, pipelines:)");
         }
         foreach (var (keyNode, value) in root.Children)
         {
@@ -71,10 +77,25 @@ public static class AgentConfigFile
                 "docker" => ReadDocker(path, value, options),
                 "files" => ReadFiles(path, value, options),
                 "journald" => ReadJournald(path, value, options),
-                var other => throw Error(path, keyNode, $"unknown section '{other}'; the sections are docker, files, journald"),
+                "pipelines" => ReadPipelines(text, path, options),
+                var other => throw Error(path, keyNode, $"unknown section '{other}'; the sections are docker, files, journald, pipelines"),
             };
         }
         return options;
+    }
+
+    /// <summary>The <c>pipelines:</c> section, read by the server's own loader (built-in pipelines left out: they are the server's).</summary>
+    private static AgentOptions ReadPipelines(string text, string path, AgentOptions options)
+    {
+        try
+        {
+            var pipelines = PipelineConfigLoader.Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", builtIns: false);
+            return options with { Pipelines = pipelines };
+        }
+        catch (ConfigException e)
+        {
+            throw new AgentConfigException(e.Message);
+        }
     }
 
     private static AgentOptions ReadDocker(string path, YamlNode node, AgentOptions options)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Vigie.Agent.Delivery;
+using Vigie.Agent.Edge;
 
 namespace Vigie.Agent.Hosting;
 
@@ -17,7 +18,7 @@ public sealed class AgentMetrics
     /// <summary>Lines read so far by <paramref name="source"/>.</summary>
     public long LinesRead(string source) => _sources.TryGetValue(source, out var counter) ? Interlocked.Read(ref counter.Lines) : 0;
 
-    public string Render(DiskBuffer? buffer)
+    public string Render(DiskBuffer? buffer, EdgeSink? edge = null)
     {
         var text = new StringBuilder();
         Header(text, "vigie_agent_lines_read_total", "counter", "Lines read, per source.");
@@ -37,6 +38,28 @@ public sealed class AgentMetrics
         Sample(text, "vigie_agent_duplicate_batches_total", "counter", "Batches the server already had (sent again after a lost answer or a restart).", Interlocked.Read(ref d.DuplicateBatches));
         Sample(text, "vigie_agent_send_retries_total", "counter", "Failed sends that were retried.", Interlocked.Read(ref d.Retries));
         Sample(text, "vigie_agent_rejected_lines_total", "counter", "Lines the server refused as malformed.", Interlocked.Read(ref d.RejectedLines));
+        if (edge is not null)
+        {
+            Sample(text, "vigie_agent_edge_joined_lines_total", "counter", "Lines joined to the line before them by an edge multiline step.", edge.JoinedLines);
+            Sample(text, "vigie_agent_edge_dropped_events_total", "counter", "Events dropped by an edge pipeline (not sent).", edge.DroppedEvents);
+            Header(text, "vigie_agent_edge_pipeline_failures_total", "counter", "Events an edge pipeline failed on (kept, tagged _pipeline_error), per pipeline.");
+            foreach (var ((pipeline, processor), counters) in edge.Metrics.Snapshot())
+            {
+                if (processor.Length == 0)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"vigie_agent_edge_pipeline_failures_total{{pipeline=\"{pipeline}\"}} {Interlocked.Read(ref counters.Failed)}\n");
+                }
+            }
+        }
+        // The agent's own memory, to size it and to see where it goes (the garbage collector's heap vs the rest).
+        var gc = GC.GetGCMemoryInfo();
+        Sample(text, "vigie_agent_gc_heap_bytes", "gauge", "Bytes of the managed heap after the last garbage collection.", gc.HeapSizeBytes);
+        Sample(text, "vigie_agent_gc_committed_bytes", "gauge", "Bytes of memory the garbage collector has committed.", gc.TotalCommittedBytes);
+        Header(text, "vigie_agent_gc_collections_total", "counter", "Garbage collections, per generation.");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"vigie_agent_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
+        }
         var last = Interlocked.Read(ref d.LastSendUnixMs);
         Header(text, "vigie_agent_last_send_timestamp_seconds", "gauge", "Unix time of the last batch the server acknowledged (0: none yet).");
         text.Append("vigie_agent_last_send_timestamp_seconds ").Append((last / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');

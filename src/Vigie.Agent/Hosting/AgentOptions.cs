@@ -2,6 +2,7 @@ using Vigie.Agent.Delivery;
 using Vigie.Agent.Docker;
 using Vigie.Agent.Files;
 using Vigie.Agent.Journald;
+using Vigie.Pipelines;
 
 namespace Vigie.Agent.Hosting;
 
@@ -40,4 +41,7 @@ public sealed record AgentOptions
     public FileSourceOptions Files { get; init; } = new();
 
     public JournaldSourceOptions Journald { get; init; } = new();
+
+    /// <summary>Edge pipelines (the config file's <c>pipelines:</c>), run on every line before the buffer; empty: none.</summary>
+    public IReadOnlyList<Pipeline> Pipelines { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Vigie.Agent.Collection;
 using Vigie.Agent.Delivery;
 using Vigie.Agent.Docker;
+using Vigie.Agent.Edge;
 using Vigie.Agent.Files;
 using Vigie.Agent.Journald;
 
@@ -80,16 +81,23 @@ public sealed class AgentRunner
             agentId, Host.Name, _options.Server, bufferOptions.Directory, bufferOptions.MaxBytes);
         using var shipper = new Shipper(buffer, new ShipperOptions { Server = _options.Server, ApiKey = _options.ApiKey, AgentId = agentId },
             Metrics.Delivery, _loggers.CreateLogger("vigie.agent.delivery"));
+        // Edge pipelines sit between the sources and the buffer; positions still come from the buffer.
+        var edge = _options.Pipelines.Count == 0 ? null : new EdgeSink(buffer, _options.Pipelines, _loggers.CreateLogger("vigie.agent.pipelines"));
+        ILineSink sink = edge is null ? buffer : edge;
+        if (edge is not null)
+        {
+            _logger.LogInformation("edge pipelines: {Pipelines}", string.Join(", ", _options.Pipelines.Select(p => p.Name)));
+        }
         LocalEndpoint? endpoint = null;
         using var stopSources = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopShipper = new CancellationTokenSource();
         var shipping = Task.Run(() => shipper.RunAsync(stopShipper.Token), CancellationToken.None);
-        var running = _sources.Select(source => Task.Run(() => RunSourceAsync(source, buffer, stopSources.Token), CancellationToken.None)).ToList();
+        var running = _sources.Select(source => Task.Run(() => RunSourceAsync(source, sink, buffer, stopSources.Token), CancellationToken.None)).ToList();
         try
         {
             if (_options.Listen is { } listen)
             {
-                endpoint = new LocalEndpoint(AgentListen.Parse(listen), () => Metrics.Render(buffer), () => buffer.IsWriting, _loggers.CreateLogger("vigie.agent.http"));
+                endpoint = new LocalEndpoint(AgentListen.Parse(listen), () => Metrics.Render(buffer, edge), () => buffer.IsWriting, _loggers.CreateLogger("vigie.agent.http"));
                 endpoint.Start();
                 _logger.LogInformation("/healthz and /metrics on http://{Endpoint}", endpoint.Bound);
             }
@@ -114,6 +122,12 @@ public sealed class AgentRunner
         {
             await stopSources.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
+            if (edge is not null)
+            {
+                // Held multiline events go into the buffer now rather than being read again at the next start.
+                await edge.FlushAllAsync(CancellationToken.None).ConfigureAwait(false);
+                await edge.DisposeAsync().ConfigureAwait(false);
+            }
             // What the sources appended is made durable before the shipper stops: sent at the next start if not now.
             await buffer.CloseAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             await stopShipper.CancelAsync().ConfigureAwait(false);
@@ -127,10 +141,10 @@ public sealed class AgentRunner
         return 0;
     }
 
-    private async Task RunSourceAsync(ILogSource source, DiskBuffer buffer, CancellationToken cancellationToken)
+    private async Task RunSourceAsync(ILogSource source, ILineSink into, DiskBuffer buffer, CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger("vigie.agent." + source.Name);
-        var sink = new CountingSink(buffer, Metrics.For(source.Name));
+        var sink = new CountingSink(into, Metrics.For(source.Name));
         logger.LogInformation("source {Source} started", source.Name);
         while (!cancellationToken.IsCancellationRequested)
         {

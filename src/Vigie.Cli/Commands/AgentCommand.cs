@@ -1,12 +1,15 @@
-using Microsoft.Extensions.Logging;
 using Vigie.Agent.Hosting;
 using Vigie.Cli.Arguments;
 using Vigie.Core;
 
 namespace Vigie.Cli.Commands;
 
-/// <summary><c>vigie agent</c>: collects this host's logs and ships them to a server, until Ctrl+C or SIGTERM.</summary>
-public static class AgentCommand
+/// <summary>
+/// <c>vigie agent</c>: collects this host's logs and ships them to a server, until Ctrl+C or SIGTERM.
+/// This part (flags and options) is also compiled into the <c>vigie-agent</c> executable, which
+/// takes the same flags; it depends only on the argument parser and the agent.
+/// </summary>
+public static partial class AgentCommand
 {
     public static readonly CommandSpec Spec = new("agent", """
         usage: vigie agent --server URL [--api-key KEY] [--docker-host unix:///PATH|off] [--data DIR]
@@ -53,7 +56,7 @@ public static class AgentCommand
         {
             throw new UsageException($"invalid --server '{serverText}': expected an http:// or https:// URL, e.g. http://vigie.example:9880");
         }
-        var config = ServeCommand.CheckConfigFile(args.Resolve("config", "VIGIE_AGENT_CONFIG", environment, ""));
+        var config = CheckConfigFile(args.Resolve("config", "VIGIE_AGENT_CONFIG", environment, ""));
         var options = new AgentOptions
         {
             Server = server,
@@ -120,29 +123,16 @@ public static class AgentCommand
         }
     }
 
-    public static async Task<int> RunAsync(ParsedArgs args, CliConsole console, CancellationToken cancellationToken)
+    private static string? CheckConfigFile(string path)
     {
-        ArgumentNullException.ThrowIfNull(console);
-        var options = Options(args, console.Environment);
-        using var loggers = LoggerFactory.Create(b =>
+        if (path.Length == 0)
         {
-            b.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.UseUtcTimestamp = true;
-            });
-            b.SetMinimumLevel(LogLevel.Information);
-        });
-        using var stopping = new StopSignals("vigie agent", console.Error, cancellationToken);
-        try
-        {
-            return await new AgentRunner(options, loggers).RunAsync(stopping.Token).ConfigureAwait(false);
+            return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (!File.Exists(path))
         {
-            await console.Error.WriteLineAsync($"vigie agent: {e.Message}").ConfigureAwait(false);
-            return CliApp.Failed;
+            throw new UsageException($"--config '{path}': no such file");
         }
+        return Path.GetFullPath(path);
     }
 }

@@ -312,4 +312,33 @@ public sealed class DockerSourceTests(DockerFixture docker) : IAsyncLifetime
         }
         Assert.False(sink.TryGet("docker:" + id, out _));
     }
+
+    [Fact]
+    public async Task Run_ContainerRemovedWhileTheSourceWasStopped_PositionForgottenAtTheNextStart()
+    {
+        var sink = new RecordingSink();
+        var fileOrigin = new LineOrigin("file:1:2", []);
+        await sink.AppendAsync(new CollectedLine(fileOrigin, 1, "a file's line"u8.ToArray(), new SourcePosition(14)), CancellationToken.None);
+        var first = StartSource(sink);
+        var gone = await RunAsync(Unique("gone"), "echo bye");
+        var staying = await RunAsync(Unique("staying"), "echo hello; sleep 3600");
+        await LinesOfAsync(sink, gone, 1);
+        await LinesOfAsync(sink, staying, 1);
+        await StopSourceAsync(first);
+        await Daemon.RunOkAsync(["rm", gone]);
+
+        StartSource(sink);
+        var deadline = DateTime.UtcNow + Wait;
+        while (sink.TryGet("docker:" + gone, out _) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.False(sink.TryGet("docker:" + gone, out _));
+        // The other positions stay; the container still there is followed on, nothing read twice.
+        Assert.True(sink.TryGet("docker:" + staying, out _));
+        Assert.True(sink.TryGet("file:1:2", out _));
+        await Daemon.RunOkAsync(["exec", staying, "sh", "-c", "echo again > /proc/1/fd/1"]);
+        await LinesOfAsync(sink, staying, 2);
+        Assert.Equal(["hello", "again"], Of(sink.Lines, staying).Select(l => l.Message));
+    }
 }

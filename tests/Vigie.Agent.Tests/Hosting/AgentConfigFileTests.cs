@@ -36,6 +36,26 @@ public sealed class AgentConfigFileTests
     }
 
     [Fact]
+    public void Pipelines_AreReadWithTheServersSyntax_WithoutItsBuiltIns()
+    {
+        var options = AgentConfigFile.Parse("""
+            files:
+              - path: /var/log/app/*.log
+            pipelines:
+              app-traces:
+                if: 'file:"/var/log/app/api.log"'
+                processors:
+                  - multiline: {start: '^\d{4}-', timeout: 0.5}
+              quiet:
+                processors:
+                  - drop: {if: 'level:debug'}
+            """, "agent.yaml", Defaults);
+        Assert.Equal(["app-traces", "quiet"], options.Pipelines.Select(p => p.Name));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), options.Pipelines[0].Multiline!.Timeout);
+        Assert.Empty(AgentConfigFile.Parse("files: []\n", "agent.yaml", Defaults).Pipelines);
+    }
+
+    [Fact]
     public void AnEmptyFile_ChangesNothing()
     {
         Assert.Equal(Defaults, AgentConfigFile.Parse("", "agent.yaml", Defaults));
@@ -44,7 +64,7 @@ public sealed class AgentConfigFileTests
     }
 
     [Theory]
-    [InlineData("dockr:\n  enabled: true\n", "agent.yaml:1:1: unknown section 'dockr'; the sections are docker, files, journald")]
+    [InlineData("dockr:\n  enabled: true\n", "agent.yaml:1:1: unknown section 'dockr'; the sections are docker, files, journald, pipelines")]
     [InlineData("docker:\n  enable: true\n", "agent.yaml:2:3: docker: unknown setting 'enable'; expected enabled, labels")]
     [InlineData("docker:\n  enabled: maybe\n", "agent.yaml:2:12: docker.enabled: expected true or false")]
     [InlineData("files:\n  path: /var/log/*.log\n", "agent.yaml:2:3: files: is a list of inputs, each with path (a glob), and optionally pipeline and compressed")]
@@ -52,7 +72,9 @@ public sealed class AgentConfigFileTests
     [InlineData("files:\n  - path: logs/*.log\n", "agent.yaml:2:5: files: path 'logs/*.log' must be absolute")]
     [InlineData("files:\n  - path: /a\n    glob: /b\n", "agent.yaml:3:5: files: unknown setting 'glob'; expected path, pipeline, compressed")]
     [InlineData("journald:\n  dir: /x\n", "agent.yaml:2:3: journald: unknown setting 'dir'; expected enabled, directory, units, pipeline, from-start")]
-    [InlineData("- docker\n", "agent.yaml:1:1: the config file is a mapping of sections (docker:, files:, journald:)")]
+    [InlineData("- docker\n", "agent.yaml:1:1: the config file is a mapping of sections (docker:, files:, journald:, pipelines:)")]
+    [InlineData("pipelines:\n  p:\n    processors: []\n", "agent.yaml:3:17: pipeline 'p': 'processors' must be a list of processors, e.g. '- grok: {pattern: ...}'")]
+    [InlineData("pipelines:\n  p:\n    processors:\n      - set: {field: a, value: b}\n      - multiline: {start: x}\n", "agent.yaml:5:9: pipeline 'p': 'multiline' must be the first processor (it joins lines before anything else runs)")]
     public void Mistakes_AreRefusedWithWhereAndWhy(string yaml, string message)
     {
         var e = Assert.Throws<AgentConfigException>(() => AgentConfigFile.Parse(yaml, "agent.yaml", Defaults));

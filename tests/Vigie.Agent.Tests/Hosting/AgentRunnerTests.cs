@@ -5,6 +5,7 @@ using Vigie.Agent.Collection;
 using Vigie.Agent.Hosting;
 using Vigie.Agent.Tests.Delivery;
 using Vigie.Agent.Tests.Support;
+using Vigie.Pipelines.Configuration;
 
 namespace Vigie.Agent.Tests.Hosting;
 
@@ -52,6 +53,35 @@ public sealed class AgentRunnerTests : IAsyncLifetime
         var rows = await _server.RowsAsync("*", 600);
         Assert.Equal([.. Enumerable.Range(1, 600).Select(i => i.ToString(CultureInfo.InvariantCulture))], rows.Select(r => r.GetProperty("_msg").GetString()!.Split(' ')[1]).OrderBy(int.Parse));
         Assert.All(rows, r => Assert.Equal("node-7", r.GetProperty("host").GetString()));
+    }
+
+    [Fact]
+    public async Task EdgePipelines_DropAndParse_BeforeTheBuffer_AndTheServerStoresTypedFields()
+    {
+        var pipelines = PipelineConfigLoader.Parse("""
+            pipelines:
+              edge:
+                processors:
+                  - drop: {if: '_msg:"line 3"'}
+                  - grok: {pattern: '^line %{NUMBER:n:int}'}
+            """, "agent.yaml", ".", builtIns: false);
+        var options = new AgentOptions
+        {
+            Server = _server.Url, DataDir = _data, Listen = "127.0.0.1:0", Hostname = "node-7", BatchWait = TimeSpan.FromMilliseconds(100), Pipelines = pipelines,
+        };
+        await RunUntilAsync(options, new CountingSource(upTo: 5), async (runner, port) =>
+        {
+            await ShipperTests.WaitAsync(() => runner.Metrics.Delivery.LinesSent == 4, "4 lines sent");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var metrics = await http.GetStringAsync("/metrics");
+            Assert.Contains("vigie_agent_lines_read_total{source=\"counter\"} 5\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("vigie_agent_edge_dropped_events_total 1\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("vigie_agent_edge_pipeline_failures_total{pipeline=\"edge\"} 0\n", metrics, StringComparison.Ordinal);
+        });
+        // n was stored as a number: a range query finds it.
+        var rows = await _server.RowsAsync("n:>=4", 2);
+        Assert.Equal(["line 4", "line 5"], rows.Select(r => r.GetProperty("_msg").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(4, (await _server.RowsAsync("host:node-7", 4)).Count);
     }
 
     private static Task RunUntilAsync(AgentOptions options, ILogSource source, Func<AgentRunner, Task> check) =>

@@ -48,6 +48,14 @@ internal sealed class RecordingSink : ILineSink, IPositionBook
         }
     }
 
+    public IReadOnlyList<string> SourceKeys(string prefix)
+    {
+        lock (_lock)
+        {
+            return [.. _positions.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))];
+        }
+    }
+
     public IReadOnlyList<RecordedLine> Lines
     {
         get
