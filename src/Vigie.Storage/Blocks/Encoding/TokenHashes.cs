@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.IO.Hashing;
+using System.Text;
 using Vigie.Core;
 
 namespace Vigie.Storage.Blocks.Encodings;
@@ -9,21 +11,74 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// </summary>
 internal sealed class TokenHashes : IDisposable
 {
+    /// <summary>The bytes of ASCII words (<see cref="Tokenizer.IsAsciiWordByte"/>), for vectorised scans.</summary>
+    private static readonly SearchValues<byte> AsciiWordBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"u8);
+
     private State _state = new() { Hashes = ArrayPool<ulong>.Shared.Rent(4096) };
     private ulong[] _set = ArrayPool<ulong>.Shared.Rent(8192);
+    private byte[] _lower = ArrayPool<byte>.Shared.Rent(64 * 1024);
 
     public BloomFilter BuildBloom(Column column)
     {
         _state.Count = 0;
-        for (var r = 0; r < column.RowCount; r++)
+        var bytes = column.Bytes.AsSpan(0, column.Offsets[column.RowCount]);
+        if (Ascii.IsValid(bytes))
         {
-            if (column.Kinds[r] != ValueKind.Absent)
+            AddAsciiColumn(column, bytes);
+        }
+        else
+        {
+            for (var r = 0; r < column.RowCount; r++)
             {
-                Tokenizer.ForEachToken(column.GetValue(r), ref _state, static (ref State s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
+                if (column.Kinds[r] != ValueKind.Absent)
+                {
+                    Tokenizer.ForEachToken(column.GetValue(r), ref _state, static (ref State s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
+                }
             }
         }
         var distinct = Deduplicate(_state.Hashes.AsSpan(0, _state.Count));
         return BloomFilter.Build(_state.Hashes.AsSpan(0, distinct));
+    }
+
+    /// <summary>
+    /// The fast path for a column of ASCII text (nearly every log column): the whole column is
+    /// lower-cased at once, and each value's words are found with vectorised scans for word and
+    /// non-word bytes. Same tokens and hashes as <see cref="Tokenizer.ForEachToken{TState}"/> with
+    /// <see cref="Tokenizer.Hash(ReadOnlySpan{byte})"/>: for ASCII, a word is a run of letters, digits
+    /// and '_', and the hash is xxHash3 of its lower-cased bytes.
+    /// </summary>
+    private void AddAsciiColumn(Column column, ReadOnlySpan<byte> bytes)
+    {
+        if (_lower.Length < bytes.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_lower);
+            _lower = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        }
+        var lower = _lower.AsSpan(0, bytes.Length);
+        Ascii.ToLower(bytes, lower, out _);
+        var offsets = column.Offsets;
+        for (var r = 0; r < column.RowCount; r++)
+        {
+            // Tokens never span two values, hence one scan per value.
+            var rest = lower[offsets[r]..offsets[r + 1]];
+            while (true)
+            {
+                var start = rest.IndexOfAny(AsciiWordBytes);
+                if (start < 0)
+                {
+                    break;
+                }
+                rest = rest[start..];
+                var end = rest.IndexOfAnyExcept(AsciiWordBytes);
+                if (end < 0)
+                {
+                    _state.Add(XxHash3.HashToUInt64(rest));
+                    break;
+                }
+                _state.Add(XxHash3.HashToUInt64(rest[..end]));
+                rest = rest[end..];
+            }
+        }
     }
 
     /// <summary>
@@ -81,6 +136,8 @@ internal sealed class TokenHashes : IDisposable
         _state.Hashes = [];
         ArrayPool<ulong>.Shared.Return(_set);
         _set = [];
+        ArrayPool<byte>.Shared.Return(_lower);
+        _lower = [];
     }
 
     private struct State
