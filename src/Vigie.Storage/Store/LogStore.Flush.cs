@@ -32,9 +32,10 @@ public sealed partial class LogStore
                 lock (_memLock)
                 {
                     fresh = _memtable;
-                    freshBytes = _memtableBytes;
+                    freshBytes = _memtableMemory;
                     _memtable = [];
                     _memtableBytes = 0;
+                    _memtableMemory = 0;
                 }
             });
             var batches = _unflushed ?? [];

@@ -10,7 +10,7 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// about the column (present rows, uniform kind, numeric range, dictionary).
 /// </summary>
 /// <remarks>
-/// One instance per writing thread, reused column after column: its tables are rented once, so
+/// One instance per writing thread, reused column after column: its tables are allocated once, so
 /// analysing allocates only the dictionary entries that end up in the index.
 /// </remarks>
 internal sealed class EncodingPicker : IDisposable
@@ -23,7 +23,7 @@ internal sealed class EncodingPicker : IDisposable
     private readonly int[] _slotCode = new int[TableSize];
     private readonly ulong[] _slotHash = new ulong[TableSize];
     private readonly List<int> _entryRows = new(Parts.PartFormat.MaxDictionaryValues);
-    private byte[] _codes = ArrayPool<byte>.Shared.Rent(1024);
+    private byte[] _codes = new byte[1024];
     private Column? _column;
     private bool _dictPossible;
     private long _dictBytes;
@@ -57,8 +57,7 @@ internal sealed class EncodingPicker : IDisposable
         _dictBytes = 0;
         if (_codes.Length < column.RowCount)
         {
-            ArrayPool<byte>.Shared.Return(_codes);
-            _codes = ArrayPool<byte>.Shared.Rent(column.RowCount);
+            _codes = GC.AllocateUninitializedArray<byte>(Math.Max(column.RowCount, _codes.Length * 2));
         }
         var present = 0;
         ValueKind first = ValueKind.Absent;
@@ -202,7 +201,6 @@ internal sealed class EncodingPicker : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_codes);
         _codes = [];
     }
 }

@@ -7,16 +7,18 @@ namespace Vigie.Storage.Blocks.Encodings;
 
 /// <summary>
 /// Collects the distinct token hashes of a column's present values to size and fill its bloom
-/// filter. Reused across columns by one writing thread; the hash array is rented and kept.
+/// filter. Reused across columns by one writing thread; its arrays are kept and grow to the largest column.
 /// </summary>
 internal sealed class TokenHashes : IDisposable
 {
     /// <summary>The bytes of ASCII words (<see cref="Tokenizer.IsAsciiWordByte"/>), for vectorised scans.</summary>
     private static readonly SearchValues<byte> AsciiWordBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"u8);
 
-    private State _state = new() { Hashes = ArrayPool<ulong>.Shared.Rent(4096) };
-    private ulong[] _set = ArrayPool<ulong>.Shared.Rent(8192);
-    private byte[] _lower = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    // The garbage collector's arrays, not the shared pool's: they grow to a part's largest column and
+    // must not outlive the part write (see ByteBuffer).
+    private State _state = new() { Hashes = new ulong[4096] };
+    private ulong[] _set = new ulong[8192];
+    private byte[] _lower = GC.AllocateUninitializedArray<byte>(64 * 1024);
 
     public BloomFilter BuildBloom(Column column)
     {
@@ -51,8 +53,7 @@ internal sealed class TokenHashes : IDisposable
     {
         if (_lower.Length < bytes.Length)
         {
-            ArrayPool<byte>.Shared.Return(_lower);
-            _lower = ArrayPool<byte>.Shared.Rent(bytes.Length);
+            _lower = GC.AllocateUninitializedArray<byte>(Math.Max(bytes.Length, _lower.Length * 2));
         }
         var lower = _lower.AsSpan(0, bytes.Length);
         Ascii.ToLower(bytes, lower, out _);
@@ -91,8 +92,7 @@ internal sealed class TokenHashes : IDisposable
         var capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, hashes.Length * 2));
         if (_set.Length < capacity)
         {
-            ArrayPool<ulong>.Shared.Return(_set);
-            _set = ArrayPool<ulong>.Shared.Rent(capacity);
+            _set = GC.AllocateUninitializedArray<ulong>(capacity);
         }
         var set = _set.AsSpan(0, capacity);
         set.Clear();
@@ -132,11 +132,8 @@ internal sealed class TokenHashes : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<ulong>.Shared.Return(_state.Hashes);
         _state.Hashes = [];
-        ArrayPool<ulong>.Shared.Return(_set);
         _set = [];
-        ArrayPool<byte>.Shared.Return(_lower);
         _lower = [];
     }
 
@@ -149,9 +146,8 @@ internal sealed class TokenHashes : IDisposable
         {
             if (Count == Hashes.Length)
             {
-                var next = ArrayPool<ulong>.Shared.Rent(Hashes.Length * 2);
+                var next = GC.AllocateUninitializedArray<ulong>(Hashes.Length * 2);
                 Hashes.AsSpan().CopyTo(next);
-                ArrayPool<ulong>.Shared.Return(Hashes);
                 Hashes = next;
             }
             Hashes[Count++] = hash;
