@@ -203,6 +203,7 @@ public sealed partial class LogStore
     private async Task FlushLoopAsync()
     {
         var lastFlush = Stopwatch.GetTimestamp();
+        var lastTrim = lastFlush;
         while (!_stopping.IsCancellationRequested)
         {
             try
@@ -212,6 +213,11 @@ public sealed partial class LogStore
             catch (OperationCanceledException)
             {
                 return;
+            }
+            if (Stopwatch.GetElapsedTime(lastTrim) >= TimeSpan.FromSeconds(1))
+            {
+                _wal.TrimRecordBuffers();
+                lastTrim = Stopwatch.GetTimestamp();
             }
             bool due;
             lock (_memLock)
