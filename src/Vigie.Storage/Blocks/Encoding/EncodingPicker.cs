@@ -90,22 +90,38 @@ internal sealed class EncodingPicker : IDisposable
             }
             var isInt = false;
             long integer = 0;
+            // The number a value is, once parsed by one of the tests below: the numeric range reuses
+            // it rather than parse the text a third time (both parses round to the same double).
+            var parsed = false;
+            double number = 0;
             if (allInt || allFloat)
             {
                 isInt = kind == ValueKind.Number && NumberForms.TryParseCanonicalInt64(value, out integer);
                 allInt &= isInt;
+                if (isInt)
+                {
+                    (parsed, number) = (true, integer);
+                }
             }
             // Below 1e15 a canonical integer is also the shortest round-trip text of its double,
             // so the second parse is needed only for other values.
-            if (allFloat && !(isInt && integer is > -1_000_000_000_000_000 and < 1_000_000_000_000_000)
-                && !(kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out _)))
+            if (allFloat && !(isInt && integer is > -1_000_000_000_000_000 and < 1_000_000_000_000_000))
             {
-                allFloat = false;
+                if (kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out var f))
+                {
+                    // "NaN" and "-Infinity" are canonical floats but not numbers to NumberText.
+                    (parsed, number) = (double.IsFinite(f) && value[0] is (>= (byte)'0' and <= (byte)'9') or (byte)'-', f);
+                }
+                else
+                {
+                    allFloat = false;
+                }
             }
             if (allNumeric)
             {
-                if (NumberText.TryParse(value, out var d))
+                if (parsed || NumberText.TryParse(value, out number))
                 {
+                    var d = number;
                     min = Math.Min(min, d);
                     max = Math.Max(max, d);
                 }
