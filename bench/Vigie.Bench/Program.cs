@@ -34,6 +34,10 @@ if (args is ["idempotency", ..])
 {
     return await IdempotencyBench.RunAsync(args[1..]);
 }
+if (args is ["write-path", ..])
+{
+    return await WritePathBench.RunAsync(args[1..]);
+}
 if (args is ["agent-files", ..])
 {
     return await AgentFilesBench.RunAsync(args[1..]);

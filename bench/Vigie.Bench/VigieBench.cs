@@ -43,7 +43,9 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         var port = Probe.FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         Console.WriteLine($"vigie ({encoding}): starting on {baseUrl}");
-        using var server = ChildProcess.Start("dotnet", [dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}"],
+        // Only the HTTP API: the socket listeners' fixed default ports may be taken on a shared machine.
+        using var server = ChildProcess.Start("dotnet", [dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}",
+            "--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"],
             Path.Combine(workDir, $"vigie-{encoding}.log"));
         await WaitHealthyAsync(server, baseUrl, ct).ConfigureAwait(false);
         if (result.Version.Length == 0)

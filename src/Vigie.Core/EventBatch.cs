@@ -74,6 +74,15 @@ public sealed class EventBatch
 
     public int TotalFields => _fieldCount;
 
+    /// <summary>
+    /// Bytes of memory the batch's buffers take, used or not: what holding it costs, about twice
+    /// <see cref="ValueBytes"/> (per field a name id, kind, offset and length, and the room its
+    /// arrays were sized with). Bounds on memory count this.
+    /// </summary>
+    public long MemoryBytes =>
+        (long)_times.Length * sizeof(long) + (long)_fieldStart.Length * sizeof(int) + (long)_streamIndex.Length * sizeof(int)
+        + (long)_nameIds.Length * (sizeof(int) + sizeof(ValueKind) + sizeof(int) + sizeof(int)) + _bytes.Length;
+
     public IReadOnlyList<string> Names => _names;
 
     public IReadOnlyList<StreamKey> Streams => _streams;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -38,6 +39,13 @@ internal sealed class NdjsonLineParser : IDisposable
     private int _cacheEpoch;
     private int _cacheCount;
     private int _fieldPosition;
+    // Names seen in the current batch, by their UTF-8 bytes: an open-addressing table, so that a
+    // name missed by the position cache (lines of several shapes interleaved) costs a hash and a
+    // byte comparison, not a UTF-16 conversion and a string dictionary lookup.
+    private const int NameTableSize = 512;
+    private readonly byte[]?[] _tableNames = new byte[NameTableSize][];
+    private readonly int[] _tableIds = new int[NameTableSize];
+    private int _tableCount;
     private byte[] _name = ArrayPool<byte>.Shared.Rent(256);
     private char[] _chars = ArrayPool<char>.Shared.Rent(256);
 
@@ -288,13 +296,15 @@ internal sealed class NdjsonLineParser : IDisposable
             _cacheBatch = batch;
             _cacheEpoch = batch.Epoch;
             _cacheCount = 0;
+            Array.Clear(_tableNames);
+            _tableCount = 0;
         }
         var slot = _fieldPosition++;
         if (slot < _cacheCount && name.SequenceEqual(_cacheNames[slot].AsSpan(0, _cacheLengths[slot])))
         {
             return _cacheIds[slot];
         }
-        var id = InternSlow(batch, name);
+        var id = InternByBytes(batch, name);
         if (slot < MaxCachedFields)
         {
             if (_cacheNames[slot] is not { } bytes || bytes.Length < name.Length)
@@ -305,6 +315,29 @@ internal sealed class NdjsonLineParser : IDisposable
             _cacheLengths[slot] = name.Length;
             _cacheIds[slot] = id;
             _cacheCount = Math.Max(_cacheCount, slot + 1);
+        }
+        return id;
+    }
+
+    private int InternByBytes(EventBatch batch, ReadOnlySpan<byte> name)
+    {
+        const int Mask = NameTableSize - 1;
+        var at = (int)XxHash3.HashToUInt64(name) & Mask;
+        while (_tableNames[at] is { } known)
+        {
+            if (name.SequenceEqual(known))
+            {
+                return _tableIds[at];
+            }
+            at = (at + 1) & Mask;
+        }
+        var id = InternSlow(batch, name);
+        // Half full at most, so that probes stay short; past that, names take the slow path.
+        if (_tableCount < NameTableSize / 2)
+        {
+            _tableNames[at] = name.ToArray();
+            _tableIds[at] = id;
+            _tableCount++;
         }
         return id;
     }

@@ -44,4 +44,46 @@ public class NdjsonDecoderNameCacheTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(400)]
+    public async Task DecodeAsync_ManyShapesInterleavedAcrossBatches_EveryFieldKeepsItsName(int distinctKeys)
+    {
+        // Lines of different shapes, so that the position cache misses and names come from the
+        // name table, past its capacity when there are hundreds of distinct keys; batches are
+        // cleared and reused so that ids start over.
+        var random = new Random(distinctKeys);
+        var lines = new StringBuilder();
+        for (var i = 0; i < 600; i++)
+        {
+            lines.Append('{');
+            var keys = Enumerable.Range(0, 1 + random.Next(6)).Select(_ => random.Next(distinctKeys)).Distinct();
+            lines.AppendJoin(',', keys.Select(k => $"\"key{k}\":\"key{k}-{i}\""));
+            lines.Append("}\n");
+        }
+        var seen = new List<LogEvent>();
+        var batch = new EventBatch();
+        var result = await NdjsonDecoder.DecodeAsync(
+            new MemoryStream(Encoding.UTF8.GetBytes(lines.ToString())), batch, StreamFields.None,
+            new NdjsonLimits { FlushEvents = 97 }, Decode.Now,
+            (full, _) =>
+            {
+                seen.AddRange(full.ToLogEvents());
+                full.Clear();
+                return ValueTask.FromResult(full);
+            });
+        seen.AddRange(batch.ToLogEvents());
+
+        Assert.Equal(600, result.Accepted);
+        Assert.Equal(600, seen.Count);
+        foreach (var e in seen)
+        {
+            Assert.NotEmpty(e.Fields);
+            foreach (var (name, value) in e.Fields)
+            {
+                Assert.StartsWith(name + "-", value.Text, StringComparison.Ordinal);
+            }
+        }
+    }
 }

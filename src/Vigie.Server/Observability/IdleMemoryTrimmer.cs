@@ -7,7 +7,8 @@ namespace Vigie.Server.Observability;
 /// Gives memory back to the machine once ingestion goes quiet: after a burst the runtime keeps the
 /// heap it grew, which on a small host belongs to the services being watched. One aggressive,
 /// compacting collection after a few quiet seconds releases it; it runs again only after new
-/// ingestion.
+/// activity. Flushes and merges count as activity: they go on after the last event arrives (a
+/// merge of a large partition for tens of seconds) and leave their buffers behind them.
 /// </summary>
 internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
 {
@@ -15,13 +16,13 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastSeen = Interlocked.Read(ref store.Metrics.EventsAppended);
+        var lastSeen = Activity();
         var quietSince = DateTime.UtcNow;
         var trimmed = true;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
         {
-            var now = Interlocked.Read(ref store.Metrics.EventsAppended);
+            var now = Activity();
             if (now != lastSeen)
             {
                 lastSeen = now;
@@ -36,6 +37,10 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
             }
         }
     }
+
+    /// <summary>A number that changes whenever the store takes events, flushes or merges.</summary>
+    private long Activity() =>
+        Interlocked.Read(ref store.Metrics.EventsAppended) + Interlocked.Read(ref store.Metrics.Flushes) + Interlocked.Read(ref store.Metrics.Merges);
 
     /// <summary>
     /// False once the server stops, also when it stops before it ever ran (its port was taken): the

@@ -69,6 +69,20 @@ internal sealed class ColumnBuffer
     /// <summary>Sets row <paramref name="row"/>; returns by how many bytes the column grew (negative if a longer value was replaced).</summary>
     public int Set(int row, ValueKind kind, ReadOnlySpan<byte> value)
     {
+        // The usual case, the next row with room to spare, without the general path's checks.
+        if (row == _rows && row < _kinds.Length && kind != ValueKind.Absent)
+        {
+            var start = _offsets[row];
+            var end = start + value.Length;
+            if ((uint)end <= (uint)_bytes.Length)
+            {
+                _kinds[row] = kind;
+                value.CopyTo(_bytes.AsSpan(start));
+                _offsets[row + 1] = end;
+                _rows = row + 1;
+                return value.Length;
+            }
+        }
         var span = BeginValue(row, kind, value.Length, out var replaced);
         value.CopyTo(span);
         EndValue(row, value.Length);

@@ -19,6 +19,9 @@ public sealed class ColumnarBlockBuilder
     private readonly Stack<ColumnBuffer> _spare = new();
     private long[] _times = new long[256];
     private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ColumnarBlock, ColumnBuffer?[]> _columnsBySource = new(ReferenceEqualityComparer.Instance);
+    private EventBatch? _lastBatch;
+    private ColumnMap? _lastMap;
     private int _rows;
     private long _valueBytes;
 
@@ -43,6 +46,9 @@ public sealed class ColumnarBlockBuilder
     {
         Stream = stream;
         _columnsByBatch.Clear();
+        _columnsBySource.Clear();
+        _lastBatch = null;
+        _lastMap = null;
         _rows = 0;
         _valueBytes = 0;
         foreach (var c in _columns)
@@ -62,11 +68,18 @@ public sealed class ColumnarBlockBuilder
         var row = BeginRow(timeNs);
         var (start, end) = batch.GetFieldRange(eventIndex);
         // Columns are found by the batch's name ids (an array index per field, not a string hash);
-        // rows of one block come from several batches, hence one map per batch.
-        if (!_columnsByBatch.TryGetValue(batch, out var map) || map.Epoch != batch.Epoch)
+        // rows of one block come from several batches, hence one map per batch. Consecutive rows
+        // mostly come from the same batch: the last map is checked before the dictionary.
+        var map = _lastMap;
+        if (!ReferenceEquals(batch, _lastBatch) || map!.Epoch != batch.Epoch)
         {
-            map = new ColumnMap(batch.Epoch, new ColumnBuffer?[Math.Max(16, batch.Names.Count)]);
-            _columnsByBatch[batch] = map;
+            if (!_columnsByBatch.TryGetValue(batch, out map) || map.Epoch != batch.Epoch)
+            {
+                map = new ColumnMap(batch.Epoch, new ColumnBuffer?[Math.Max(16, batch.Names.Count)]);
+                _columnsByBatch[batch] = map;
+            }
+            _lastBatch = batch;
+            _lastMap = map;
         }
         var byId = map.Columns;
         for (var f = start; f < end; f++)
@@ -75,7 +88,7 @@ public sealed class ColumnarBlockBuilder
             if (id >= byId.Length)
             {
                 Array.Resize(ref byId, Math.Max(id + 1, byId.Length * 2));
-                _columnsByBatch[batch] = map = map with { Columns = byId };
+                _columnsByBatch[batch] = _lastMap = map = map with { Columns = byId };
             }
             var column = byId[id] ??= GetOrAddColumn(batch.GetName(f));
             _valueBytes += column.Set(row, batch.GetKind(f), batch.GetValue(f));
@@ -87,11 +100,21 @@ public sealed class ColumnarBlockBuilder
     public void Add(ColumnarBlock source, int row)
     {
         var target = BeginRow(source.Times[row]);
-        foreach (var c in source.Columns)
+        // The source's columns are matched to this block's once per source block, not by name per
+        // row; each on its first present value, so that a column no row of this block has is not added.
+        if (!_columnsBySource.TryGetValue(source, out var targets))
         {
-            if (c.Has(row))
+            targets = new ColumnBuffer?[source.Columns.Count];
+            _columnsBySource.Add(source, targets);
+        }
+        var columns = source.Columns;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var c = columns[i];
+            var kind = c.Kinds[row];
+            if (kind != ValueKind.Absent)
             {
-                _valueBytes += GetOrAddColumn(c.Name).Set(target, c.Kinds[row], c.GetValue(row));
+                _valueBytes += (targets[i] ??= GetOrAddColumn(c.Name)).Set(target, kind, c.GetValue(row));
             }
         }
         _rows++;

@@ -100,49 +100,76 @@ public static class PartWriter
 
     /// <summary>
     /// Encodes blocks a few at a time on all cores, yielding them in their original order: encoding
-    /// (bloom filters, zstd) is the costly part of a flush or merge, writing is cheap.
+    /// (bloom filters, zstd) is the costly part of a flush or merge, writing is cheap. One encoder per
+    /// core serves the whole part, so its buffers grow once per part, not once per window.
     /// </summary>
     private static IEnumerable<EncodedBlock> EncodeInParallel(IEnumerable<ColumnarBlock> blocks, int level)
     {
         var window = Math.Max(1, Environment.ProcessorCount);
-        var pending = new List<ColumnarBlock>(window);
-        var index = 0;
-        foreach (var block in blocks)
+        var encoders = new ColumnEncoder[window];
+        for (var i = 0; i < window; i++)
         {
-            Validate(block, index++);
-            pending.Add(block);
-            if (pending.Count == window)
+            encoders[i] = new ColumnEncoder(level);
+        }
+        try
+        {
+            var pending = new List<ColumnarBlock>(window);
+            var index = 0;
+            foreach (var block in blocks)
             {
-                foreach (var e in EncodeAll(pending, level))
+                Validate(block, index++);
+                pending.Add(block);
+                if (pending.Count == window)
                 {
-                    yield return e;
+                    foreach (var e in EncodeAll(pending, encoders))
+                    {
+                        yield return e;
+                    }
+                    pending.Clear();
                 }
-                pending.Clear();
+            }
+            foreach (var e in EncodeAll(pending, encoders))
+            {
+                yield return e;
             }
         }
-        foreach (var e in EncodeAll(pending, level))
+        finally
         {
-            yield return e;
+            foreach (var encoder in encoders)
+            {
+                encoder.Dispose();
+            }
         }
     }
 
-    private static EncodedBlock[] EncodeAll(List<ColumnarBlock> blocks, int level)
+    private static EncodedBlock[] EncodeAll(List<ColumnarBlock> blocks, ColumnEncoder[] encoders)
     {
         var encoded = new EncodedBlock[blocks.Count];
-        Parallel.For(0, blocks.Count, () => new ColumnEncoder(level), (i, _, encoder) =>
+        if (blocks.Count == 1)
         {
-            var block = blocks[i];
-            var times = encoder.EncodeTimes(block.Times).ToArray();
-            var columns = new StoredColumn[block.Columns.Count];
-            for (var c = 0; c < columns.Length; c++)
+            encoded[0] = Encode(blocks[0], encoders[0]);
+            return encoded;
+        }
+        Parallel.For(0, Math.Min(encoders.Length, blocks.Count), worker =>
+        {
+            for (var i = worker; i < blocks.Count; i += encoders.Length)
             {
-                var e = encoder.Encode(block.Columns[c]);
-                columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.ToArray(), e.Bloom.ToArray());
+                encoded[i] = Encode(blocks[i], encoders[worker]);
             }
-            encoded[i] = new EncodedBlock(block, times, columns);
-            return encoder;
-        }, encoder => encoder.Dispose());
+        });
         return encoded;
+    }
+
+    private static EncodedBlock Encode(ColumnarBlock block, ColumnEncoder encoder)
+    {
+        var times = encoder.EncodeTimes(block.Times).ToArray();
+        var columns = new StoredColumn[block.Columns.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var e = encoder.Encode(block.Columns[c]);
+            columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.ToArray(), e.Bloom.ToArray());
+        }
+        return new EncodedBlock(block, times, columns);
     }
 
     private sealed record EncodedBlock(ColumnarBlock Block, byte[] Times, StoredColumn[] Columns);

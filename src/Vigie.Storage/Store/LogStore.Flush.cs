@@ -32,9 +32,10 @@ public sealed partial class LogStore
                 lock (_memLock)
                 {
                     fresh = _memtable;
-                    freshBytes = _memtableBytes;
+                    freshBytes = _memtableMemory;
                     _memtable = [];
                     _memtableBytes = 0;
+                    _memtableMemory = 0;
                 }
             });
             var batches = _unflushed ?? [];
@@ -202,6 +203,7 @@ public sealed partial class LogStore
     private async Task FlushLoopAsync()
     {
         var lastFlush = Stopwatch.GetTimestamp();
+        var lastTrim = lastFlush;
         while (!_stopping.IsCancellationRequested)
         {
             try
@@ -211,6 +213,11 @@ public sealed partial class LogStore
             catch (OperationCanceledException)
             {
                 return;
+            }
+            if (Stopwatch.GetElapsedTime(lastTrim) >= TimeSpan.FromSeconds(1))
+            {
+                _wal.TrimRecordBuffers();
+                lastTrim = Stopwatch.GetTimestamp();
             }
             bool due;
             lock (_memLock)

@@ -37,6 +37,9 @@ public sealed partial class LogStore : IDisposable
 
     private List<EventBatch> _memtable = [];
     private long _memtableBytes;
+
+    /// <summary>Memory held by the memtable's batches (<see cref="EventBatch.MemoryBytes"/>), for back-pressure.</summary>
+    private long _memtableMemory;
     private List<EventBatch>? _unflushed;
     private long _unflushedBytes;
     private Manifest _manifest;
@@ -134,7 +137,7 @@ public sealed partial class LogStore : IDisposable
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
         var waited = 0;
-        while (Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        while (Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
         {
             // Back-pressure: events arrive faster than parts are written (or flushes fail). Waiting
             // here slows the senders down and keeps memory bounded.
@@ -181,7 +184,7 @@ public sealed partial class LogStore : IDisposable
             Rows: live.Sum(p => p.Rows),
             PartBytes: live.Sum(p => p.Bytes),
             WalBytes: SafeWalBytes(),
-            MemtableBytes: Interlocked.Read(ref _memtableBytes) + Interlocked.Read(ref _unflushedBytes),
+            MemtableBytes: Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes),
             WriteProblem: _wal.LastFailure ?? _flushFailure);
     }
 
@@ -227,6 +230,7 @@ public sealed partial class LogStore : IDisposable
         {
             _memtable.Add(batch);
             _memtableBytes += batch.ValueBytes;
+            _memtableMemory += batch.MemoryBytes;
         }
         Appended?.Invoke(batch);
     }

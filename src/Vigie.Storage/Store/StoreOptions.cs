@@ -14,7 +14,11 @@ public sealed record StoreOptions
     /// <summary>Flush early when the memtable holds this many value bytes, to bound memory.</summary>
     public long MemtableFlushBytes { get; init; } = 32L * 1024 * 1024;
 
-    /// <summary>Appends wait (back-pressure) while unflushed data exceeds this.</summary>
+    /// <summary>
+    /// Appends wait (back-pressure) while the memory held by acknowledged events not yet in parts
+    /// exceeds this: their batches' buffers as allocated (<see cref="Core.EventBatch.MemoryBytes"/>),
+    /// about twice their value bytes, so that the bound is what the process really holds.
+    /// </summary>
     public long MaxUnflushedBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>A day partition with more parts than this gets a merge.</summary>

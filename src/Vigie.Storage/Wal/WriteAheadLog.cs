@@ -38,6 +38,14 @@ public sealed class WriteAheadLog : IDisposable
 {
     private const int MaxGroupBytes = 32 * 1024 * 1024;
 
+    /// <summary>Record buffers kept for reuse: about the appends in flight of a busy server.</summary>
+    private const int MaxPooledRecordBuffers = 8;
+
+    private const int MaxPooledRecordBytes = 16 * 1024 * 1024;
+
+    private readonly Stack<ArrayBufferWriter<byte>> _recordBuffers = new();
+    private bool _recordBuffersUsed;
+
     private readonly string _directory;
     private readonly Action<EventBatch, StoredKey?> _onDurable;
     private readonly StoreMetrics _metrics;
@@ -85,7 +93,7 @@ public sealed class WriteAheadLog : IDisposable
     public Task AppendAsync(EventBatch batch, StoredKey? key = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, batch.ValueBytes + batch.TotalFields * 4 + 64));
+        var buffer = RentRecordBuffer(Math.Max(256, batch.ValueBytes + batch.TotalFields * 4 + 64));
         buffer.GetSpan(WalFormat.RecordHeaderSize);
         buffer.Advance(WalFormat.RecordHeaderSize);
         WalKeyCodec.Write(key, buffer);
@@ -94,11 +102,12 @@ public sealed class WriteAheadLog : IDisposable
         var payloadLength = record.Length - WalFormat.RecordHeaderSize;
         if (payloadLength > WalFormat.MaxRecordBytes)
         {
+            ReturnRecordBuffer(buffer);
             throw new ArgumentException("batch too large for one WAL record", nameof(batch));
         }
         var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(record[..WalFormat.RecordHeaderSize]).Span;
         EventBatchCodec.WriteRecordHeader(header, record.Span[WalFormat.RecordHeaderSize..]);
-        var pending = new PendingAppend(record, batch, key);
+        var pending = new PendingAppend(record, buffer, batch, key);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(WriteAheadLog));
@@ -218,6 +227,10 @@ public sealed class WriteAheadLog : IDisposable
             }
             foreach (var p in group)
             {
+                ReturnRecordBuffer(p.Buffer);
+            }
+            foreach (var p in group)
+            {
                 if (failure is null)
                 {
                     p.Completion.TrySetResult();
@@ -299,8 +312,61 @@ public sealed class WriteAheadLog : IDisposable
         }
     }
 
-    private sealed class PendingAppend(ReadOnlyMemory<byte> record, EventBatch batch, StoredKey? key)
+    /// <summary>
+    /// A record buffer from the pool, else a new one. A record is a few MB for a full batch: allocating
+    /// one per append made as much garbage (large objects, collected only by full collections) as the
+    /// batches themselves, and the peak resident size grew with it.
+    /// </summary>
+    private ArrayBufferWriter<byte> RentRecordBuffer(int sizeHint)
     {
+        lock (_recordBuffers)
+        {
+            _recordBuffersUsed = true;
+            if (_recordBuffers.TryPop(out var pooled))
+            {
+                pooled.ResetWrittenCount();
+                return pooled;
+            }
+        }
+        return new ArrayBufferWriter<byte>(sizeHint);
+    }
+
+    private void ReturnRecordBuffer(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > MaxPooledRecordBytes)
+        {
+            return;
+        }
+        lock (_recordBuffers)
+        {
+            if (_recordBuffers.Count < MaxPooledRecordBuffers)
+            {
+                _recordBuffers.Push(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the pooled record buffers when no append used them since the last call; the store calls
+    /// it every second or so, so that an idle server keeps none.
+    /// </summary>
+    public void TrimRecordBuffers()
+    {
+        lock (_recordBuffers)
+        {
+            if (!_recordBuffersUsed)
+            {
+                _recordBuffers.Clear();
+            }
+            _recordBuffersUsed = false;
+        }
+    }
+
+    private sealed class PendingAppend(ReadOnlyMemory<byte> record, ArrayBufferWriter<byte> buffer, EventBatch batch, StoredKey? key)
+    {
+        /// <summary>Where <see cref="Record"/> lives; back to the pool once the record is written (or failed).</summary>
+        public ArrayBufferWriter<byte> Buffer { get; } = buffer;
+
         public StoredKey? Key { get; } = key;
 
         public ReadOnlyMemory<byte> Record { get; } = record;

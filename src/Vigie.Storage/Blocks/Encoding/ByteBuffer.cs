@@ -1,19 +1,22 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Vigie.Storage.Blocks.Encodings;
 
 /// <summary>
-/// A growable byte buffer over <see cref="ArrayPool{T}"/>: encoders append into it and the writer
-/// reuses it block after block, so steady-state encoding rents nothing new.
+/// A growable byte buffer: encoders append into it and the writer reuses it block after block, so
+/// steady-state encoding allocates nothing new.
 /// </summary>
-/// <remarks>Owned by one thread at a time. <see cref="Dispose"/> returns the array to the pool.</remarks>
+/// <remarks>
+/// Owned by one thread at a time. Its array is the garbage collector's, not the shared array
+/// pool's: it grows to the largest column of a part (megabytes), and the shared pool would keep
+/// such arrays alive for minutes after a flush, which showed as hundreds of MB of idle memory.
+/// </remarks>
 internal sealed class ByteBuffer : IDisposable
 {
     private byte[] _array;
     private int _length;
 
-    public ByteBuffer(int initialCapacity = 4096) => _array = ArrayPool<byte>.Shared.Rent(Math.Max(16, initialCapacity));
+    public ByteBuffer(int initialCapacity = 4096) => _array = GC.AllocateUninitializedArray<byte>(Math.Max(16, initialCapacity));
 
     public int Length => _length;
 
@@ -99,15 +102,13 @@ internal sealed class ByteBuffer : IDisposable
             return;
         }
         var size = (int)Math.Min(Array.MaxLength, Math.Max((long)_array.Length * 2, (long)_length + extra));
-        var next = ArrayPool<byte>.Shared.Rent(size);
+        var next = GC.AllocateUninitializedArray<byte>(size);
         _array.AsSpan(0, _length).CopyTo(next);
-        ArrayPool<byte>.Shared.Return(_array);
         _array = next;
     }
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_array);
         _array = [];
         _length = 0;
     }

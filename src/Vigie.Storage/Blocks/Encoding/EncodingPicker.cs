@@ -10,7 +10,7 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// about the column (present rows, uniform kind, numeric range, dictionary).
 /// </summary>
 /// <remarks>
-/// One instance per writing thread, reused column after column: its tables are rented once, so
+/// One instance per writing thread, reused column after column: its tables are allocated once, so
 /// analysing allocates only the dictionary entries that end up in the index.
 /// </remarks>
 internal sealed class EncodingPicker : IDisposable
@@ -23,7 +23,7 @@ internal sealed class EncodingPicker : IDisposable
     private readonly int[] _slotCode = new int[TableSize];
     private readonly ulong[] _slotHash = new ulong[TableSize];
     private readonly List<int> _entryRows = new(Parts.PartFormat.MaxDictionaryValues);
-    private byte[] _codes = ArrayPool<byte>.Shared.Rent(1024);
+    private byte[] _codes = new byte[1024];
     private Column? _column;
     private bool _dictPossible;
     private long _dictBytes;
@@ -57,8 +57,7 @@ internal sealed class EncodingPicker : IDisposable
         _dictBytes = 0;
         if (_codes.Length < column.RowCount)
         {
-            ArrayPool<byte>.Shared.Return(_codes);
-            _codes = ArrayPool<byte>.Shared.Rent(column.RowCount);
+            _codes = GC.AllocateUninitializedArray<byte>(Math.Max(column.RowCount, _codes.Length * 2));
         }
         var present = 0;
         ValueKind first = ValueKind.Absent;
@@ -91,22 +90,38 @@ internal sealed class EncodingPicker : IDisposable
             }
             var isInt = false;
             long integer = 0;
+            // The number a value is, once parsed by one of the tests below: the numeric range reuses
+            // it rather than parse the text a third time (both parses round to the same double).
+            var parsed = false;
+            double number = 0;
             if (allInt || allFloat)
             {
                 isInt = kind == ValueKind.Number && NumberForms.TryParseCanonicalInt64(value, out integer);
                 allInt &= isInt;
+                if (isInt)
+                {
+                    (parsed, number) = (true, integer);
+                }
             }
             // Below 1e15 a canonical integer is also the shortest round-trip text of its double,
             // so the second parse is needed only for other values.
-            if (allFloat && !(isInt && integer is > -1_000_000_000_000_000 and < 1_000_000_000_000_000)
-                && !(kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out _)))
+            if (allFloat && !(isInt && integer is > -1_000_000_000_000_000 and < 1_000_000_000_000_000))
             {
-                allFloat = false;
+                if (kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out var f))
+                {
+                    // "NaN" and "-Infinity" are canonical floats but not numbers to NumberText.
+                    (parsed, number) = (double.IsFinite(f) && value[0] is (>= (byte)'0' and <= (byte)'9') or (byte)'-', f);
+                }
+                else
+                {
+                    allFloat = false;
+                }
             }
             if (allNumeric)
             {
-                if (NumberText.TryParse(value, out var d))
+                if (parsed || NumberText.TryParse(value, out number))
                 {
+                    var d = number;
                     min = Math.Min(min, d);
                     max = Math.Max(max, d);
                 }
@@ -202,7 +217,6 @@ internal sealed class EncodingPicker : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_codes);
         _codes = [];
     }
 }

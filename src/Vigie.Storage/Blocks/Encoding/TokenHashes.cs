@@ -1,29 +1,85 @@
 using System.Buffers;
+using System.IO.Hashing;
+using System.Text;
 using Vigie.Core;
 
 namespace Vigie.Storage.Blocks.Encodings;
 
 /// <summary>
 /// Collects the distinct token hashes of a column's present values to size and fill its bloom
-/// filter. Reused across columns by one writing thread; the hash array is rented and kept.
+/// filter. Reused across columns by one writing thread; its arrays are kept and grow to the largest column.
 /// </summary>
 internal sealed class TokenHashes : IDisposable
 {
-    private State _state = new() { Hashes = ArrayPool<ulong>.Shared.Rent(4096) };
-    private ulong[] _set = ArrayPool<ulong>.Shared.Rent(8192);
+    /// <summary>The bytes of ASCII words (<see cref="Tokenizer.IsAsciiWordByte"/>), for vectorised scans.</summary>
+    private static readonly SearchValues<byte> AsciiWordBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"u8);
+
+    // The garbage collector's arrays, not the shared pool's: they grow to a part's largest column and
+    // must not outlive the part write (see ByteBuffer).
+    private State _state = new() { Hashes = new ulong[4096] };
+    private ulong[] _set = new ulong[8192];
+    private byte[] _lower = GC.AllocateUninitializedArray<byte>(64 * 1024);
 
     public BloomFilter BuildBloom(Column column)
     {
         _state.Count = 0;
-        for (var r = 0; r < column.RowCount; r++)
+        var bytes = column.Bytes.AsSpan(0, column.Offsets[column.RowCount]);
+        if (Ascii.IsValid(bytes))
         {
-            if (column.Kinds[r] != ValueKind.Absent)
+            AddAsciiColumn(column, bytes);
+        }
+        else
+        {
+            for (var r = 0; r < column.RowCount; r++)
             {
-                Tokenizer.ForEachToken(column.GetValue(r), ref _state, static (ref State s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
+                if (column.Kinds[r] != ValueKind.Absent)
+                {
+                    Tokenizer.ForEachToken(column.GetValue(r), ref _state, static (ref State s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
+                }
             }
         }
         var distinct = Deduplicate(_state.Hashes.AsSpan(0, _state.Count));
         return BloomFilter.Build(_state.Hashes.AsSpan(0, distinct));
+    }
+
+    /// <summary>
+    /// The fast path for a column of ASCII text (nearly every log column): the whole column is
+    /// lower-cased at once, and each value's words are found with vectorised scans for word and
+    /// non-word bytes. Same tokens and hashes as <see cref="Tokenizer.ForEachToken{TState}"/> with
+    /// <see cref="Tokenizer.Hash(ReadOnlySpan{byte})"/>: for ASCII, a word is a run of letters, digits
+    /// and '_', and the hash is xxHash3 of its lower-cased bytes.
+    /// </summary>
+    private void AddAsciiColumn(Column column, ReadOnlySpan<byte> bytes)
+    {
+        if (_lower.Length < bytes.Length)
+        {
+            _lower = GC.AllocateUninitializedArray<byte>(Math.Max(bytes.Length, _lower.Length * 2));
+        }
+        var lower = _lower.AsSpan(0, bytes.Length);
+        Ascii.ToLower(bytes, lower, out _);
+        var offsets = column.Offsets;
+        for (var r = 0; r < column.RowCount; r++)
+        {
+            // Tokens never span two values, hence one scan per value.
+            var rest = lower[offsets[r]..offsets[r + 1]];
+            while (true)
+            {
+                var start = rest.IndexOfAny(AsciiWordBytes);
+                if (start < 0)
+                {
+                    break;
+                }
+                rest = rest[start..];
+                var end = rest.IndexOfAnyExcept(AsciiWordBytes);
+                if (end < 0)
+                {
+                    _state.Add(XxHash3.HashToUInt64(rest));
+                    break;
+                }
+                _state.Add(XxHash3.HashToUInt64(rest[..end]));
+                rest = rest[end..];
+            }
+        }
     }
 
     /// <summary>
@@ -36,8 +92,7 @@ internal sealed class TokenHashes : IDisposable
         var capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, hashes.Length * 2));
         if (_set.Length < capacity)
         {
-            ArrayPool<ulong>.Shared.Return(_set);
-            _set = ArrayPool<ulong>.Shared.Rent(capacity);
+            _set = GC.AllocateUninitializedArray<ulong>(capacity);
         }
         var set = _set.AsSpan(0, capacity);
         set.Clear();
@@ -77,10 +132,9 @@ internal sealed class TokenHashes : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<ulong>.Shared.Return(_state.Hashes);
         _state.Hashes = [];
-        ArrayPool<ulong>.Shared.Return(_set);
         _set = [];
+        _lower = [];
     }
 
     private struct State
@@ -92,9 +146,8 @@ internal sealed class TokenHashes : IDisposable
         {
             if (Count == Hashes.Length)
             {
-                var next = ArrayPool<ulong>.Shared.Rent(Hashes.Length * 2);
+                var next = GC.AllocateUninitializedArray<ulong>(Hashes.Length * 2);
                 Hashes.AsSpan().CopyTo(next);
-                ArrayPool<ulong>.Shared.Return(Hashes);
                 Hashes = next;
             }
             Hashes[Count++] = hash;

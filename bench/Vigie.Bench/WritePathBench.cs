@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using Vigie.Core;
+using Vigie.Ingestion;
+using Vigie.Storage.Store;
+
+namespace Vigie.Bench;
+
+/// <summary>
+/// <c>vigie-bench write-path [EVENTS] [RUNS]</c>: the server's write path in-process, without HTTP or
+/// ClickHouse, on the benchmark's own corpus. Each phase is measured as process CPU time and bytes
+/// allocated per event (both far less sensitive to a busy machine than wall-clock time), the median
+/// of RUNS runs:
+/// (1) decode: NDJSON into batches as the ingest endpoint cuts them;
+/// (2) decode + WAL: the same, appended durably to a store that does not flush;
+/// (3) flush: that store's memtable turned into parts (blocks, encodings, bloom filters, zstd);
+/// (4) all: decode, WAL and flushes as the server runs them (flush every 0.5 s or 32 MB);
+/// (5) merge: the parts of (4) merged into one.
+/// </summary>
+internal static class WritePathBench
+{
+    private const int BatchEvents = 16 * 1024;
+    private const int BatchValueBytes = 4 * 1024 * 1024;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500_000;
+        var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var corpus = Generate(events);
+        Console.WriteLine($"corpus: {events:N0} events, {corpus.Length / 1e6:0.0} MB of NDJSON ({(double)corpus.Length / events:0} B/event); " +
+            $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; median of {runs} runs");
+
+        await DecodeOnly(corpus); // warm-up: JIT, pools
+        var decode = Median(runs, () => DecodeOnly(corpus));
+        Print("decode", decode, events);
+
+        var wal = new List<Measure>();
+        var flush = new List<Measure>();
+        for (var r = 0; r < runs; r++)
+        {
+            var (w, f) = await DecodeWalThenFlush(corpus);
+            wal.Add(w);
+            flush.Add(f);
+        }
+        Print("decode + WAL", MedianOf(wal), events);
+        Print("flush to parts", MedianOf(flush), events);
+
+        var all = new List<Measure>();
+        var merge = new List<Measure>();
+        var diskBytes = 0L;
+        var parts = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            var (a, m, bytes, p) = await AllThenMerge(corpus);
+            all.Add(a);
+            merge.Add(m);
+            (diskBytes, parts) = (bytes, p);
+        }
+        Print("all (as served)", MedianOf(all), events);
+        Print($"merge {parts} parts into 1", MedianOf(merge), events);
+        Console.WriteLine($"disk after merge: {(double)diskBytes / events:0.0} bytes/event");
+        return 0;
+    }
+
+    /// <summary>CPU seconds of the process, bytes allocated by all threads, wall seconds.</summary>
+    private readonly record struct Measure(double CpuSeconds, long AllocatedBytes, double WallSeconds);
+
+    private static void Print(string phase, Measure m, int events) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{phase,-24} {m.CpuSeconds * 1e9 / events,7:0} ns CPU/event  {events / m.CpuSeconds,11:N0} events/CPU-s  {(double)m.AllocatedBytes / events,7:0.0} B alloc/event  {m.WallSeconds,6:0.00} s wall"));
+
+    private static Measure Median(int runs, Func<Task<Measure>> run)
+    {
+        var all = new List<Measure>();
+        for (var i = 0; i < runs; i++)
+        {
+            all.Add(run().GetAwaiter().GetResult());
+        }
+        return MedianOf(all);
+    }
+
+    private static Measure MedianOf(List<Measure> all)
+    {
+        var sorted = all.OrderBy(m => m.CpuSeconds).ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private readonly struct Probe
+    {
+        private readonly TimeSpan _cpu;
+        private readonly long _allocated;
+        private readonly long _started;
+
+        public Probe()
+        {
+            _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            _allocated = GC.GetTotalAllocatedBytes(precise: true);
+            _started = Stopwatch.GetTimestamp();
+        }
+
+        public Measure Stop() => new(
+            (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds,
+            GC.GetTotalAllocatedBytes(precise: true) - _allocated,
+            Stopwatch.GetElapsedTime(_started).TotalSeconds);
+    }
+
+    private static readonly StreamFields Streams = new(["host", "service"]);
+
+    private static NdjsonLimits Limits => new() { FlushEvents = BatchEvents, FlushValueBytes = BatchValueBytes };
+
+    private static async Task<Measure> DecodeOnly(byte[] corpus)
+    {
+        Settle();
+        var probe = new Probe();
+        await NdjsonDecoder.DecodeAsync(new MemoryStream(corpus, writable: false), NewBatch(), Streams, Limits, Timestamps.Now(),
+            (_, _) => ValueTask.FromResult(NewBatch()));
+        return probe.Stop();
+    }
+
+    private static async Task<(Measure Wal, Measure Flush)> DecodeWalThenFlush(byte[] corpus)
+    {
+        var dir = Directory.CreateTempSubdirectory("vigie-bench-write-").FullName;
+        try
+        {
+            var options = new StoreOptions
+            {
+                DataDirectory = dir,
+                FlushInterval = TimeSpan.FromHours(1),
+                MemtableFlushBytes = long.MaxValue,
+                MaxUnflushedBytes = long.MaxValue,
+                BackgroundMerges = false,
+            };
+            using var store = LogStore.Open(options);
+            Settle();
+            var probe = new Probe();
+            await Ingest(store, corpus);
+            var wal = probe.Stop();
+            Settle();
+            probe = new Probe();
+            await store.FlushAsync();
+            return (wal, probe.Stop());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<(Measure All, Measure Merge, long DiskBytes, int Parts)> AllThenMerge(byte[] corpus)
+    {
+        var dir = Directory.CreateTempSubdirectory("vigie-bench-write-").FullName;
+        try
+        {
+            using var store = LogStore.Open(new StoreOptions { DataDirectory = dir, BackgroundMerges = false });
+            Settle();
+            var probe = new Probe();
+            await Ingest(store, corpus);
+            await store.FlushAsync();
+            var all = probe.Stop();
+            var parts = store.GetStatus().Parts;
+            Settle();
+            probe = new Probe();
+            while (await store.MergeOnceAsync(force: true))
+            {
+            }
+            var merge = probe.Stop();
+            return (all, merge, store.GetStatus().PartBytes, parts);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Decodes and appends as the ingest endpoint does: two batches in flight per request.</summary>
+    private static async Task Ingest(LogStore store, byte[] corpus)
+    {
+        var inFlight = new List<Task>();
+        await NdjsonDecoder.DecodeAsync(new MemoryStream(corpus, writable: false), NewBatch(), Streams, Limits, Timestamps.Now(),
+            async (full, ct) =>
+            {
+                if (inFlight.Count >= 2)
+                {
+                    var done = await Task.WhenAny(inFlight);
+                    inFlight.Remove(done);
+                    await done;
+                }
+                inFlight.Add(store.AppendAsync(full, ct));
+                return NewBatch();
+            });
+        await Task.WhenAll(inFlight);
+    }
+
+    private static EventBatch NewBatch() => new(BatchEvents + 1, (BatchEvents + 1) * 16, BatchValueBytes + 64 * 1024);
+
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private static byte[] Generate(int events)
+    {
+        var dir = Directory.CreateTempSubdirectory("vigie-bench-corpus-").FullName;
+        try
+        {
+            var ndjson = Path.Combine(dir, "corpus.ndjson");
+            new Corpus(events, 42, DateTimeOffset.UtcNow).Write(ndjson, Path.Combine(dir, "corpus.tsv"), 16 * 1024 * 1024);
+            return File.ReadAllBytes(ndjson);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
