@@ -434,6 +434,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             }
             for (var p = 0; p < _in.Length; p++)
             {
+                if (_in[p][^1] == 0)
+                {
+                    // Not run in this batch: its counters are not created (as on the slow path).
+                    continue;
+                }
                 var counters = set._pipelines[p].Counters(set.Metrics);
                 for (var s = 0; s < counters.Length; s++)
                 {
