@@ -76,6 +76,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         List<Task>? held = null;
         List<Pending>? late = null;
         var token = new object();
+        FastRun? fast = null;
         for (var i = 0; i < batch.Count; i++)
         {
             row.Index = i;
@@ -86,7 +87,8 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
                 continue;
             }
-            if (!routed && !AnySelects(batch, i, row))
+            var first = routed ? -1 : FirstSelecting(batch, i, row);
+            if (!routed && first < 0)
             {
                 if (output is not null)
                 {
@@ -95,6 +97,14 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 continue;
             }
             output ??= CopyHead(batch, i);
+            if (trace is null && !routed)
+            {
+                fast ??= new FastRun();
+                if (fast.TryRun(this, batch, i, first, output))
+                {
+                    continue;
+                }
+            }
             var e = Materialise(batch, i);
             RunAll(e, trace);
             if (!e.Dropped)
@@ -102,6 +112,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 Write(e, output);
             }
         }
+        fast?.Flush(this);
         if (_multiline.Length > 0)
         {
             EndOfBatch(token, output, trace, ref held, ref late);
@@ -176,16 +187,17 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         return false;
     }
 
-    private bool AnySelects(EventBatch batch, int index, BatchEventRow row)
+    /// <summary>The first pipeline whose condition the event matches, -1 for none.</summary>
+    private int FirstSelecting(EventBatch batch, int index, BatchEventRow row)
     {
-        foreach (var p in _pipelines)
+        for (var p = 0; p < _pipelines.Length; p++)
         {
-            if (p.Matches(batch, index, row))
+            if (_pipelines[p].Matches(batch, index, row))
             {
-                return true;
+                return p;
             }
         }
-        return false;
+        return -1;
     }
 
     private Pipeline? FirstMultiline(EventBatch batch, int index, BatchEventRow row)
@@ -394,6 +406,94 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             output.AddField(batch.GetName(f), batch.GetKind(f), batch.GetValue(f));
         }
         output.EndEvent(batch.GetStream(i));
+    }
+
+    /// <summary>
+    /// The fast path of one batch: an event runs on its bytes (<see cref="SpanEvent"/>) when every step it
+    /// meets has a fast form that succeeds; else it is run again from the start as a <see cref="PipelineEvent"/>,
+    /// so that failures, their tags and their counts are the slow path's.
+    /// </summary>
+    private sealed class FastRun
+    {
+        private readonly SpanEvent _event = new();
+        private readonly List<int> _ins = [];
+        private readonly List<int> _outs = [];
+
+        /// <summary>Per pipeline and step, events counted in and out during this batch: added to the shared counters once, at its end.</summary>
+        private long[][]? _in;
+        private long[][]? _out;
+
+        private readonly Dictionary<string, int> _nameIds = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Adds this batch's counts to the shared counters.</summary>
+        public void Flush(PipelineSet set)
+        {
+            if (_in is null || _out is null)
+            {
+                return;
+            }
+            for (var p = 0; p < _in.Length; p++)
+            {
+                if (_in[p][^1] == 0)
+                {
+                    // Not run in this batch: its counters are not created (as on the slow path).
+                    continue;
+                }
+                var counters = set._pipelines[p].Counters(set.Metrics);
+                for (var s = 0; s < counters.Length; s++)
+                {
+                    if (_in[p][s] != 0)
+                    {
+                        Interlocked.Add(ref counters[s].In, _in[p][s]);
+                    }
+                    if (_out[p][s] != 0)
+                    {
+                        Interlocked.Add(ref counters[s].Out, _out[p][s]);
+                    }
+                }
+            }
+        }
+
+        /// <param name="first">The first pipeline that selects the event as it came (the ones before it do not).</param>
+        public bool TryRun(PipelineSet set, EventBatch batch, int index, int first, EventBatch output)
+        {
+            _event.Reset(batch, index);
+            var pipelines = set._pipelines;
+            _in ??= [.. pipelines.Select(p => new long[p.Processors.Count + 1])];
+            _out ??= [.. pipelines.Select(p => new long[p.Processors.Count + 1])];
+            _ins.Clear();
+            _outs.Clear();
+            for (var i = first; i < pipelines.Length; i++)
+            {
+                if (_event.Dropped)
+                {
+                    break;
+                }
+                var p = pipelines[i];
+                // The batch form already said yes to the first; the others see the event as the pipelines before them left it.
+                if (i != first && p.Condition is not null && !p.Condition.Matches(_event))
+                {
+                    continue;
+                }
+                if (p.Processors.Count >= 0xFFFF || !p.TryRunFast(_event, _ins, _outs, i << 16))
+                {
+                    return false;
+                }
+            }
+            foreach (var step in _ins)
+            {
+                _in[step >> 16][step & 0xFFFF]++;
+            }
+            foreach (var step in _outs)
+            {
+                _out[step >> 16][step & 0xFFFF]++;
+            }
+            if (!_event.Dropped)
+            {
+                _event.WriteTo(output, _nameIds);
+            }
+            return true;
+        }
     }
 
     private sealed class Pending(PipelineEvent e, string listener, object owner, DateTime deadline)

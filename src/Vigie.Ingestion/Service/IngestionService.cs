@@ -63,8 +63,10 @@ public sealed class IngestionService(LogStore store, ILogger<IngestionService> l
     /// same key waits for this one and then answers duplicate (or stores, if this one failed).
     /// </summary>
     /// <remarks>
-    /// Multiline pipelines may hold the request's last event back and store it with a later batch:
-    /// that event is not covered by the key (a sender that joins lines itself is).
+    /// Multiline pipelines may hold the request's last event back and store it with a later batch. The
+    /// request's other events and its key are then appended only once that held event is stored: a
+    /// crash in between leaves the key unclaimed, so the sender's retry stores the request again (the
+    /// held event at worst twice) rather than being answered duplicate with the held event lost.
     /// </remarks>
     public async ValueTask<StoreOnceResult> StoreOnceAsync(EventBatch batch, string listener, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -77,12 +79,13 @@ public sealed class IngestionService(LogStore store, ILogger<IngestionService> l
         }
         var result = batch.Count == 0 ? new ProcessedBatch(batch) : _processor?.Process(batch, listener) ?? new ProcessedBatch(batch);
         var processed = result.Batch;
-        await store.AppendAsync(processed, claim, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
         if (result.Held is { } held)
         {
+            // The key is written last, with the rest of the request, once its held event is durable.
             await held.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        await store.AppendAsync(processed, claim, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
         return new StoreOnceResult(processed.Count, Duplicate: false);
     }
 

@@ -52,6 +52,7 @@ public static class ProcessorFactory
         o.EnsureAllRead(type);
         p.Id = id ?? "";
         p.Condition = condition?.Row;
+        p.When = condition;
         return p;
     }
 

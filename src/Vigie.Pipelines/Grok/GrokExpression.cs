@@ -21,12 +21,19 @@ public sealed class GrokExpression
     /// <summary>Long enough to pass any minimum-length check, so that the match code really runs (and is compiled).</summary>
     private static readonly string WarmUpInput = string.Concat(Enumerable.Repeat("0a.1:2 /x\"-[", 100));
 
-    private GrokExpression(string source, Regex regex, IReadOnlyList<GrokCapture> captures)
+    private GrokExpression(string source, Regex regex, IReadOnlyList<GrokCapture> captures, AccessLogParser? accessLog)
     {
         Source = source;
         Regex = regex;
         Captures = captures;
+        AccessLog = accessLog;
     }
+
+    /// <summary>
+    /// The hand-written matcher that stands in for <see cref="Regex"/> on ASCII lines, when the expression
+    /// is exactly <c>^%{COMBINEDAPACHELOG}</c> or <c>^%{COMMONAPACHELOG}$</c> of the default library.
+    /// </summary>
+    public AccessLogParser? AccessLog { get; }
 
     public string Source { get; }
 
@@ -69,7 +76,29 @@ public sealed class GrokExpression
         {
         }
         var numbered = captures.Select(c => c with { Group = regex.GroupNumberFromName("g" + c.Group) }).ToList();
-        return new GrokExpression(pattern, regex, numbered);
+        return new GrokExpression(pattern, regex, numbered, anchored ? null : AccessLogFor(pattern, sb.ToString(), numbered));
+    }
+
+    /// <summary>The access-log matcher when the expression is one it reproduces: same source, and no user pattern changed what it expands to.</summary>
+    private static AccessLogParser? AccessLogFor(string pattern, string expanded, List<GrokCapture> captures)
+    {
+        var (parser, fields) = pattern switch
+        {
+            "^%{COMBINEDAPACHELOG}" => (AccessLogParser.Combined, AccessLogParser.CombinedFields),
+            "^%{COMMONAPACHELOG}$" => (AccessLogParser.Common, AccessLogParser.CommonFields),
+            _ => (null, []),
+        };
+        if (parser is null)
+        {
+            return null;
+        }
+        var library = new StringBuilder();
+        Expand(pattern, null, library, [], [], 0);
+        if (library.ToString() != expanded || !captures.Select(c => c.Field).SequenceEqual(fields))
+        {
+            return null;
+        }
+        return parser;
     }
 
     private static void Expand(string pattern, IReadOnlyDictionary<string, string>? user, StringBuilder sb, List<GrokCapture> captures, List<string> stack, int depth)

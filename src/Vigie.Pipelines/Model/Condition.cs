@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Vigie.Core;
 using Vigie.Query.Matching;
 using Vigie.Query.Rows;
@@ -31,24 +32,68 @@ public sealed class Condition
 
     internal bool Matches(EventBatch batch, int index, BatchEventRow row) => _node.Matches(batch, index, row);
 
+    internal bool Matches(SpanEvent e) => _node.Matches(e);
+
     private static Node Compile(Filter filter, long nowNs) => filter switch
     {
         AllFilter => new All(),
         AndFilter a => new And([.. a.Filters.Select(f => Compile(f, nowNs))]),
         OrFilter o => new Or([.. o.Filters.Select(f => Compile(f, nowNs))]),
         NotFilter n => new Not(Compile(n.Operand, nowNs)),
+        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r))),
         FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f)),
         _ => new Fallback(FilterCompiler.Compile(filter, nowNs)),
     };
 
+    /// <summary>
+    /// The filter's regex built for ingestion, where it runs on every event: without backtracking (linear
+    /// in the value, so it needs no timeout, whose bookkeeping costs more than these short matches) when
+    /// the pattern allows, else compiled with the filter's timeout. Whether it matches is the same.
+    /// </summary>
+    private static Regex FastRegex(RegexFilter r)
+    {
+        try
+        {
+            return new Regex(r.Pattern, r.Regex.Options | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(r.Pattern, r.Regex.Options | RegexOptions.Compiled, r.Regex.MatchTimeout);
+        }
+    }
+
+    /// <summary>A regex tested on UTF-8 bytes widened into a buffer kept per thread (a stackalloc would be cleared on every event).</summary>
+    private sealed class Utf8RegexMatcher(Regex regex) : ValueMatcher
+    {
+        [ThreadStatic]
+        private static char[]? t_chars;
+
+        public override bool Matches(ReadOnlySpan<char> text) => regex.IsMatch(text);
+
+        public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
+        {
+            var chars = t_chars;
+            if (chars is null || chars.Length < utf8.Length)
+            {
+                chars = t_chars = new char[Math.Max(1024, utf8.Length)];
+            }
+            var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            return regex.IsMatch(chars.AsSpan(0, n));
+        }
+    }
+
     private abstract class Node
     {
         public abstract bool Matches(EventBatch batch, int index, BatchEventRow row);
+
+        public abstract bool Matches(SpanEvent e);
     }
 
     private sealed class All : Node
     {
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => true;
+
+        public override bool Matches(SpanEvent e) => true;
     }
 
     private sealed class And(Node[] operands) : Node
@@ -58,6 +103,18 @@ public sealed class Condition
             foreach (var o in operands)
             {
                 if (!o.Matches(batch, index, row))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public override bool Matches(SpanEvent e)
+        {
+            foreach (var o in operands)
+            {
+                if (!o.Matches(e))
                 {
                     return false;
                 }
@@ -79,11 +136,25 @@ public sealed class Condition
             }
             return false;
         }
+
+        public override bool Matches(SpanEvent e)
+        {
+            foreach (var o in operands)
+            {
+                if (o.Matches(e))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private sealed class Not(Node operand) : Node
     {
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => !operand.Matches(batch, index, row);
+
+        public override bool Matches(SpanEvent e) => !operand.Matches(e);
     }
 
     /// <summary>As <see cref="FieldRowMatcher"/>: false when the event lacks the field, else the value test on its bytes.</summary>
@@ -101,6 +172,12 @@ public sealed class Condition
             }
             return false;
         }
+
+        public override bool Matches(SpanEvent e)
+        {
+            var i = e.IndexOf(name);
+            return i >= 0 && values.MatchesUtf8(e.Value(i));
+        }
     }
 
     private sealed class Fallback(RowMatcher matcher) : Node
@@ -110,5 +187,7 @@ public sealed class Condition
             row.Index = index;
             return matcher.Matches(row);
         }
+
+        public override bool Matches(SpanEvent e) => matcher.Matches(e);
     }
 }

@@ -3,7 +3,7 @@ using Vigie.Pipelines.Model;
 namespace Vigie.Pipelines.Processors;
 
 /// <summary><c>drop</c>: the event is not stored (use <c>if:</c> to choose which, e.g. health checks).</summary>
-public sealed class DropProcessor : Processor
+public sealed class DropProcessor : Processor, ISpanProcessor
 {
     public override string Type => "drop";
 
@@ -11,5 +11,11 @@ public sealed class DropProcessor : Processor
     {
         e.Dropped = true;
         return null;
+    }
+
+    bool ISpanProcessor.TryApply(SpanEvent e)
+    {
+        e.Dropped = true;
+        return true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Vigie.Core;
 using Vigie.Pipelines.Grok;
 using Vigie.Pipelines.Model;
@@ -5,19 +6,124 @@ using Vigie.Pipelines.Model;
 namespace Vigie.Pipelines.Processors;
 
 /// <summary><c>grok</c>: the first pattern that matches the field fills fields from its named captures.</summary>
-public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> patterns, bool ignoreMissing) : Processor
+public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> patterns, bool ignoreMissing) : Processor, ISpanProcessor
 {
     public override string Type => "grok";
 
     public override string? Apply(PipelineEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var text = e.GetText(field);
         if (text is null)
         {
             return ignoreMissing ? null : $"field '{field}' is missing";
         }
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.CombinedFields.Length];
         foreach (var expression in patterns)
         {
+            if (expression.AccessLog is { } parser && parser.TryMatch(text, groups) is { } matched)
+            {
+                if (!matched)
+                {
+                    continue;
+                }
+                for (var k = 0; k < expression.Captures.Count; k++)
+                {
+                    var (start, length) = groups[k];
+                    if (start >= 0 && Set(e, expression.Captures[k], text.Substring(start, length)) is { } error)
+                    {
+                        return error;
+                    }
+                }
+                return null;
+            }
+            var match = expression.Regex.Match(text);
+            if (!match.Success)
+            {
+                continue;
+            }
+            foreach (var capture in expression.Captures)
+            {
+                var group = match.Groups[capture.Group];
+                if (group.Success && Set(e, capture, group.Value) is { } error)
+                {
+                    return error;
+                }
+            }
+            return null;
+        }
+        return patterns.Count == 1 ? $"'{field}' does not match {patterns[0].Source}" : $"'{field}' matches none of the {patterns.Count} patterns";
+    }
+
+    private static string? Set(PipelineEvent e, GrokCapture capture, string value)
+    {
+        if (capture.Type == GrokType.String)
+        {
+            e.Set(capture.Field, FieldValue.Str(value));
+            return null;
+        }
+        if (GrokTypes.TryConvert(value, capture.Type, out var converted))
+        {
+            e.Set(capture.Field, converted);
+            return null;
+        }
+        return $"'{capture.Field}': '{value}' is not {capture.Type.ToString().ToLowerInvariant()}";
+    }
+
+    /// <summary>
+    /// The fast form: access-log expressions fill fields with slices of the line's bytes, other
+    /// expressions run their regex on the decoded line. A failure goes to <see cref="Apply"/>.
+    /// </summary>
+    bool ISpanProcessor.TryApply(SpanEvent e)
+    {
+        if (field is FieldNames.Time or FieldNames.Stream)
+        {
+            return false;
+        }
+        var index = e.IndexOf(field);
+        if (index < 0)
+        {
+            return ignoreMissing;
+        }
+        var value = e.Value(index);
+        var baseOffset = e.Offset(index);
+        string? text = null;
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.CombinedFields.Length];
+        // The access-log matcher reads characters: an ASCII line is widened once.
+        var chars = e.Chars(value.Length);
+        var ascii = Ascii.ToUtf16(value, chars, out _) == System.Buffers.OperationStatus.Done;
+        foreach (var expression in patterns)
+        {
+            if (expression.AccessLog is { } parser && ascii)
+            {
+                if (parser.TryMatch(chars, groups) != true)
+                {
+                    continue;
+                }
+                for (var k = 0; k < expression.Captures.Count; k++)
+                {
+                    var (start, length) = groups[k];
+                    if (start < 0)
+                    {
+                        continue;
+                    }
+                    var capture = expression.Captures[k];
+                    if (capture.Type == GrokType.String || (capture.Type == GrokType.Int && IsCanonicalInt(chars.Slice(start, length))))
+                    {
+                        e.SetSlice(capture.Field, capture.Type == GrokType.String ? ValueKind.String : ValueKind.Number, baseOffset + start, length);
+                    }
+                    else if (GrokTypes.TryConvert(chars.Slice(start, length).ToString(), capture.Type, out var converted))
+                    {
+                        e.Set(capture.Field, converted);
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            text ??= Encoding.UTF8.GetString(value);
             var match = expression.Regex.Match(text);
             if (!match.Success)
             {
@@ -30,22 +136,25 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
                 {
                     continue;
                 }
-                var value = group.Value;
                 if (capture.Type == GrokType.String)
                 {
-                    e.Set(capture.Field, FieldValue.Str(value));
+                    e.Set(capture.Field, FieldValue.Str(group.Value));
                 }
-                else if (GrokTypes.TryConvert(value, capture.Type, out var converted))
+                else if (GrokTypes.TryConvert(group.Value, capture.Type, out var converted))
                 {
                     e.Set(capture.Field, converted);
                 }
                 else
                 {
-                    return $"'{capture.Field}': '{value}' is not {capture.Type.ToString().ToLowerInvariant()}";
+                    return false;
                 }
             }
-            return null;
+            return true;
         }
-        return patterns.Count == 1 ? $"'{field}' does not match {patterns[0].Source}" : $"'{field}' matches none of the {patterns.Count} patterns";
+        return false;
     }
+
+    /// <summary>Digits that <see cref="GrokTypes.TryConvert"/> would give back unchanged: no sign, no leading zero, within a long.</summary>
+    private static bool IsCanonicalInt(ReadOnlySpan<char> s) =>
+        s.Length is > 0 and <= 18 && !s.ContainsAnyExceptInRange('0', '9') && (s[0] != '0' || s.Length == 1);
 }

@@ -10,7 +10,7 @@ namespace Vigie.Pipelines.Processors;
 /// does not know is kept, lower-cased). Knows
 /// the words of common loggers and numbers: syslog severities 0-7, and pino/bunyan levels 10-60.
 /// </summary>
-public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) : Processor
+public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) : Processor, ISpanProcessor
 {
     public override string Type => "level";
 
@@ -68,5 +68,19 @@ public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) 
             "emergency" or "emerg" => "emergency",
             _ => null,
         };
+    }
+
+    bool ISpanProcessor.TryApply(SpanEvent e)
+    {
+        foreach (var f in fields)
+        {
+            if (e.GetText(f) is not { } text)
+            {
+                continue;
+            }
+            e.Set(target, FieldValue.Str(Normalise(text) ?? text.Trim().ToLowerInvariant()));
+            return true;
+        }
+        return true;
     }
 }

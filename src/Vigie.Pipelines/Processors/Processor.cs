@@ -18,6 +18,9 @@ public abstract class Processor
     /// <summary>The processor runs only on events that match (<c>if:</c> in the config); null for all.</summary>
     public RowMatcher? Condition { get; set; }
 
+    /// <summary>The same condition in the form that also tests a <see cref="SpanEvent"/>'s bytes (set with <see cref="Condition"/> by the config loader).</summary>
+    internal Model.Condition? When { get; set; }
+
     /// <summary>Changes <paramref name="e"/>; returns null on success, else why it failed.</summary>
     public abstract string? Apply(PipelineEvent e);
 }

@@ -3,7 +3,7 @@ using Vigie.Pipelines.Model;
 namespace Vigie.Pipelines.Processors;
 
 /// <summary><c>remove</c>: deletes fields; a missing field is skipped.</summary>
-public sealed class RemoveProcessor(IReadOnlyList<string> fields) : Processor
+public sealed class RemoveProcessor(IReadOnlyList<string> fields) : Processor, ISpanProcessor
 {
     public override string Type => "remove";
 
@@ -14,5 +14,14 @@ public sealed class RemoveProcessor(IReadOnlyList<string> fields) : Processor
             e.Remove(f);
         }
         return null;
+    }
+
+    bool ISpanProcessor.TryApply(SpanEvent e)
+    {
+        foreach (var f in fields)
+        {
+            e.Remove(f);
+        }
+        return true;
     }
 }

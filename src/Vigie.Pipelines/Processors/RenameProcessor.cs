@@ -3,7 +3,7 @@ using Vigie.Pipelines.Model;
 namespace Vigie.Pipelines.Processors;
 
 /// <summary><c>rename</c>: moves fields to new names; a missing field is skipped.</summary>
-public sealed class RenameProcessor(IReadOnlyList<KeyValuePair<string, string>> renames) : Processor
+public sealed class RenameProcessor(IReadOnlyList<KeyValuePair<string, string>> renames) : Processor, ISpanProcessor
 {
     public override string Type => "rename";
 
@@ -14,5 +14,14 @@ public sealed class RenameProcessor(IReadOnlyList<KeyValuePair<string, string>> 
             e.Rename(from, to);
         }
         return null;
+    }
+
+    bool ISpanProcessor.TryApply(SpanEvent e)
+    {
+        foreach (var (from, to) in renames)
+        {
+            e.Rename(from, to);
+        }
+        return true;
     }
 }
