@@ -68,7 +68,7 @@ public sealed class Condition
         [ThreadStatic]
         private static char[]? t_chars;
 
-        public override bool Matches(ReadOnlySpan<char> text) => regex.IsMatch(text);
+        public override bool Matches(ReadOnlySpan<char> text) => IsMatch(text);
 
         public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
         {
@@ -78,7 +78,23 @@ public sealed class Condition
                 chars = t_chars = new char[Math.Max(1024, utf8.Length)];
             }
             var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
-            return regex.IsMatch(chars.AsSpan(0, n));
+            return IsMatch(chars.AsSpan(0, n));
+        }
+
+        /// <summary>
+        /// A pattern that needs backtracking keeps its timeout; an event on which it runs out is not
+        /// selected (stored as it came) rather than failing the whole request.
+        /// </summary>
+        private bool IsMatch(ReadOnlySpan<char> text)
+        {
+            try
+            {
+                return regex.IsMatch(text);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return false;
+            }
         }
     }
 
