@@ -18,7 +18,93 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
     private readonly GroupKey[] _by = [.. stats.By];
     private readonly string?[] _functionFields = [.. stats.Functions.Select(f => f.Field)];
 
+    private const int MaxKeyCombinations = 1 << 16;
+
+    /// <summary>Feeds the rows of <paramref name="block"/> whose <paramref name="mask"/> entry is set.</summary>
     public void Add(ColumnarBlock block, bool[] mask)
+    {
+        var keys = new KeyColumn[_by.Length];
+        long combinations = 1;
+        for (var k = 0; k < _by.Length; k++)
+        {
+            if (KeyColumn.For(block, _by[k]) is not { } key || (combinations *= key.Cardinality) > MaxKeyCombinations)
+            {
+                AddByText(block, mask);
+                return;
+            }
+            keys[k] = key;
+        }
+        AddByIds(block, mask, keys, (int)combinations);
+    }
+
+    /// <summary>
+    /// The fast path: every key column is constant, a dictionary or a time bucket, so a row's group is
+    /// a small number computed from codes; each group's texts are built once per block, and values are
+    /// fed from the columns' stored forms (numbers, dictionary entries) without texts where possible.
+    /// </summary>
+    private void AddByIds(ColumnarBlock block, bool[] mask, KeyColumn[] keys, int combinations)
+    {
+        var groups = new StatAccumulator[]?[combinations];
+        var rows = new long[combinations];
+        var feeds = new ValueFeed[_functionFields.Length];
+        for (var f = 0; f < feeds.Length; f++)
+        {
+            feeds[f] = ValueFeed.For(block, _functionFields[f]);
+        }
+        var countsOnly = feeds.All(feed => feed.Mode == FeedMode.Absent);
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (!mask[r])
+            {
+                continue;
+            }
+            var id = 0;
+            for (var k = 0; k < keys.Length; k++)
+            {
+                id = (id * keys[k].Cardinality) + keys[k].IdAt(r);
+            }
+            rows[id]++;
+            if (countsOnly)
+            {
+                continue;
+            }
+            var group = groups[id] ??= GroupOf(keys, id);
+            for (var f = 0; f < feeds.Length; f++)
+            {
+                feeds[f].Feed(group[f], r);
+            }
+        }
+        for (var id = 0; id < combinations; id++)
+        {
+            if (rows[id] == 0)
+            {
+                continue;
+            }
+            var group = groups[id] ??= GroupOf(keys, id);
+            for (var f = 0; f < feeds.Length; f++)
+            {
+                if (feeds[f].Mode == FeedMode.Absent)
+                {
+                    group[f].AddAbsent(rows[id]);
+                }
+            }
+        }
+    }
+
+    private StatAccumulator[] GroupOf(KeyColumn[] keys, int id)
+    {
+        var texts = new string[keys.Length];
+        var kinds = new ValueKind[keys.Length];
+        for (var k = keys.Length - 1; k >= 0; k--)
+        {
+            (texts[k], kinds[k]) = keys[k].KeyOf(id % keys[k].Cardinality);
+            id /= keys[k].Cardinality;
+        }
+        return into.GroupFor(texts, kinds);
+    }
+
+    /// <summary>The general path: keys compared as texts, row after row.</summary>
+    private void AddByText(ColumnarBlock block, bool[] mask)
     {
         var byColumns = _by.Select(k => k.BucketNs is null ? Source.For(block, k.Field) : null).ToArray();
         var valueColumns = _functionFields.Select(f => f is null ? null : Source.For(block, f)).ToArray();

@@ -14,7 +14,12 @@ internal static class BlockScanner
     public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns)
     {
         var context = new BlockContext(block.Part.Reader, block.Block);
-        var prune = plan.Predicate.Prune(context);
+        return Scan(store, plan, block, columns, context, plan.Predicate.Prune(context));
+    }
+
+    /// <summary>The same, for a caller that judged the block's metadata already.</summary>
+    public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns, BlockContext context, Prune prune)
+    {
         if (prune == Prune.None)
         {
             return null;

@@ -183,7 +183,8 @@ public sealed class PartReader : IDisposable
         {
             return ColumnDecoder.Decode(
                 column.Name, column.Encoding, column.KindsLayout, column.UniformKind ?? Core.ValueKind.Absent,
-                column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length));
+                column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length),
+                column.Encoding == ColumnEncoding.Dict ? column.DictionaryValues : column.ConstValue is { } constant ? [constant] : null);
         }
         catch (InvalidDataException e)
         {
