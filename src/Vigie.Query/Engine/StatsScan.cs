@@ -9,16 +9,18 @@ using Vigie.Storage.Store;
 namespace Vigie.Query.Engine;
 
 /// <summary>
-/// Runs a stats pipe inside the scan: each worker aggregates the blocks it scans into its own
-/// <see cref="StatsAggregator"/>, decoding only the columns the filter and the stats read; the
-/// workers' aggregators are merged at the end. A block that matches whole, whose keys are constant
-/// over it and whose functions only count rows is counted from the part's index alone.
+/// Runs a stats pipe inside the scan: one worker per core takes blocks from a shared counter and
+/// aggregates them into its own <see cref="StatsAggregator"/>, decoding only the columns the filter and
+/// the stats read (and the times only when something reads them); the workers' aggregators are merged
+/// at the end. A block that matches whole, whose keys are constant over it and whose functions only
+/// count rows or read fields it lacks is aggregated from the part's index alone.
 /// </summary>
 internal static class StatsScan
 {
     public static IReadOnlyList<ResultRow> Run(LogStore store, ScanPlan plan, StoreSnapshot snapshot, StatsPipe stats, CancellationToken cancellationToken)
     {
         var columns = new HashSet<string>(plan.FilterColumns, StringComparer.Ordinal);
+        var filterReadsTimes = columns.Contains(FieldNames.Time);
         foreach (var f in stats.Functions)
         {
             if (f.Field is { } field)
@@ -28,52 +30,70 @@ internal static class StatsScan
         }
         foreach (var key in stats.By)
         {
-            if (key.BucketNs is null)
-            {
-                columns.Add(key.Field);
-            }
+            columns.Add(key.BucketNs is null ? key.Field : FieldNames.Time);
         }
+        var outputReadsTimes = stats.By.Any(k => k.BucketNs is not null || k.Field == FieldNames.Time) || stats.Functions.Any(f => f.Field == FieldNames.Time);
         columns.Remove(FieldNames.Time);
         columns.Remove(FieldNames.Stream);
-        var countsOnly = stats.Functions.All(f => f.Name == StatsFunction.Count && f.Field is null);
+        var fields = stats.Functions.Select(f => f.Field).ToArray();
         var by = stats.By.ToArray();
 
-        var total = new StatsAggregator(stats);
         var blocks = plan.CandidateBlocks(snapshot);
-        Parallel.ForEach(
-            blocks,
-            new ParallelOptions { CancellationToken = cancellationToken },
-            () => new StatsAggregator(stats),
-            (block, _, local) =>
+        var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, blocks.Count));
+        var locals = new StatsAggregator[workers];
+        var next = -1;
+        Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken }, w =>
+        {
+            var local = locals[w] = new StatsAggregator(stats);
+            for (var i = Interlocked.Increment(ref next); i < blocks.Count; i = Interlocked.Increment(ref next))
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                var block = blocks[i];
                 var context = new BlockContext(block.Part.Reader, block.Block);
                 var prune = plan.Predicate.Prune(context);
                 if (prune == Prune.None)
                 {
-                    return local;
+                    continue;
                 }
-                if (countsOnly && prune == Prune.All && ConstantKey(by, block.Info) is var (key, kinds))
+                if (prune == Prune.All && OnlyCountsRows(fields, block.Info) && ConstantKey(by, block.Info) is var (key, kinds))
                 {
-                    foreach (var count in local.GroupFor(key, kinds))
+                    foreach (var accumulator in local.GroupFor(key, kinds))
                     {
-                        count.AddAbsent(block.Info.RowCount);
+                        accumulator.AddAbsent(block.Info.RowCount);
                     }
-                    return local;
+                    continue;
                 }
-                if (BlockScanner.Scan(store, plan, block, columns, context, prune) is var (scanned, mask, _))
+                // a block that matches whole needs no times for the filter
+                var withTimes = outputReadsTimes || (filterReadsTimes && prune != Prune.All);
+                if (BlockScanner.Scan(store, plan, block, columns, context, prune, withTimes) is var (scanned, mask, _))
                 {
                     new BlockAggregation(stats, local).Add(scanned.Data!, mask);
                 }
-                return local;
-            },
-            local =>
-            {
-                lock (total)
-                {
-                    total.Merge(local);
-                }
-            });
+            }
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        var total = locals[0] ?? new StatsAggregator(stats);
+        for (var w = 1; w < workers; w++)
+        {
+            total.Merge(locals[w]);
+        }
         return total.Finish();
+    }
+
+    /// <summary>Whether every function is <c>count()</c> or reads a field the block lacks: rows then only count.</summary>
+    private static bool OnlyCountsRows(string?[] fields, BlockInfo info)
+    {
+        foreach (var field in fields)
+        {
+            if (field is not null && (field is FieldNames.Time or FieldNames.Stream || info.FindColumn(field) is { PresentRows: > 0 }))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The group of every row of a block, when its index shows the keys cannot vary over it; else null.</summary>
