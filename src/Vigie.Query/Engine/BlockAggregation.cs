@@ -52,7 +52,13 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
             feeds[f] = ValueFeed.For(block, _functionFields[f]);
         }
         var countsOnly = feeds.All(feed => feed.Mode == FeedMode.Absent);
-        for (var r = 0; r < mask.Length; r++)
+        // a histogram of a block that matches whole: no row needs looking at
+        var counted = countsOnly && keys is [KeyColumn.TimeBuckets] && !mask.AsSpan().Contains(false);
+        if (counted)
+        {
+            ((KeyColumn.TimeBuckets)keys[0]).CountAll(rows);
+        }
+        for (var r = 0; !counted && r < mask.Length; r++)
         {
             if (!mask[r])
             {

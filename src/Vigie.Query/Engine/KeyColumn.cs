@@ -77,7 +77,7 @@ internal abstract class KeyColumn
     }
 
     /// <summary>Bucket number from the block's first bucket; times ascend, so the current bucket's end is all a row is compared with.</summary>
-    private sealed class TimeBuckets : KeyColumn
+    internal sealed class TimeBuckets : KeyColumn
     {
         private readonly long[] _times;
         private readonly long _first;
@@ -126,5 +126,36 @@ internal abstract class KeyColumn
         }
 
         public override (string Text, ValueKind Kind) KeyOf(int id) => (Timestamps.FormatRfc3339(_first + (id * _bucket)), ValueKind.String);
+
+        /// <summary>Adds to <paramref name="rows"/>[id] the number of rows of each bucket, all rows counting: times ascend, so each bucket's end is found by bisection.</summary>
+        public void CountAll(long[] rows)
+        {
+            var from = 0;
+            for (var id = 0; id < _count; id++)
+            {
+                var to = id == _count - 1 ? _times.Length : FirstAtOrAfter(_first + ((id + 1) * _bucket), from);
+                rows[id] += to - from;
+                from = to;
+            }
+        }
+
+        private int FirstAtOrAfter(long time, int from)
+        {
+            var lo = from;
+            var hi = _times.Length;
+            while (lo < hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                if (_times[mid] < time)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
     }
 }

@@ -120,6 +120,8 @@ internal static class DifferentialData
         " | stats count() by (status, ok)",
         " | stats count_distinct(ip), count_distinct(_msg), max(region) by (service, region)",
         " | stats count()",
+        " | stats count() by (_time:1h)",
+        " | stats count() as n by (_time:5m)",
     ];
 
     public sealed record QueryCase(string Text, long? Start, long? End, int? Limit);

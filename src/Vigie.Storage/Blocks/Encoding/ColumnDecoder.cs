@@ -12,13 +12,15 @@ internal static class ColumnDecoder
 {
     public static long[] DecodeTimes(ReadOnlySpan<byte> stored, int rowCount)
     {
+        if (!stored.IsEmpty && stored[0] == (byte)PartFormat.SegmentCodec.None)
+        {
+            // times rarely compress (nanosecond deltas are noise): decode in place, without a copy
+            return TimestampCodec.Decode(stored[1..], rowCount);
+        }
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
         {
-            var reader = new SpanReader(payload.AsSpan(0, length));
-            var times = TimestampCodec.Decode(ref reader, rowCount);
-            ExpectEnd(ref reader);
-            return times;
+            return TimestampCodec.Decode(payload.AsSpan(0, length), rowCount);
         }
         finally
         {
