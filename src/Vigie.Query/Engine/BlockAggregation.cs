@@ -9,16 +9,18 @@ namespace Vigie.Query.Engine;
 
 /// <summary>
 /// Feeds the matching rows of a block to a <see cref="StatsAggregator"/> column by column, with the
-/// same keys and values the row-by-row path would give, but without materialising rows: rows of a
-/// block share a stream and are sorted by time, so consecutive rows mostly repeat the previous
-/// group and values, which are then reused instead of decoded again.
+/// same keys and values the row-by-row path would give, but without materialising rows. When every
+/// key has few values known ahead (<see cref="KeyColumn"/>), rows are grouped by small integer ids;
+/// otherwise keys are compared as texts, and since rows of a block share a stream and are sorted by
+/// time, consecutive rows mostly repeat the previous group, which is then reused.
 /// </summary>
 internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
 {
+    /// <summary>Above this many possible groups in one block, the text path is used (the id table would be too large).</summary>
+    private const int MaxKeyCombinations = 1 << 16;
+
     private readonly GroupKey[] _by = [.. stats.By];
     private readonly string?[] _functionFields = [.. stats.Functions.Select(f => f.Field)];
-
-    private const int MaxKeyCombinations = 1 << 16;
 
     /// <summary>Feeds the rows of <paramref name="block"/> whose <paramref name="mask"/> entry is set.</summary>
     public void Add(ColumnarBlock block, bool[] mask)
