@@ -16,8 +16,11 @@ namespace Vigie.Query.Engine;
 /// </summary>
 internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
 {
-    /// <summary>Above this many possible groups in one block, the text path is used (the id table would be too large).</summary>
-    private const int MaxKeyCombinations = 1 << 16;
+    /// <summary>
+    /// Above this many possible groups in one block, the text path is used: the per-block tables of
+    /// groups and counts are allocated at this size, which must stay small beside a block's rows.
+    /// </summary>
+    private const int MaxKeyCombinations = 4096;
 
     private readonly GroupKey[] _by = [.. stats.By];
     private readonly string?[] _functionFields = [.. stats.Functions.Select(f => f.Field)];
