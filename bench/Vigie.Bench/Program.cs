@@ -38,6 +38,18 @@ if (args is ["write-path", ..])
 {
     return await WritePathBench.RunAsync(args[1..]);
 }
+if (args is ["query-engine", ..])
+{
+    try
+    {
+        return await QueryEngineBench.RunAsync(args[1..]);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"vigie-bench query-engine: {e.Message}\n\n{QueryEngineBench.Usage}");
+        return 2;
+    }
+}
 if (args is ["agent-files", ..])
 {
     return await AgentFilesBench.RunAsync(args[1..]);

@@ -9,16 +9,113 @@ namespace Vigie.Query.Engine;
 
 /// <summary>
 /// Feeds the matching rows of a block to a <see cref="StatsAggregator"/> column by column, with the
-/// same keys and values the row-by-row path would give, but without materialising rows: rows of a
-/// block share a stream and are sorted by time, so consecutive rows mostly repeat the previous
-/// group and values, which are then reused instead of decoded again.
+/// same keys and values the row-by-row path would give, but without materialising rows. When every
+/// key has few values known ahead (<see cref="KeyColumn"/>), rows are grouped by small integer ids;
+/// otherwise keys are compared as texts, and since rows of a block share a stream and are sorted by
+/// time, consecutive rows mostly repeat the previous group, which is then reused.
 /// </summary>
 internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
 {
+    /// <summary>
+    /// Above this many possible groups in one block, the text path is used: the per-block tables of
+    /// groups and counts are allocated at this size, which must stay small beside a block's rows.
+    /// </summary>
+    private const int MaxKeyCombinations = 4096;
+
     private readonly GroupKey[] _by = [.. stats.By];
     private readonly string?[] _functionFields = [.. stats.Functions.Select(f => f.Field)];
 
+    /// <summary>Feeds the rows of <paramref name="block"/> whose <paramref name="mask"/> entry is set.</summary>
     public void Add(ColumnarBlock block, bool[] mask)
+    {
+        var keys = new KeyColumn[_by.Length];
+        long combinations = 1;
+        for (var k = 0; k < _by.Length; k++)
+        {
+            if (KeyColumn.For(block, _by[k]) is not { } key || (combinations *= key.Cardinality) > MaxKeyCombinations)
+            {
+                AddByText(block, mask);
+                return;
+            }
+            keys[k] = key;
+        }
+        AddByIds(block, mask, keys, (int)combinations);
+    }
+
+    /// <summary>
+    /// The fast path: every key column is constant, a dictionary or a time bucket, so a row's group is
+    /// a small number computed from codes; each group's texts are built once per block, and values are
+    /// fed from the columns' stored forms (numbers, dictionary entries) without texts where possible.
+    /// </summary>
+    private void AddByIds(ColumnarBlock block, bool[] mask, KeyColumn[] keys, int combinations)
+    {
+        var groups = new StatAccumulator[]?[combinations];
+        var rows = new long[combinations];
+        var feeds = new ValueFeed[_functionFields.Length];
+        for (var f = 0; f < feeds.Length; f++)
+        {
+            feeds[f] = ValueFeed.For(block, _functionFields[f]);
+        }
+        var countsOnly = feeds.All(feed => feed.Mode == FeedMode.Absent);
+        // a histogram of a block that matches whole: no row needs looking at
+        var counted = countsOnly && keys is [KeyColumn.TimeBuckets] && !mask.AsSpan().Contains(false);
+        if (counted)
+        {
+            ((KeyColumn.TimeBuckets)keys[0]).CountAll(rows);
+        }
+        for (var r = 0; !counted && r < mask.Length; r++)
+        {
+            if (!mask[r])
+            {
+                continue;
+            }
+            var id = 0;
+            for (var k = 0; k < keys.Length; k++)
+            {
+                id = (id * keys[k].Cardinality) + keys[k].IdAt(r);
+            }
+            rows[id]++;
+            if (countsOnly)
+            {
+                continue;
+            }
+            var group = groups[id] ??= GroupOf(keys, id);
+            for (var f = 0; f < feeds.Length; f++)
+            {
+                feeds[f].Feed(group[f], r);
+            }
+        }
+        for (var id = 0; id < combinations; id++)
+        {
+            if (rows[id] == 0)
+            {
+                continue;
+            }
+            var group = groups[id] ??= GroupOf(keys, id);
+            for (var f = 0; f < feeds.Length; f++)
+            {
+                if (feeds[f].Mode == FeedMode.Absent)
+                {
+                    group[f].AddAbsent(rows[id]);
+                }
+            }
+        }
+    }
+
+    private StatAccumulator[] GroupOf(KeyColumn[] keys, int id)
+    {
+        var texts = new string[keys.Length];
+        var kinds = new ValueKind[keys.Length];
+        for (var k = keys.Length - 1; k >= 0; k--)
+        {
+            (texts[k], kinds[k]) = keys[k].KeyOf(id % keys[k].Cardinality);
+            id /= keys[k].Cardinality;
+        }
+        return into.GroupFor(texts, kinds);
+    }
+
+    /// <summary>The general path: keys compared as texts, row after row.</summary>
+    private void AddByText(ColumnarBlock block, bool[] mask)
     {
         var byColumns = _by.Select(k => k.BucketNs is null ? Source.For(block, k.Field) : null).ToArray();
         var valueColumns = _functionFields.Select(f => f is null ? null : Source.For(block, f)).ToArray();

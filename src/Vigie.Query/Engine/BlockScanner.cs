@@ -14,14 +14,22 @@ internal static class BlockScanner
     public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns)
     {
         var context = new BlockContext(block.Part.Reader, block.Block);
-        var prune = plan.Predicate.Prune(context);
+        return Scan(store, plan, block, columns, context, plan.Predicate.Prune(context));
+    }
+
+    /// <summary>
+    /// The same, for a caller that judged the block's metadata already; without <paramref name="withTimes"/>
+    /// the block's times are not decoded (neither the filter nor the caller reads them).
+    /// </summary>
+    public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns, BlockContext context, Prune prune, bool withTimes = true)
+    {
         if (prune == Prune.None)
         {
             return null;
         }
         try
         {
-            context.Data = block.Part.Reader.ReadBlock(block.Block, columns);
+            context.Data = block.Part.Reader.ReadBlock(block.Block, columns, withTimes);
         }
         catch (PartCorruptException e)
         {

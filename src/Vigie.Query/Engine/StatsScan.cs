@@ -1,21 +1,26 @@
 using Vigie.Core;
+using Vigie.Query.Engine.Predicates;
 using Vigie.Query.Pipes;
 using Vigie.Query.Rows;
 using Vigie.Query.Syntax;
+using Vigie.Storage.Parts;
 using Vigie.Storage.Store;
 
 namespace Vigie.Query.Engine;
 
 /// <summary>
-/// Runs a stats pipe inside the scan: each worker aggregates the blocks it scans into its own
-/// <see cref="StatsAggregator"/>, decoding only the columns the filter and the stats read; the
-/// workers' aggregators are merged at the end.
+/// Runs a stats pipe inside the scan: one worker per core takes blocks from a shared counter and
+/// aggregates them into its own <see cref="StatsAggregator"/>, decoding only the columns the filter and
+/// the stats read (and the times only when something reads them); the workers' aggregators are merged
+/// at the end. A block that matches whole, whose keys are constant over it and whose functions only
+/// count rows or read fields it lacks is aggregated from the part's index alone.
 /// </summary>
 internal static class StatsScan
 {
     public static IReadOnlyList<ResultRow> Run(LogStore store, ScanPlan plan, StoreSnapshot snapshot, StatsPipe stats, CancellationToken cancellationToken)
     {
         var columns = new HashSet<string>(plan.FilterColumns, StringComparer.Ordinal);
+        var filterReadsTimes = columns.Contains(FieldNames.Time);
         foreach (var f in stats.Functions)
         {
             if (f.Field is { } field)
@@ -25,35 +30,109 @@ internal static class StatsScan
         }
         foreach (var key in stats.By)
         {
-            if (key.BucketNs is null)
-            {
-                columns.Add(key.Field);
-            }
+            columns.Add(key.BucketNs is null ? key.Field : FieldNames.Time);
         }
+        var outputReadsTimes = stats.By.Any(k => k.BucketNs is not null || k.Field == FieldNames.Time) || stats.Functions.Any(f => f.Field == FieldNames.Time);
         columns.Remove(FieldNames.Time);
         columns.Remove(FieldNames.Stream);
+        var fields = stats.Functions.Select(f => f.Field).ToArray();
+        var by = stats.By.ToArray();
 
-        var total = new StatsAggregator(stats);
         var blocks = plan.CandidateBlocks(snapshot);
-        Parallel.ForEach(
-            blocks,
-            new ParallelOptions { CancellationToken = cancellationToken },
-            () => new StatsAggregator(stats),
-            (block, _, local) =>
+        var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, blocks.Count));
+        var locals = new StatsAggregator[workers];
+        var next = -1;
+        Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken }, w =>
+        {
+            var local = locals[w] = new StatsAggregator(stats);
+            for (var i = Interlocked.Increment(ref next); i < blocks.Count; i = Interlocked.Increment(ref next))
             {
-                if (BlockScanner.Scan(store, plan, block, columns) is var (context, mask, _))
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    new BlockAggregation(stats, local).Add(context.Data!, mask);
+                    return;
                 }
-                return local;
-            },
-            local =>
-            {
-                lock (total)
+                var block = blocks[i];
+                var context = new BlockContext(block.Part.Reader, block.Block);
+                var prune = plan.Predicate.Prune(context);
+                if (prune == Prune.None)
                 {
-                    total.Merge(local);
+                    continue;
                 }
-            });
+                if (prune == Prune.All && OnlyCountsRows(fields, block.Info) && ConstantKey(by, block.Info) is var (key, kinds))
+                {
+                    foreach (var accumulator in local.GroupFor(key, kinds))
+                    {
+                        accumulator.AddAbsent(block.Info.RowCount);
+                    }
+                    continue;
+                }
+                // a block that matches whole needs no times for the filter
+                var withTimes = outputReadsTimes || (filterReadsTimes && prune != Prune.All);
+                if (BlockScanner.Scan(store, plan, block, columns, context, prune, withTimes) is var (scanned, mask, _))
+                {
+                    new BlockAggregation(stats, local).Add(scanned.Data!, mask);
+                }
+            }
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        var total = locals[0] ?? new StatsAggregator(stats);
+        for (var w = 1; w < workers; w++)
+        {
+            total.Merge(locals[w]);
+        }
         return total.Finish();
+    }
+
+    /// <summary>Whether every function is <c>count()</c> or reads a field the block lacks: rows then only count.</summary>
+    private static bool OnlyCountsRows(string?[] fields, BlockInfo info)
+    {
+        foreach (var field in fields)
+        {
+            if (field is not null && (field is FieldNames.Time or FieldNames.Stream || info.FindColumn(field) is { PresentRows: > 0 }))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The group of every row of a block, when its index shows the keys cannot vary over it; else null.</summary>
+    private static (string[] Key, ValueKind[] Kinds)? ConstantKey(GroupKey[] by, BlockInfo info)
+    {
+        var key = new string[by.Length];
+        var kinds = new ValueKind[by.Length];
+        for (var k = 0; k < by.Length; k++)
+        {
+            if (by[k].BucketNs is { } bucket)
+            {
+                var start = StatsAggregator.BucketStart(info.MinTime, bucket);
+                if (start != StatsAggregator.BucketStart(info.MaxTime, bucket))
+                {
+                    return null;
+                }
+                (key[k], kinds[k]) = (Timestamps.FormatRfc3339(start), ValueKind.String);
+            }
+            else if (by[k].Field == FieldNames.Stream)
+            {
+                (key[k], kinds[k]) = (info.Stream.Text, ValueKind.String);
+            }
+            else if (by[k].Field == FieldNames.Time)
+            {
+                return null;
+            }
+            else if (info.FindColumn(by[k].Field) is not { } column || column.PresentRows == 0)
+            {
+                (key[k], kinds[k]) = ("", ValueKind.String);
+            }
+            else if (column.ConstValue is { } constant && column.PresentRows == info.RowCount)
+            {
+                (key[k], kinds[k]) = (constant.Text, constant.Kind);
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return (key, kinds);
     }
 }

@@ -11,6 +11,11 @@ public sealed class RangeMatcher(RangeBound? lower, RangeBound? upper) : ValueMa
 {
     public override bool Matches(ReadOnlySpan<char> text) => Satisfies(text, lower, isLower: true) && Satisfies(text, upper, isLower: false);
 
+    /// <summary>With numeric bounds only, a value's number decides: its text spelling does not matter.</summary>
+    public override bool JudgesNumbers => lower is not { Number: null } && upper is not { Number: null };
+
+    public override bool MatchesNumber(double number) => Compare(number, lower, isLower: true) && Compare(number, upper, isLower: false);
+
     /// <summary>With numeric bounds only, the value's bytes are parsed as a number directly; text bounds take the text path.</summary>
     public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
     {

@@ -14,6 +14,16 @@ public abstract class ValueMatcher
     public abstract bool Matches(ReadOnlySpan<char> text);
 
     /// <summary>
+    /// Whether this matcher can judge a value from its number alone (<see cref="MatchesNumber"/>), for
+    /// columns stored as numbers: the answer must be that of <see cref="Matches"/> on any text that
+    /// parses to that number.
+    /// </summary>
+    public virtual bool JudgesNumbers => false;
+
+    /// <summary>The test on a value whose text parses to the finite <paramref name="number"/>; only when <see cref="JudgesNumbers"/>.</summary>
+    public virtual bool MatchesNumber(double number) => throw new NotSupportedException($"{GetType().Name} does not judge numbers alone");
+
+    /// <summary>
     /// The same test on a value stored as UTF-8 (how blocks hold them). Matchers override it where
     /// they can answer from the bytes without decoding; the answer is always that of <see cref="Matches"/>.
     /// </summary>

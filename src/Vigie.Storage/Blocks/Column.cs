@@ -7,9 +7,17 @@ namespace Vigie.Storage.Blocks;
 /// One field of one block, decoded: per row the value's kind (<see cref="ValueKind.Absent"/> where the
 /// row lacks the field) and its UTF-8 bytes, all rows' bytes in one buffer.
 /// </summary>
-/// <remarks>Immutable once built; safe to read from several query workers at once.</remarks>
+/// <remarks>
+/// A column read from a part may also carry a typed view of its stored form (<see cref="Numbers"/>,
+/// <see cref="DictionaryCodes"/>, <see cref="ConstantValue"/>), so that a query can filter and aggregate
+/// without the texts; the texts (<see cref="Offsets"/>, <see cref="Bytes"/>) are then produced from that
+/// form on first use only. Immutable once built; safe to read from several query workers at once.
+/// </remarks>
 public sealed class Column
 {
+    private readonly Func<(int[] Offsets, byte[] Bytes)>? _materialise;
+    private Texts? _texts;
+
     public Column(string name, ValueKind[] kinds, int[] offsets, byte[] bytes)
     {
         if (offsets.Length != kinds.Length + 1)
@@ -18,8 +26,15 @@ public sealed class Column
         }
         Name = name;
         Kinds = kinds;
-        Offsets = offsets;
-        Bytes = bytes;
+        _texts = new Texts(offsets, bytes);
+    }
+
+    /// <summary>A column whose texts are produced from its typed view when first asked for.</summary>
+    internal Column(string name, ValueKind[] kinds, Func<(int[] Offsets, byte[] Bytes)> materialise)
+    {
+        Name = name;
+        Kinds = kinds;
+        _materialise = materialise;
     }
 
     public string Name { get; }
@@ -28,17 +43,50 @@ public sealed class Column
     public ValueKind[] Kinds { get; }
 
     /// <summary>Row r's value is <c>Bytes[Offsets[r]..Offsets[r + 1]]</c>; an absent row has an empty range.</summary>
-    public int[] Offsets { get; }
+    public int[] Offsets => GetTexts().Offsets;
 
-    public byte[] Bytes { get; }
+    public byte[] Bytes => GetTexts().Bytes;
+
+    /// <summary>
+    /// For a column stored as numbers: per row, the number its text parses to (what
+    /// <see cref="NumberText.TryParse(ReadOnlySpan{byte}, out double)"/> gives for a finite one; NaN or an
+    /// infinity otherwise, which is then no number); meaningless for absent rows. Null for other columns.
+    /// </summary>
+    public double[]? Numbers { get; internal init; }
+
+    /// <summary>For a dictionary column: per row, the index of its value in <see cref="DictionaryValues"/> (0 for absent rows).</summary>
+    public byte[]? DictionaryCodes { get; internal init; }
+
+    /// <summary>For a dictionary column: its distinct values.</summary>
+    public IReadOnlyList<FieldValue>? DictionaryValues { get; internal init; }
+
+    /// <summary>For a column whose every row holds one value: that value.</summary>
+    public FieldValue? ConstantValue { get; internal init; }
 
     public int RowCount => Kinds.Length;
 
     public bool Has(int row) => Kinds[row] != ValueKind.Absent;
 
-    public ReadOnlySpan<byte> GetValue(int row) => Bytes.AsSpan(Offsets[row], Offsets[row + 1] - Offsets[row]);
+    public ReadOnlySpan<byte> GetValue(int row)
+    {
+        var texts = GetTexts();
+        return texts.Bytes.AsSpan(texts.Offsets[row], texts.Offsets[row + 1] - texts.Offsets[row]);
+    }
 
     public string GetString(int row) => Encoding.UTF8.GetString(GetValue(row));
 
     public FieldValue? GetFieldValue(int row) => Has(row) ? new FieldValue(Kinds[row], GetString(row)) : null;
+
+    private Texts GetTexts()
+    {
+        if (_texts is { } texts)
+        {
+            return texts;
+        }
+        // Two workers may both build the texts; they are equal, and one of them is kept.
+        var (offsets, bytes) = _materialise!();
+        return Interlocked.CompareExchange(ref _texts, new Texts(offsets, bytes), null) ?? _texts;
+    }
+
+    private sealed record Texts(int[] Offsets, byte[] Bytes);
 }

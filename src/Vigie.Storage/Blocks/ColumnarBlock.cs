@@ -15,14 +15,20 @@ public sealed class ColumnarBlock
     private readonly Dictionary<string, Column> _byName;
 
     public ColumnarBlock(StreamKey stream, long[] times, IReadOnlyList<Column> columns)
+        : this(stream, times, times.Length, columns)
+    {
+    }
+
+    private ColumnarBlock(StreamKey stream, long[] times, int rowCount, IReadOnlyList<Column> columns)
     {
         Stream = stream;
         Times = times;
+        RowCount = rowCount;
         Columns = columns;
         _byName = new Dictionary<string, Column>(columns.Count, StringComparer.Ordinal);
         foreach (var c in columns)
         {
-            if (c.RowCount != times.Length)
+            if (c.RowCount != rowCount)
             {
                 throw new ArgumentException($"column {c.Name} has {c.RowCount} rows, the block {times.Length}", nameof(columns));
             }
@@ -37,7 +43,13 @@ public sealed class ColumnarBlock
 
     public IReadOnlyList<Column> Columns { get; }
 
-    public int RowCount => Times.Length;
+    public int RowCount { get; }
+
+    /// <summary>False for a block read without its times (<see cref="WithoutTimes"/>), whose <see cref="Times"/> is then empty.</summary>
+    public bool HasTimes => Times.Length == RowCount;
+
+    /// <summary>A block of <paramref name="rowCount"/> rows whose times were not read: for queries that do not look at them.</summary>
+    public static ColumnarBlock WithoutTimes(StreamKey stream, int rowCount, IReadOnlyList<Column> columns) => new(stream, [], rowCount, columns);
 
     public Column? GetColumn(string name) => _byName.GetValueOrDefault(name);
 

@@ -66,13 +66,14 @@ public sealed class PartReader : IDisposable
 
     /// <summary>
     /// Decodes block <paramref name="blockIndex"/>: its times and the <paramref name="columns"/> asked for
-    /// (null for all; names the block lacks are skipped).
+    /// (null for all; names the block lacks are skipped). Without <paramref name="withTimes"/>, the times
+    /// are not read (a query that does not look at them saves their decoding): see <see cref="ColumnarBlock.HasTimes"/>.
     /// </summary>
     /// <exception cref="PartCorruptException">A segment's checksum or contents are wrong.</exception>
-    public ColumnarBlock ReadBlock(int blockIndex, IReadOnlyCollection<string>? columns = null)
+    public ColumnarBlock ReadBlock(int blockIndex, IReadOnlyCollection<string>? columns = null, bool withTimes = true)
     {
         var block = GetBlock(blockIndex);
-        var times = ReadTimes(blockIndex);
+        var times = withTimes ? ReadTimes(blockIndex) : null;
         var decoded = new List<Column>(columns is null ? block.Columns.Count : Math.Min(columns.Count, block.Columns.Count));
         foreach (var c in block.Columns)
         {
@@ -81,7 +82,7 @@ public sealed class PartReader : IDisposable
                 decoded.Add(ReadColumn(blockIndex, block, c));
             }
         }
-        return new ColumnarBlock(block.Stream, times, decoded);
+        return times is null ? ColumnarBlock.WithoutTimes(block.Stream, block.RowCount, decoded) : new ColumnarBlock(block.Stream, times, decoded);
     }
 
     /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
@@ -183,7 +184,8 @@ public sealed class PartReader : IDisposable
         {
             return ColumnDecoder.Decode(
                 column.Name, column.Encoding, column.KindsLayout, column.UniformKind ?? Core.ValueKind.Absent,
-                column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length));
+                column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length),
+                column.Encoding == ColumnEncoding.Dict ? column.DictionaryValues : column.ConstValue is { } constant ? [constant] : null);
         }
         catch (InvalidDataException e)
         {

@@ -22,6 +22,7 @@ internal static class DifferentialData
         "timeout after 30s", "POST /login 500 in 12ms", "disk almost full", "Connection Refused (retrying)",
         "error: no route", "login failed for bob", "",
     ];
+    private static readonly string[] Regions = ["eu", "us", "7", "ap-south"];
     private static readonly string[] Ips = ["10.0.0.5", "10.1.2.3", "192.168.1.7", "2001:db8::1", "fe80::2", "not-an-ip"];
 
     public sealed record Dataset(IReadOnlyList<LogEvent> Events, int Parts, bool Merge);
@@ -64,6 +65,17 @@ internal static class DifferentialData
         {
             fields.Add(new("ip", FieldValue.Str(Ips[r.Next(Ips.Length)])));
         }
+        if (r.Next(4) > 0)
+        {
+            // integers only, so blocks store them as 64-bit numbers; some beyond 2^53, where doubles round
+            var bytes = r.Next(8) == 0 ? 9_007_199_254_740_993L + r.Next(3) : r.Next(-50, 10_000);
+            fields.Add(new("bytes", FieldValue.Num(bytes.ToString(CultureInfo.InvariantCulture))));
+        }
+        if (r.Next(3) > 0)
+        {
+            // a few values: dictionary columns
+            fields.Add(new("region", r.Next(4) == 0 ? FieldValue.Num("7") : FieldValue.Str(Regions[r.Next(Regions.Length)])));
+        }
         if (r.Next(6) == 0)
         {
             fields.Add(new("tags", new FieldValue(ValueKind.Json, "[\"a\",\"b\"]")));
@@ -83,7 +95,8 @@ internal static class DifferentialData
         "level:error", "level:ERROR", "host:web-1", "host:\"db-1\"", "service:nginx", "status:500", "status:200",
         "status:>=500", "status:<300", "duration:[10 TO 50]", "duration:{* TO 20}", "duration:>90",
         "level:*", "tags:*", "ok:true", "level:/err/", "_msg:/\\d{3}/", "ip:10.0.0.0/8", "ip:2001:db8::/32",
-        "_time:1h", "_time:1d", "_stream:web", "_stream:\"db-1\"", "host:web*", "level:[a TO f]",
+        "_time:1h", "_time:1d", "bytes:>=1000", "bytes:[100 TO 5000]", "bytes:{* TO 0}", "bytes:9007199254740993",
+        "region:eu", "region:7", "region:>=5", "region:[a TO f]", "region:*", "_stream:web", "_stream:\"db-1\"", "host:web*", "level:[a TO f]",
     ];
 
     private static readonly string[] PipeChains =
@@ -100,6 +113,15 @@ internal static class DifferentialData
         " | fields host, _msg",
         " | stats count() as n by (host) | where n:>2",
         " | where level:error | fields _time, level",
+        " | stats count() by (level, _time:1h)",
+        " | stats sum(bytes), min(bytes), max(bytes), p50(bytes), avg(bytes), count(bytes), count_distinct(bytes) by (region)",
+        " | stats count_distinct(region), count_distinct(level), p99(duration) by (_stream)",
+        " | stats count() as n, count(region) by (_time:10m, host)",
+        " | stats count() by (status, ok)",
+        " | stats count_distinct(ip), count_distinct(_msg), max(region) by (service, region)",
+        " | stats count()",
+        " | stats count() by (_time:1h)",
+        " | stats count() as n by (_time:5m)",
     ];
 
     public sealed record QueryCase(string Text, long? Start, long? End, int? Limit);

@@ -1,6 +1,7 @@
 using Vigie.Core;
 using Vigie.Query.Matching;
 using Vigie.Query.Syntax;
+using Vigie.Storage.Blocks;
 using Vigie.Storage.Blocks.Encodings;
 
 namespace Vigie.Query.Engine.Predicates;
@@ -122,6 +123,66 @@ public sealed class FieldPredicate : BlockPredicate
             Array.Clear(mask);
             return;
         }
+        if (_isExists)
+        {
+            ClearAbsent(column, mask);
+        }
+        else if (column.ConstantValue is { } constant)
+        {
+            RefineByEntries(column, [constant], mask);
+        }
+        else if (column.DictionaryValues is { } entries)
+        {
+            RefineByEntries(column, entries, mask);
+        }
+        else if (column.Numbers is { } numbers && _matcher.JudgesNumbers)
+        {
+            RefineByNumbers(column, numbers, mask);
+        }
+        else
+        {
+            RefineByText(column, mask);
+        }
+    }
+
+    private static void ClearAbsent(Column column, bool[] mask)
+    {
+        var kinds = column.Kinds;
+        for (var r = 0; r < mask.Length; r++)
+        {
+            mask[r] &= kinds[r] != ValueKind.Absent;
+        }
+    }
+
+    /// <summary>A dictionary or constant column: each distinct value is tested once, rows look their entry up.</summary>
+    private void RefineByEntries(Column column, IReadOnlyList<FieldValue> entries, bool[] mask)
+    {
+        var matches = new bool[entries.Count];
+        for (var e = 0; e < matches.Length; e++)
+        {
+            matches[e] = _matcher.Matches(entries[e].Text);
+        }
+        var kinds = column.Kinds;
+        var codes = column.DictionaryCodes;
+        for (var r = 0; r < mask.Length; r++)
+        {
+            mask[r] &= kinds[r] != ValueKind.Absent && matches[codes is null ? 0 : codes[r]];
+        }
+    }
+
+    /// <summary>A column stored as numbers, under a matcher that compares numbers: no text at all.</summary>
+    private void RefineByNumbers(Column column, double[] numbers, bool[] mask)
+    {
+        var kinds = column.Kinds;
+        for (var r = 0; r < mask.Length; r++)
+        {
+            // a stored NaN or infinity is not a number to the matcher, which then rejects it
+            mask[r] &= kinds[r] != ValueKind.Absent && double.IsFinite(numbers[r]) && _matcher.MatchesNumber(numbers[r]);
+        }
+    }
+
+    private void RefineByText(Column column, bool[] mask)
+    {
         for (var r = 0; r < mask.Length; r++)
         {
             if (!mask[r])

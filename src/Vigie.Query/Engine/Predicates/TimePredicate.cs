@@ -1,3 +1,5 @@
+using Vigie.Core;
+
 namespace Vigie.Query.Engine.Predicates;
 
 /// <summary>The row's time is in [<paramref name="minNs"/>, <paramref name="maxNs"/>].</summary>
@@ -26,7 +28,5 @@ public sealed class TimePredicate(long minNs, long maxNs) : BlockPredicate
         }
     }
 
-    public override void CollectColumns(ISet<string> into)
-    {
-    }
+    public override void CollectColumns(ISet<string> into) => into.Add(FieldNames.Time);
 }

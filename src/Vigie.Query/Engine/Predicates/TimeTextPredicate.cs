@@ -17,7 +17,5 @@ public sealed class TimeTextPredicate(ValueMatcher matcher) : BlockPredicate
         }
     }
 
-    public override void CollectColumns(ISet<string> into)
-    {
-    }
+    public override void CollectColumns(ISet<string> into) => into.Add(FieldNames.Time);
 }

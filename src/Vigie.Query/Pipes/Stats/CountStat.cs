@@ -18,6 +18,14 @@ public sealed class CountStat(bool countAllRows) : StatAccumulator
 
     public override void AddUtf8(ReadOnlySpan<byte> utf8) => _count++;
 
+    public override void AddAbsent(long rows)
+    {
+        if (countAllRows)
+        {
+            _count += rows;
+        }
+    }
+
     public override void Merge(StatAccumulator other) => _count += ((CountStat)other)._count;
 
     public override FieldValue Finish() => ResultNumbers.Of(_count);

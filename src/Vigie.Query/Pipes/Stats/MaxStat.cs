@@ -24,6 +24,20 @@ public sealed class MaxStat : StatAccumulator
         }
     }
 
+    public override bool NumbersOnly => true;
+
+    public override void AddNumber(double number)
+    {
+        if (_max is null || number > _max)
+        {
+            _max = number;
+        }
+    }
+
+    public override void AddAbsent(long rows)
+    {
+    }
+
     public override void Merge(StatAccumulator other)
     {
         if (((MaxStat)other)._max is { } m && (_max is null || m > _max))

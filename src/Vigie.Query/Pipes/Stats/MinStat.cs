@@ -24,6 +24,20 @@ public sealed class MinStat : StatAccumulator
         }
     }
 
+    public override bool NumbersOnly => true;
+
+    public override void AddNumber(double number)
+    {
+        if (_min is null || number < _min)
+        {
+            _min = number;
+        }
+    }
+
+    public override void AddAbsent(long rows)
+    {
+    }
+
     public override void Merge(StatAccumulator other)
     {
         if (((MinStat)other)._min is { } m && (_min is null || m < _min))

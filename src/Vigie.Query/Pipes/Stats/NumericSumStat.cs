@@ -27,6 +27,18 @@ public abstract class NumericSumStat : StatAccumulator
         }
     }
 
+    public override bool NumbersOnly => true;
+
+    public override void AddNumber(double number)
+    {
+        _sum.Add(number);
+        _count++;
+    }
+
+    public override void AddAbsent(long rows)
+    {
+    }
+
     public override void Merge(StatAccumulator other)
     {
         var o = (NumericSumStat)other;

@@ -27,6 +27,17 @@ public sealed class PercentileStat(int percentile) : StatAccumulator
         }
     }
 
+    public override bool NumbersOnly => true;
+
+    public override void AddNumber(double number)
+    {
+        _values.Add(number);
+    }
+
+    public override void AddAbsent(long rows)
+    {
+    }
+
     public override void Merge(StatAccumulator other) => _values.AddRange(((PercentileStat)other)._values);
 
     public override FieldValue Finish()

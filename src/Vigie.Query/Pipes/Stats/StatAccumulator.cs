@@ -17,6 +17,27 @@ public abstract class StatAccumulator
     /// </summary>
     public virtual void AddUtf8(ReadOnlySpan<byte> utf8) => Add(System.Text.Encoding.UTF8.GetString(utf8));
 
+    /// <summary>
+    /// Whether the function reads numbers only (a value that is not a number does not count), so that
+    /// a column stored as numbers can feed it through <see cref="AddNumber"/> without any text.
+    /// </summary>
+    public virtual bool NumbersOnly => false;
+
+    /// <summary>
+    /// Feeds one present value that is the finite number <paramref name="number"/> (its text parses to it);
+    /// called only when <see cref="NumbersOnly"/>.
+    /// </summary>
+    public virtual void AddNumber(double number) => throw new NotSupportedException($"{GetType().Name} does not take numbers alone");
+
+    /// <summary>Feeds <paramref name="rows"/> rows that lack the field (or rows of <c>count()</c>): as many <see cref="Add"/>(null).</summary>
+    public virtual void AddAbsent(long rows)
+    {
+        for (long i = 0; i < rows; i++)
+        {
+            Add(null);
+        }
+    }
+
     /// <summary>Folds in the state of an accumulator of the same function.</summary>
     public abstract void Merge(StatAccumulator other);
 

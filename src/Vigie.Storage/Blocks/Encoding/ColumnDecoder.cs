@@ -12,13 +12,15 @@ internal static class ColumnDecoder
 {
     public static long[] DecodeTimes(ReadOnlySpan<byte> stored, int rowCount)
     {
+        if (!stored.IsEmpty && stored[0] == (byte)PartFormat.SegmentCodec.None)
+        {
+            // times rarely compress (nanosecond deltas are noise): decode in place, without a copy
+            return TimestampCodec.Decode(stored[1..], rowCount);
+        }
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
         {
-            var reader = new SpanReader(payload.AsSpan(0, length));
-            var times = TimestampCodec.Decode(ref reader, rowCount);
-            ExpectEnd(ref reader);
-            return times;
+            return TimestampCodec.Decode(payload.AsSpan(0, length), rowCount);
         }
         finally
         {
@@ -26,6 +28,11 @@ internal static class ColumnDecoder
         }
     }
 
+    /// <summary>
+    /// Decodes a column into its typed view (numbers, dictionary codes, a constant) where its encoding
+    /// has one, texts being produced only if asked for; a Raw column is decoded to texts at once.
+    /// Every check of the stored bytes happens here, not when the texts are produced.
+    /// </summary>
     public static Column Decode(
         string name,
         ColumnEncoding encoding,
@@ -34,28 +41,80 @@ internal static class ColumnDecoder
         int presentRows,
         IReadOnlyList<DictEntry> entries,
         int rowCount,
-        ReadOnlySpan<byte> stored)
+        ReadOnlySpan<byte> stored,
+        IReadOnlyList<FieldValue>? entryValues = null)
     {
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
         {
             var reader = new SpanReader(payload.AsSpan(0, length));
             var kinds = KindsCodec.Decode(ref reader, layout, uniformKind, rowCount, presentRows);
-            var (offsets, bytes) = encoding switch
+            Column column;
+            switch (encoding)
             {
-                ColumnEncoding.Const => ConstEncoding.Decode(rowCount, entries.Count == 1 ? entries[0] : throw new InvalidDataException("a constant column needs one value")),
-                ColumnEncoding.Dict => DictEncoding.Decode(ref reader, kinds, presentRows, entries),
-                ColumnEncoding.Int64 => Int64Encoding.Decode(ref reader, kinds, presentRows),
-                ColumnEncoding.Float64 => Float64Encoding.Decode(ref reader, kinds, presentRows),
-                ColumnEncoding.Raw => RawEncoding.Decode(ref reader, kinds),
-                _ => throw new InvalidDataException($"unknown column encoding {(byte)encoding}"),
-            };
+                case ColumnEncoding.Const:
+                    var value = entries.Count == 1 ? entries[0] : throw new InvalidDataException("a constant column needs one value");
+                    if ((long)value.Bytes.Length * rowCount > PartFormat.MaxSegmentBytes)
+                    {
+                        throw new InvalidDataException("constant column decodes to more than the segment limit");
+                    }
+                    column = new Column(name, kinds, () => ConstEncoding.Decode(rowCount, value))
+                    {
+                        ConstantValue = entryValues is { Count: 1 } ? entryValues[0] : value.ToFieldValue(),
+                    };
+                    break;
+                case ColumnEncoding.Dict:
+                    var codes = DictEncoding.DecodeCodes(ref reader, kinds, presentRows, entries);
+                    CheckDictionaryLength(codes, kinds, entries);
+                    column = new Column(name, kinds, () => DictEncoding.Format(codes, kinds, entries))
+                    {
+                        DictionaryCodes = codes,
+                        DictionaryValues = entryValues ?? [.. entries.Select(e => e.ToFieldValue())],
+                    };
+                    break;
+                case ColumnEncoding.Int64:
+                    var longs = Int64Encoding.DecodeValues(ref reader, kinds);
+                    var numbers = new double[longs.Length];
+                    for (var i = 0; i < longs.Length; i++)
+                    {
+                        // the nearest double, as parsing the integer's text gives
+                        numbers[i] = longs[i];
+                    }
+                    column = new Column(name, kinds, () => Int64Encoding.Format(longs, kinds, presentRows)) { Numbers = numbers };
+                    break;
+                case ColumnEncoding.Float64:
+                    var doubles = Float64Encoding.DecodeValues(ref reader, kinds);
+                    column = new Column(name, kinds, () => Float64Encoding.Format(doubles, kinds, presentRows)) { Numbers = doubles };
+                    break;
+                case ColumnEncoding.Raw:
+                    var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds);
+                    column = new Column(name, kinds, offsets, bytes);
+                    break;
+                default:
+                    throw new InvalidDataException($"unknown column encoding {(byte)encoding}");
+            }
             ExpectEnd(ref reader);
-            return new Column(name, kinds, offsets, bytes);
+            return column;
         }
         finally
         {
             SegmentEnvelope.Release(payload);
+        }
+    }
+
+    private static void CheckDictionaryLength(byte[] codes, ValueKind[] kinds, IReadOnlyList<DictEntry> entries)
+    {
+        long length = 0;
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] != ValueKind.Absent)
+            {
+                length += entries[codes[r]].Bytes.Length;
+            }
+        }
+        if (length > PartFormat.MaxSegmentBytes)
+        {
+            throw new InvalidDataException("dictionary column decodes to more than the segment limit");
         }
     }
 

@@ -12,36 +12,50 @@ internal static class DictEncoding
     /// <param name="codes">The entry of each present row, in row order, as the picker assigned them.</param>
     public static void Encode(ReadOnlySpan<byte> codes, ByteBuffer payload) => payload.Write(codes);
 
-    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, int presentRows, IReadOnlyList<DictEntry> entries)
+    /// <summary>The entry of each row (0 where absent), checked against the entries and the kinds.</summary>
+    public static byte[] DecodeCodes(ref SpanReader reader, ValueKind[] kinds, int presentRows, IReadOnlyList<DictEntry> entries)
     {
-        var codes = reader.ReadBytes(presentRows);
-        var offsets = new int[kinds.Length + 1];
-        long length = 0;
+        var stored = reader.ReadBytes(presentRows);
+        var codes = new byte[kinds.Length];
         var p = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
             if (kinds[r] != ValueKind.Absent)
             {
-                var code = codes[p++];
+                var code = stored[p++];
                 if (code >= entries.Count || entries[code].Kind != kinds[r])
                 {
                     throw new InvalidDataException($"row {r} names dictionary entry {code} of {entries.Count} with another kind");
                 }
-                length += entries[code].Bytes.Length;
-                if (length > Parts.PartFormat.MaxSegmentBytes)
-                {
-                    throw new InvalidDataException("dictionary column decodes to more than the segment limit");
-                }
+                codes[r] = code;
             }
-            offsets[r + 1] = (int)length;
         }
-        var bytes = new byte[length];
-        p = 0;
+        return codes;
+    }
+
+    /// <summary>The texts of rows from <see cref="DecodeCodes"/>.</summary>
+    public static (int[] Offsets, byte[] Bytes) Format(byte[] codes, ValueKind[] kinds, IReadOnlyList<DictEntry> entries)
+    {
+        var offsets = new int[kinds.Length + 1];
+        long length = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
             if (kinds[r] != ValueKind.Absent)
             {
-                entries[codes[p++]].Bytes.CopyTo(bytes.AsSpan(offsets[r]));
+                length += entries[codes[r]].Bytes.Length;
+            }
+            offsets[r + 1] = (int)Math.Min(length, int.MaxValue);
+        }
+        if (length > Parts.PartFormat.MaxSegmentBytes)
+        {
+            throw new InvalidDataException("dictionary column decodes to more than the segment limit");
+        }
+        var bytes = new byte[length];
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] != ValueKind.Absent)
+            {
+                entries[codes[r]].Bytes.CopyTo(bytes.AsSpan(offsets[r]));
             }
         }
         return (offsets, bytes);

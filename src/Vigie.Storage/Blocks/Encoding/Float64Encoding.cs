@@ -26,7 +26,22 @@ internal static class Float64Encoding
         }
     }
 
-    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, int presentRows)
+    /// <summary>The value of each row (0 where absent), without formatting any text.</summary>
+    public static double[] DecodeValues(ref SpanReader reader, ValueKind[] kinds)
+    {
+        var values = new double[kinds.Length];
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] != ValueKind.Absent)
+            {
+                values[r] = reader.ReadDouble();
+            }
+        }
+        return values;
+    }
+
+    /// <summary>The texts of values from <see cref="DecodeValues"/>: their round-trip form, which is what was stored.</summary>
+    public static (int[] Offsets, byte[] Bytes) Format(double[] values, ValueKind[] kinds, int presentRows)
     {
         var offsets = new int[kinds.Length + 1];
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxFloat64Chars));
@@ -37,7 +52,7 @@ internal static class Float64Encoding
             {
                 if (kinds[r] != ValueKind.Absent)
                 {
-                    NumberForms.FormatFloat64(reader.ReadDouble(), scratch.AsSpan(length), out var n);
+                    NumberForms.FormatFloat64(values[r], scratch.AsSpan(length), out var n);
                     length += n;
                 }
                 offsets[r + 1] = length;

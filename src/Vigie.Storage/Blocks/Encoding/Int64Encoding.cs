@@ -32,20 +32,35 @@ internal static class Int64Encoding
         }
     }
 
-    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, int presentRows)
+    /// <summary>The value of each row (0 where absent), without formatting any text.</summary>
+    public static long[] DecodeValues(ref SpanReader reader, ValueKind[] kinds)
+    {
+        var values = new long[kinds.Length];
+        long prev = 0;
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] != ValueKind.Absent)
+            {
+                prev = unchecked(prev + reader.ReadZigZag());
+                values[r] = prev;
+            }
+        }
+        return values;
+    }
+
+    /// <summary>The texts of values from <see cref="DecodeValues"/>: their canonical form, which is what was stored.</summary>
+    public static (int[] Offsets, byte[] Bytes) Format(long[] values, ValueKind[] kinds, int presentRows)
     {
         var offsets = new int[kinds.Length + 1];
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxInt64Chars));
         try
         {
-            long prev = 0;
             var length = 0;
             for (var r = 0; r < kinds.Length; r++)
             {
                 if (kinds[r] != ValueKind.Absent)
                 {
-                    prev = unchecked(prev + reader.ReadZigZag());
-                    NumberForms.FormatInt64(prev, scratch.AsSpan(length), out var n);
+                    NumberForms.FormatInt64(values[r], scratch.AsSpan(length), out var n);
                     length += n;
                 }
                 offsets[r + 1] = length;

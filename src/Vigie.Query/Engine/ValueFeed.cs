@@ -1,0 +1,98 @@
+using Vigie.Core;
+using Vigie.Query.Pipes.Stats;
+using Vigie.Storage.Blocks;
+
+namespace Vigie.Query.Engine;
+
+/// <summary>How a stats function's field is read from a block.</summary>
+internal enum FeedMode
+{
+    /// <summary><c>count()</c>, or a field the block lacks: rows are only counted.</summary>
+    Absent,
+
+    /// <summary>A column stored as numbers: numeric functions take the number, others its text.</summary>
+    Numbers,
+
+    /// <summary>A dictionary or constant column: the entry's text, already decoded once per block.</summary>
+    Entries,
+
+    /// <summary>Any other column: the value's UTF-8 bytes.</summary>
+    Bytes,
+
+    /// <summary><c>_stream</c> or <c>_time</c>: a text made per row.</summary>
+    Text,
+}
+
+/// <summary>Feeds one stats function the values of its field, row by row, in the cheapest form the column offers.</summary>
+internal sealed class ValueFeed
+{
+    private readonly Column? _column;
+    private readonly string[]? _entries;
+    private readonly ColumnarBlock _block;
+    private readonly string _field;
+
+    private ValueFeed(FeedMode mode, ColumnarBlock block, string field, Column? column = null, string[]? entries = null)
+    {
+        Mode = mode;
+        _block = block;
+        _field = field;
+        _column = column;
+        _entries = entries;
+    }
+
+    public FeedMode Mode { get; }
+
+    public static ValueFeed For(ColumnarBlock block, string? field)
+    {
+        if (field is null)
+        {
+            return new ValueFeed(FeedMode.Absent, block, "");
+        }
+        if (field is FieldNames.Stream or FieldNames.Time)
+        {
+            return new ValueFeed(FeedMode.Text, block, field);
+        }
+        return block.GetColumn(field) switch
+        {
+            null => new ValueFeed(FeedMode.Absent, block, field),
+            { ConstantValue: { } constant } c => new ValueFeed(FeedMode.Entries, block, field, c, [constant.Text]),
+            { DictionaryValues: { } values } c => new ValueFeed(FeedMode.Entries, block, field, c, [.. values.Select(v => v.Text)]),
+            { Numbers: not null } c => new ValueFeed(FeedMode.Numbers, block, field, c),
+            var c => new ValueFeed(FeedMode.Bytes, block, field, c),
+        };
+    }
+
+    public void Feed(StatAccumulator into, int row)
+    {
+        switch (Mode)
+        {
+            case FeedMode.Absent:
+                return;
+            case FeedMode.Text:
+                into.Add(_field == FieldNames.Stream ? _block.Stream.Text : Timestamps.FormatRfc3339(_block.Times[row]));
+                return;
+        }
+        var column = _column!;
+        if (!column.Has(row))
+        {
+            into.Add(null);
+            return;
+        }
+        switch (Mode)
+        {
+            case FeedMode.Numbers when into.NumbersOnly:
+                var number = column.Numbers![row];
+                if (double.IsFinite(number))
+                {
+                    into.AddNumber(number);
+                }
+                break;
+            case FeedMode.Entries:
+                into.Add(_entries![column.DictionaryCodes is { } codes ? codes[row] : 0]);
+                break;
+            default:
+                into.AddUtf8(column.GetValue(row));
+                break;
+        }
+    }
+}
