@@ -208,54 +208,33 @@ public sealed class AccessLogParser
     /// <summary><c>[+-]?[0-9]+</c>, greedy: its length at <paramref name="p"/>, 0 when none.</summary>
     private static int IntLength(ReadOnlySpan<char> s, int p)
     {
-        var i = p;
-        if (i < s.Length && s[i] is '+' or '-')
-        {
-            i++;
-        }
-        var digits = i;
-        while (i < s.Length && char.IsAsciiDigit(s[i]))
-        {
-            i++;
-        }
-        return i == digits ? 0 : i - p;
+        var i = SkipSign(s, p);
+        var end = SkipDigits(s, i);
+        return end == i ? 0 : end - p;
     }
 
     /// <summary>BASE10NUM, an atomic group: <c>[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)</c>; its length, 0 when none.</summary>
     private static int NumberLength(ReadOnlySpan<char> s, int p)
     {
-        var i = p;
-        if (i < s.Length && s[i] is '+' or '-')
+        var digits = SkipSign(s, p);
+        var i = SkipDigits(s, digits);
+        var hasFraction = i + 1 < s.Length && s[i] == '.' && char.IsAsciiDigit(s[i + 1]);
+        if (hasFraction)
         {
-            i++;
+            i = SkipDigits(s, i + 1);
         }
-        var digits = i;
+        return i > digits ? i - p : 0;
+    }
+
+    private static int SkipSign(ReadOnlySpan<char> s, int i) => i < s.Length && s[i] is '+' or '-' ? i + 1 : i;
+
+    private static int SkipDigits(ReadOnlySpan<char> s, int i)
+    {
         while (i < s.Length && char.IsAsciiDigit(s[i]))
         {
             i++;
         }
-        if (i > digits)
-        {
-            if (i + 1 < s.Length && s[i] == '.' && char.IsAsciiDigit(s[i + 1]))
-            {
-                i++;
-                while (i < s.Length && char.IsAsciiDigit(s[i]))
-                {
-                    i++;
-                }
-            }
-            return i - p;
-        }
-        if (i + 1 < s.Length && s[i] == '.' && char.IsAsciiDigit(s[i + 1]))
-        {
-            i++;
-            while (i < s.Length && char.IsAsciiDigit(s[i]))
-            {
-                i++;
-            }
-            return i - p;
-        }
-        return 0;
+        return i;
     }
 
     private static readonly string[] MonthStems = ["an", "eb", "ar", "pr", "ay", "un", "ul", "ug", "ep", "ct", "ov", "ec"];
