@@ -12,7 +12,8 @@ namespace Vigie.Ingestion.Journald;
 /// <c>systemd-journal-upload</c> sends: entries separated by an empty line, each field either
 /// <c>NAME=value\n</c> or, for binary values, <c>NAME\n</c>, a 64-bit little-endian length, the bytes
 /// and <c>\n</c>. <c>MESSAGE</c> becomes <c>_msg</c>, <c>_HOSTNAME</c> <c>host</c>,
-/// <c>SYSLOG_IDENTIFIER</c> (else <c>_SYSTEMD_UNIT</c>) <c>service</c>, <c>PRIORITY</c> <c>level</c>,
+/// <c>SYSLOG_IDENTIFIER</c> (else <c>_SYSTEMD_UNIT</c> without <c>.service</c>, as the agent names it)
+/// <c>service</c>, <c>PRIORITY</c> <c>level</c>,
 /// <c>__REALTIME_TIMESTAMP</c> the time; other fields keep their names; the cursor and monotonic
 /// time (<c>__</c> fields) are dropped.
 /// </summary>
@@ -158,7 +159,7 @@ public sealed class JournalExportDecoder(StreamFields streams, long nowNs, int m
         }
         if (!hasIdentifier && unit is not null)
         {
-            batch.AddField("service", ValueKind.String, unit);
+            batch.AddField("service", ValueKind.String, ServiceOfUnit(unit));
         }
         batch.EndEvent(streams);
         return null;
@@ -212,6 +213,10 @@ public sealed class JournalExportDecoder(StreamFields streams, long nowNs, int m
             AddValue(batch, nameText, value, text);
         }
     }
+
+    /// <summary><c>nginx.service</c> is the service <c>nginx</c>; other unit kinds keep their suffix.</summary>
+    private static string ServiceOfUnit(string unit) =>
+        unit.EndsWith(".service", StringComparison.Ordinal) && unit.Length > ".service".Length ? unit[..^".service".Length] : unit;
 
     private static void AddValue(EventBatch batch, string name, ReadOnlySpan<byte> value, bool text)
     {

@@ -61,7 +61,8 @@ public sealed class JournalExportDecoderTests
         Assert.Equal("{host=\"n1\",service=\"cron\"}", first.Stream.Text);
         var second = events[1];
         Assert.Equal("two\nlines", second.Field("_msg"));
-        Assert.Equal("db.service", second.Field("service"));
+        Assert.Equal("db", second.Field("service"));
+        Assert.Equal("db.service", second.Field("_SYSTEMD_UNIT"));
         Assert.Equal("critical", second.Field("level"));
         Assert.Equal(Convert.ToBase64String([0xFF, 0x00, 0xFE]), second.Field("BLOB"));
     }
