@@ -47,7 +47,7 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
     {
         var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref metrics.IngestRequests);
-        if (!apiKeys.Accepts(ApiKeys.Bearer(http.Request)))
+        if (!apiKeys.AcceptsRequest(http.Request))
         {
             Interlocked.Increment(ref ingestion.Metrics.For(Listener).Unauthorized);
             http.Response.Headers.WWWAuthenticate = "Bearer";

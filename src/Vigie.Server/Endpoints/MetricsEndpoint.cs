@@ -79,7 +79,7 @@ internal static class MetricsEndpoint
             [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.OpenConnections)))]);
         w.Family("vigie_listener_duplicate_requests_total", "counter", "Requests whose idempotency key was already stored (answered \"duplicate\", nothing stored), by listener.",
             [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Duplicates)))]);
-        w.Family("vigie_listener_unauthorized_requests_total", "counter", "Requests refused with 401 for a missing or wrong API key, by listener.",
+        w.Family("vigie_listener_unauthorized_requests_total", "counter", "Requests refused for a missing or wrong API key or token (401, or 403 from Splunk HEC), by listener.",
             [.. all.Select(p => ($"listener=\"{p.Key}\"", (double)Interlocked.Read(ref p.Value.Unauthorized)))]);
     }
 }

@@ -24,6 +24,7 @@ public static class HttpProtocolsRegistration
             {
                 o.MaxReceiveMessageSize = (int)Math.Min(options.MaxBodyBytes, int.MaxValue);
                 o.EnableDetailedErrors = false;
+                o.Interceptors.Add<Security.GrpcApiKeyInterceptor>();
             });
             var endpoint = ListenAddress.Parse(address);
             // gRPC needs HTTP/2; without TLS a port speaks only one protocol, hence a port of its own.

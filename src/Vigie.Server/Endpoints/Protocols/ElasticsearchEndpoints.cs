@@ -122,7 +122,7 @@ internal static class ElasticsearchEndpoints
         await using var writer = new Utf8JsonWriter(http.Response.Body);
         writer.WriteStartObject();
         writer.WriteStartObject("error");
-        writer.WriteString("type", status switch { 413 => "content_too_long_exception", 503 => "es_rejected_execution_exception", 415 => "illegal_argument_exception", _ => "parse_exception" });
+        writer.WriteString("type", status switch { 401 => "security_exception", 413 => "content_too_long_exception", 503 => "es_rejected_execution_exception", 415 => "illegal_argument_exception", _ => "parse_exception" });
         writer.WriteString("reason", reason);
         writer.WriteEndObject();
         writer.WriteNumber("status", status);

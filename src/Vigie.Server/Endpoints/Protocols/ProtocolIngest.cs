@@ -5,6 +5,7 @@ using Vigie.Ingestion;
 using Vigie.Ingestion.Protocols;
 using Vigie.Ingestion.Service;
 using Vigie.Server.Observability;
+using Vigie.Server.Security;
 using Vigie.Storage;
 
 namespace Vigie.Server.Endpoints.Protocols;
@@ -12,9 +13,9 @@ namespace Vigie.Server.Endpoints.Protocols;
 /// <summary>
 /// What every HTTP protocol adapter does around its decoder: read the body (decompressed, bounded),
 /// hand the batch to <see cref="IngestionService"/>, count, and turn the failures every protocol shares
-/// into HTTP answers (413, 415, 400, 503 with Retry-After).
+/// into HTTP answers (401, 413, 415, 400, 503 with Retry-After).
 /// </summary>
-internal sealed class ProtocolIngest(IngestionService ingestion, ServerMetrics metrics, ServerOptions options)
+internal sealed class ProtocolIngest(IngestionService ingestion, ServerMetrics metrics, ServerOptions options, ApiKeys apiKeys)
 {
     /// <summary>How long a sender should wait after a 503 (storage full).</summary>
     public const string RetryAfterSeconds = "5";
@@ -25,11 +26,21 @@ internal sealed class ProtocolIngest(IngestionService ingestion, ServerMetrics m
 
     /// <summary>
     /// Reads the whole body after undoing its <c>Content-Encoding</c>, up to <paramref name="maxBytes"/>
-    /// (default <see cref="ServerOptions.MaxBodyBytes"/>). On failure answers the client through
-    /// <paramref name="fail"/> and returns null.
+    /// (default <see cref="ServerOptions.MaxBodyBytes"/>), once the sender has shown one of the
+    /// server's API keys (unless <paramref name="ownCredentials"/>: the protocol checked its own).
+    /// On failure answers the client through <paramref name="fail"/> and returns null.
     /// </summary>
-    public async Task<RequestBody?> ReadBodyAsync(HttpContext http, string listener, Func<HttpContext, int, string, Task> fail, long? maxBytes = null)
+    public async Task<RequestBody?> ReadBodyAsync(HttpContext http, string listener, Func<HttpContext, int, string, Task> fail, long? maxBytes = null, bool ownCredentials = false)
     {
+        if (!ownCredentials && !apiKeys.AcceptsRequest(http.Request))
+        {
+            Interlocked.Increment(ref ingestion.Metrics.For(listener).Unauthorized);
+            http.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"vigie\"";
+            await fail(http, StatusCodes.Status401Unauthorized, ApiKeys.PresentsAny(http.Request)
+                ? "the API key is not valid"
+                : "this server requires an API key: send it as Authorization: Bearer <key>, as the password of Basic authentication, as an Elasticsearch ApiKey, or in X-Seq-ApiKey").ConfigureAwait(false);
+            return null;
+        }
         Interlocked.Increment(ref ingestion.Metrics.For(listener).Connections);
         var limit = Math.Min(maxBytes ?? options.MaxBodyBytes, options.MaxBodyBytes);
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 64 * 1024, 4096, Math.Min(limit + 1, 64L * 1024 * 1024)));

@@ -3,15 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Vigie.Core;
 using Vigie.Ingestion.Protocols;
 using Vigie.Ingestion.Seq;
-using Vigie.Ingestion.Service;
-using Vigie.Server.Security;
 
 namespace Vigie.Server.Endpoints.Protocols;
 
 /// <summary>
 /// Seq's ingestion API: <c>POST /api/events/raw</c> (CLEF with <c>?clef</c> or the CLEF media type,
-/// else the <c>{"Events":[...]}</c> body) and <c>POST /ingest/clef</c>. The <c>X-Seq-ApiKey</c> header
-/// is accepted; answers 201 with the minimum level Serilog's sink reads.
+/// else the <c>{"Events":[...]}</c> body) and <c>POST /ingest/clef</c>. API keys come in the
+/// <c>X-Seq-ApiKey</c> header or the <c>apiKey</c> parameter as Seq's clients send them; answers 201 with the minimum level Serilog's sink reads.
 /// </summary>
 internal static class SeqEndpoints
 {
@@ -22,23 +20,14 @@ internal static class SeqEndpoints
     public static void Map(WebApplication app, ListenerSetting setting)
     {
         var streams = ProtocolIngest.Streams(setting, DefaultStreams);
-        app.MapPost("/api/events/raw", (HttpContext http, ProtocolIngest ingest, ApiKeys keys, IngestionService ingestion) => IngestAsync(http, ingest, keys, ingestion, streams, clef: false));
-        app.MapPost("/ingest/clef", (HttpContext http, ProtocolIngest ingest, ApiKeys keys, IngestionService ingestion) => IngestAsync(http, ingest, keys, ingestion, streams, clef: true));
+        app.MapPost("/api/events/raw", (HttpContext http, ProtocolIngest ingest) => IngestAsync(http, ingest, streams, clef: false));
+        app.MapPost("/ingest/clef", (HttpContext http, ProtocolIngest ingest) => IngestAsync(http, ingest, streams, clef: true));
         // Seq clients probe the server root of the API before sending.
         app.MapGet("/api", () => Results.Json(new { Product = "Vigie", Version = "2025.1.0" }));
     }
 
-    private static async Task IngestAsync(HttpContext http, ProtocolIngest ingest, ApiKeys keys, IngestionService ingestion, StreamFields streams, bool clef)
+    private static async Task IngestAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams, bool clef)
     {
-        var presented = http.Request.Headers["X-Seq-ApiKey"].ToString() is { Length: > 0 } header ? header : http.Request.Query["apiKey"].ToString();
-        if (!keys.Accepts(presented))
-        {
-            Interlocked.Increment(ref ingestion.Metrics.For(Listener).Unauthorized);
-            await ProtocolIngest.FailJson(http, StatusCodes.Status401Unauthorized, presented.Length == 0
-                ? "this server requires an API key: send it in the X-Seq-ApiKey header (Serilog.Sinks.Seq: apiKey) or the apiKey query parameter"
-                : "the API key is not valid").ConfigureAwait(false);
-            return;
-        }
         using var body = await ingest.ReadBodyAsync(http, Listener, ProtocolIngest.FailJson).ConfigureAwait(false);
         if (body is null)
         {

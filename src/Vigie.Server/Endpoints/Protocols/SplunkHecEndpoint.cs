@@ -6,6 +6,7 @@ using Vigie.Ingestion.Listeners;
 using Vigie.Ingestion.Service;
 using Vigie.Ingestion.Splunk;
 using Vigie.Server.Protocols;
+using Vigie.Server.Security;
 using Vigie.Storage;
 
 namespace Vigie.Server.Endpoints.Protocols;
@@ -15,7 +16,7 @@ namespace Vigie.Server.Endpoints.Protocols;
 /// <c>/services/collector/health</c>, with HEC's answers (<c>{"text":"Success","code":0}</c>) and codes,
 /// so that Docker's <c>splunk</c> driver and appliances work unchanged.
 /// </summary>
-internal sealed class SplunkHecEndpoint(ProtocolIngest protocol, IngestionService ingestion, ServerOptions options)
+internal sealed class SplunkHecEndpoint(ProtocolIngest protocol, IngestionService ingestion, ServerOptions options, ApiKeys apiKeys)
 {
     public const string Listener = "splunk";
 
@@ -34,13 +35,14 @@ internal sealed class SplunkHecEndpoint(ProtocolIngest protocol, IngestionServic
     {
         if (!Authorized(http))
         {
+            Interlocked.Increment(ref ingestion.Metrics.For(Listener).Unauthorized);
             var missing = string.IsNullOrEmpty(http.Request.Headers.Authorization.ToString()) && !http.Request.Query.ContainsKey("token");
             await AnswerAsync(http, missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden, missing ? "Token is required" : "Invalid token", missing ? 2 : 4).ConfigureAwait(false);
             return;
         }
         using var body = await protocol.ReadBodyAsync(http, Listener, static (h, status, message) => status == StatusCodes.Status413PayloadTooLarge
             ? AnswerAsync(h, status, "Content length too large: " + message, 27)
-            : AnswerAsync(h, StatusCodes.Status400BadRequest, "Invalid data format: " + message, 6), MaxBodyBytes).ConfigureAwait(false);
+            : AnswerAsync(h, StatusCodes.Status400BadRequest, "Invalid data format: " + message, 6), MaxBodyBytes, ownCredentials: true).ConfigureAwait(false);
         if (body is null)
         {
             return;
@@ -91,9 +93,10 @@ internal sealed class SplunkHecEndpoint(ProtocolIngest protocol, IngestionServic
         await AnswerAsync(http, StatusCodes.Status200OK, "Success", 0).ConfigureAwait(false);
     }
 
+    /// <summary>A HEC token or, as on every other ingest endpoint, one of the server's API keys.</summary>
     private bool Authorized(HttpContext http)
     {
-        if (_tokens.Count == 0)
+        if (_tokens.Count == 0 && !apiKeys.Required)
         {
             return true;
         }
@@ -111,7 +114,7 @@ internal sealed class SplunkHecEndpoint(ProtocolIngest protocol, IngestionServic
         {
             token = query.ToString();
         }
-        return token is not null && _tokens.Contains(token);
+        return token is not null && (_tokens.Contains(token) || (apiKeys.Required && apiKeys.Accepts(token)));
     }
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || string.IsNullOrEmpty(value[0]) ? null : value[0];
