@@ -88,16 +88,28 @@ public sealed class PartReader : IDisposable
     /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
     public long[] ReadTimes(int blockIndex)
     {
+        var times = new long[GetBlock(blockIndex).RowCount];
+        ReadTimes(blockIndex, times);
+        return times;
+    }
+
+    /// <summary>
+    /// Decodes the times of block <paramref name="blockIndex"/> into <paramref name="times"/>, which must
+    /// hold exactly its <see cref="BlockInfo.RowCount"/> rows: for callers that reuse one buffer across blocks.
+    /// </summary>
+    /// <exception cref="PartCorruptException">The segment's checksum or contents are wrong.</exception>
+    public void ReadTimes(int blockIndex, Span<long> times)
+    {
         var block = GetBlock(blockIndex);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(times.Length, block.RowCount);
         var stored = ReadSegment(block.Times, $"block {blockIndex} times");
         try
         {
-            var times = ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), block.RowCount);
+            ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), times);
             if (times[0] != block.MinTime || times[^1] != block.MaxTime)
             {
                 throw new InvalidDataException($"times span [{times[0]}, {times[^1]}], the index says [{block.MinTime}, {block.MaxTime}]");
             }
-            return times;
         }
         catch (InvalidDataException e)
         {
