@@ -55,7 +55,7 @@ internal static class StatsScan
                 }
                 var block = blocks[i];
                 var context = new BlockContext(block.Part.Reader, block.Block);
-                var prune = plan.Predicate.Prune(context);
+                var prune = BlockScanner.Judge(store, plan, block, context);
                 if (prune == Prune.None)
                 {
                     continue;

@@ -139,8 +139,23 @@ public sealed class PartReader : IDisposable
         {
             return true;
         }
-        var bloom = ReadBloom(blockIndex, column);
-        return bloom is null || bloom.MayContainAll(tokenHashes);
+        if (column.Bloom is not { } segment)
+        {
+            return true;
+        }
+        var stored = ReadSegment(segment, $"block {blockIndex} column {column.Name} bloom");
+        try
+        {
+            return BloomFilter.MayContainAll(stored.AsSpan(0, segment.Length), tokenHashes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(Path, segment.Offset, $"block {blockIndex} column {column.Name} bloom: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
     }
 
     /// <summary>The bloom filter of a column, read from the file (for callers that keep their own cache); null if it has none.</summary>
