@@ -59,13 +59,16 @@ internal static class QueryEngineBench
             Console.WriteLine($"store: {status.Rows:N0} rows in {status.Parts} parts; load average {LoadAverage()}");
             Console.WriteLine(Layout(store, ["service", "status", "duration", "client_ip"]));
             Console.WriteLine($"{"query",-28} {"wall ms",9} {"cpu ms",9}  answer");
-            foreach (var spec in QuerySpec.Mix)
+            // the query mix, then the web UI's searches as Discover runs them: events, newest first, 1,001 at most
+            var specs = QuerySpec.Mix.Select(q => (Name: q.Name, Vigie: q.Vigie, Limit: (int?)null))
+                .Concat(UiBench.Searches.Select(q => (Name: $"events: {q.Name}", Vigie: q.Query, Limit: (int?)1001)));
+            foreach (var spec in specs)
             {
                 if (only is not null && !spec.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
-                var request = new QueryRequest(Query.Syntax.Query.Parse(spec.Vigie), Timestamps.Now());
+                var request = new QueryRequest(Query.Syntax.Query.Parse(spec.Vigie), Timestamps.Now(), Limit: spec.Limit);
                 var rows = engine.ExecuteAll(request); // warm-up
                 var walls = new List<double>();
                 var cpus = new List<double>();
@@ -135,7 +138,10 @@ internal static class QueryEngineBench
         var encodings = columns.Select(c =>
             $"{c}: " + string.Join(", ", blocks.Select(b => b.FindColumn(c)).OfType<Storage.Parts.ColumnInfo>()
                 .GroupBy(i => i.Encoding).Select(g => $"{g.Key} x{g.Count()}")));
-        return $"{blocks.Count:N0} blocks of {blocks.Average(b => b.RowCount):0} rows on average; " + string.Join("; ", encodings);
+        var blooms = blocks.SelectMany(b => b.Columns).Sum(c => (long)c.BloomBytes);
+        var messageBlooms = blocks.Select(b => b.FindColumn(FieldNames.Message)).OfType<Storage.Parts.ColumnInfo>().Sum(c => (long)c.BloomBytes);
+        return $"{blocks.Count:N0} blocks of {blocks.Average(b => b.RowCount):0} rows on average; bloom filters {blooms / 1e6:0.0} MB ({FieldNames.Message}: {messageBlooms / 1e6:0.0} MB); "
+            + string.Join("; ", encodings);
     }
 
     private static double Median(List<double> values)
@@ -146,7 +152,7 @@ internal static class QueryEngineBench
 
     private static string Summary(IReadOnlyList<IRow> rows)
     {
-        var first = rows.Count == 0 ? "" : string.Join(", ", ((ResultRow)rows[0]).Columns.Select(c => $"{c.Key}={c.Value.Text}"));
+        var first = rows.Count == 0 || rows[0] is not ResultRow stats ? "" : string.Join(", ", stats.Columns.Select(c => $"{c.Key}={c.Value.Text}"));
         return $"{rows.Count} rows; {first}";
     }
 

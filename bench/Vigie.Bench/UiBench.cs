@@ -27,7 +27,7 @@ internal static class UiBench
     private const double TargetMs = 300;
 
     /// <summary>Selective queries over the corpus and a word every matching row shows.</summary>
-    private static readonly (string Name, string Query, string Shows)[] Searches =
+    internal static readonly (string Name, string Query, string Shows)[] Searches =
     [
         ("rare word", Corpus.RareWord, Corpus.RareWord),
         ("field filters", "service:nginx status:>=500 host:web-03", "nginx"),

@@ -63,6 +63,21 @@ internal sealed class BlockAggregation(StatsPipe stats, StatsAggregator into)
         {
             ((KeyColumn.TimeBuckets)keys[0]).CountAll(rows);
         }
+        else if (combinations == 1 && !countsOnly)
+        {
+            // one group for the whole block: each function takes its column in one call
+            var matched = mask.AsSpan().Count(true);
+            if (matched > 0)
+            {
+                var group = groups[0] = GroupOf(keys, 0);
+                for (var f = 0; f < feeds.Length; f++)
+                {
+                    feeds[f].FeedAll(group[f], mask);
+                }
+                rows[0] = matched;
+            }
+            counted = true;
+        }
         for (var r = 0; !counted && r < mask.Length; r++)
         {
             if (!mask[r])

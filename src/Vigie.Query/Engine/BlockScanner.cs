@@ -14,7 +14,24 @@ internal static class BlockScanner
     public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns)
     {
         var context = new BlockContext(block.Part.Reader, block.Block);
-        return Scan(store, plan, block, columns, context, plan.Predicate.Prune(context));
+        return Scan(store, plan, block, columns, context, Judge(store, plan, block, context));
+    }
+
+    /// <summary>
+    /// The verdict of the block's metadata on the filter. A bloom filter found damaged is handled as
+    /// damaged data is: the part is reported to the store (which sets it aside) and the block skipped.
+    /// </summary>
+    public static Prune Judge(LogStore store, ScanPlan plan, BlockRef block, BlockContext context)
+    {
+        try
+        {
+            return plan.Predicate.Prune(context);
+        }
+        catch (PartCorruptException e)
+        {
+            _ = store.ReportDamagedPartAsync(block.Part, e);
+            return Prune.None;
+        }
     }
 
     /// <summary>

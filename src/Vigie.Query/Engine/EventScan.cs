@@ -1,3 +1,4 @@
+using Vigie.Query.Engine.Predicates;
 using Vigie.Query.Rows;
 using Vigie.Storage.Blocks;
 using Vigie.Storage.Store;
@@ -28,12 +29,24 @@ internal static class EventScan
         var pending = new PriorityQueue<Match, (long Time, long Order)>(Comparer<(long Time, long Order)>.Create(static (a, b) =>
             a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Order.CompareTo(b.Order)));
         var window = Math.Max(2, Environment.ProcessorCount * 2);
+        // Blocks are judged from their metadata (time range, dictionaries, bloom filters) ahead of
+        // the scan, in parallel and in growing runs, so that a selective search (a rare word) does
+        // not pay a parallel step for every block it only has to rule out.
+        var judge = new Judge(store, plan, blocks, window * 4, cancellationToken);
         var emitted = 0;
         long order = 0;
-        for (var i = 0; i < blocks.Count; i += window)
+        var slice = new List<int>(window);
+        for (var next = 0; next < blocks.Count;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var slice = blocks.GetRange(i, Math.Min(window, blocks.Count - i));
+            slice.Clear();
+            for (; slice.Count < window && next < blocks.Count; next++)
+            {
+                if (judge.Prune(next) != Prune.None)
+                {
+                    slice.Add(next);
+                }
+            }
             var results = new List<Match>[slice.Count];
             // Rows in a block are sorted by time, so with a limit only a block's newest matches can
             // enter the answer: the rest are not materialised.
@@ -41,7 +54,8 @@ internal static class EventScan
             Parallel.For(0, slice.Count, new ParallelOptions { CancellationToken = cancellationToken }, j =>
             {
                 var rows = new List<Match>();
-                if (BlockScanner.Scan(store, plan, slice[j], columns: null) is var (block, mask, matches))
+                var b = slice[j];
+                if (BlockScanner.Scan(store, plan, blocks[b], columns: null, judge.Context(b), judge.Prune(b)) is var (block, mask, matches))
                 {
                     // Events are made now (in parallel, and the block let go) when every match is
                     // wanted or when they are few; a block is held only for many rows, of which
@@ -69,7 +83,8 @@ internal static class EventScan
             {
                 Trim(pending, max - emitted);
             }
-            var frontier = i + window < blocks.Count ? blocks[i + window].Info.MaxTime : long.MinValue;
+            // no block after this one, ruled out or not, can hold a newer row
+            var frontier = next < blocks.Count ? blocks[next].Info.MaxTime : long.MinValue;
             while (pending.TryPeek(out var row, out var key) && key.Time > frontier)
             {
                 pending.Dequeue();
@@ -106,6 +121,42 @@ internal static class EventScan
         {
             pending.Enqueue(row, key);
         }
+    }
+
+    /// <summary>
+    /// The metadata verdicts of the blocks, computed ahead of the scan in runs that double from
+    /// <c>firstRun</c> blocks up to <see cref="LongestRun"/>: a search that stops after a few blocks judges
+    /// few more than it reads, and one that reads everything judges in large parallel runs.
+    /// </summary>
+    private sealed class Judge(LogStore store, ScanPlan plan, List<BlockRef> blocks, int firstRun, CancellationToken cancellationToken)
+    {
+        private const int LongestRun = 1024;
+
+        private readonly Prune[] _prunes = new Prune[blocks.Count];
+        private readonly BlockContext?[] _contexts = new BlockContext?[blocks.Count];
+        private int _judged;
+        private int _run = firstRun;
+
+        /// <summary>The verdict on block <paramref name="index"/>; blocks are asked for in ascending order.</summary>
+        public Prune Prune(int index)
+        {
+            while (index >= _judged)
+            {
+                var from = _judged;
+                var count = Math.Min(_run, blocks.Count - from);
+                Parallel.For(from, from + count, new ParallelOptions { CancellationToken = cancellationToken }, b =>
+                {
+                    var context = new BlockContext(blocks[b].Part.Reader, blocks[b].Block);
+                    _prunes[b] = BlockScanner.Judge(store, plan, blocks[b], context);
+                    _contexts[b] = _prunes[b] == Predicates.Prune.None ? null : context;
+                });
+                _judged += count;
+                _run = Math.Min(_run * 2, LongestRun);
+            }
+            return _prunes[index];
+        }
+
+        public BlockContext Context(int index) => _contexts[index]!;
     }
 
     /// <summary>A matching row: the event already made, or its block and row to make it from when released.</summary>

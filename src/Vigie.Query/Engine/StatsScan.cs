@@ -37,6 +37,7 @@ internal static class StatsScan
         columns.Remove(FieldNames.Stream);
         var fields = stats.Functions.Select(f => f.Field).ToArray();
         var by = stats.By.ToArray();
+        var bucketKey = by.Count(k => k.BucketNs is not null) == 1 ? Array.FindIndex(by, k => k.BucketNs is not null) : -1;
 
         var blocks = plan.CandidateBlocks(snapshot);
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, blocks.Count));
@@ -45,6 +46,7 @@ internal static class StatsScan
         Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken }, w =>
         {
             var local = locals[w] = new StatsAggregator(stats);
+            var histogram = bucketKey >= 0 ? new TimeHistogram(local, by, bucketKey) : null;
             for (var i = Interlocked.Increment(ref next); i < blocks.Count; i = Interlocked.Increment(ref next))
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -53,18 +55,34 @@ internal static class StatsScan
                 }
                 var block = blocks[i];
                 var context = new BlockContext(block.Part.Reader, block.Block);
-                var prune = plan.Predicate.Prune(context);
+                var prune = BlockScanner.Judge(store, plan, block, context);
                 if (prune == Prune.None)
                 {
                     continue;
                 }
-                if (prune == Prune.All && OnlyCountsRows(fields, block.Info) && ConstantKey(by, block.Info) is var (key, kinds))
+                if (prune == Prune.All && OnlyCountsRows(fields, block.Info))
                 {
-                    foreach (var accumulator in local.GroupFor(key, kinds))
+                    if (ConstantKey(by, block.Info) is var (key, kinds))
                     {
-                        accumulator.AddAbsent(block.Info.RowCount);
+                        foreach (var accumulator in local.GroupFor(key, kinds))
+                        {
+                            accumulator.AddAbsent(block.Info.RowCount);
+                        }
+                        continue;
                     }
-                    continue;
+                    // rows only counted by time bucket: the times alone are decoded, into a reused buffer
+                    if (histogram is not null && ConstantKey(by, block.Info, except: bucketKey) is var (others, otherKinds))
+                    {
+                        try
+                        {
+                            histogram.Add(block, others, otherKinds);
+                        }
+                        catch (PartCorruptException e)
+                        {
+                            _ = store.ReportDamagedPartAsync(block.Part, e);
+                        }
+                        continue;
+                    }
                 }
                 // a block that matches whole needs no times for the filter
                 var withTimes = outputReadsTimes || (filterReadsTimes && prune != Prune.All);
@@ -96,13 +114,20 @@ internal static class StatsScan
         return true;
     }
 
-    /// <summary>The group of every row of a block, when its index shows the keys cannot vary over it; else null.</summary>
-    private static (string[] Key, ValueKind[] Kinds)? ConstantKey(GroupKey[] by, BlockInfo info)
+    /// <summary>
+    /// The group of every row of a block, when its index shows the keys cannot vary over it; else null.
+    /// Key <paramref name="except"/>, if any, is left out (null in the result) for the caller to fill in.
+    /// </summary>
+    private static (string[] Key, ValueKind[] Kinds)? ConstantKey(GroupKey[] by, BlockInfo info, int except = -1)
     {
         var key = new string[by.Length];
         var kinds = new ValueKind[by.Length];
         for (var k = 0; k < by.Length; k++)
         {
+            if (k == except)
+            {
+                continue;
+            }
             if (by[k].BucketNs is { } bucket)
             {
                 var start = StatsAggregator.BucketStart(info.MinTime, bucket);

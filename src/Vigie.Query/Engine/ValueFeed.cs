@@ -1,3 +1,4 @@
+using System.Buffers;
 using Vigie.Core;
 using Vigie.Query.Pipes.Stats;
 using Vigie.Storage.Blocks;
@@ -60,6 +61,40 @@ internal sealed class ValueFeed
             { Numbers: not null } c => new ValueFeed(FeedMode.Numbers, block, field, c),
             var c => new ValueFeed(FeedMode.Bytes, block, field, c),
         };
+    }
+
+    /// <summary>Feeds every row whose <paramref name="mask"/> entry is set, in one go where the column allows.</summary>
+    public void FeedAll(StatAccumulator into, bool[] mask)
+    {
+        if (Mode == FeedMode.Absent)
+        {
+            return;
+        }
+        if (Mode == FeedMode.Numbers && into.NumbersOnly)
+        {
+            var numbers = _column!.Numbers!;
+            var kinds = _column.Kinds;
+            var scratch = ArrayPool<double>.Shared.Rent(mask.Length);
+            var n = 0;
+            for (var r = 0; r < mask.Length; r++)
+            {
+                // absent rows and stored NaN or infinities are no numbers to the function
+                if (mask[r] && kinds[r] != ValueKind.Absent && double.IsFinite(numbers[r]))
+                {
+                    scratch[n++] = numbers[r];
+                }
+            }
+            into.AddNumbers(scratch.AsSpan(0, n));
+            ArrayPool<double>.Shared.Return(scratch);
+            return;
+        }
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (mask[r])
+            {
+                Feed(into, r);
+            }
+        }
     }
 
     public void Feed(StatAccumulator into, int row)

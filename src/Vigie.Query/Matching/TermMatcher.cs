@@ -50,6 +50,13 @@ public sealed class TermMatcher : ValueMatcher
         {
             return false;
         }
+        // An ASCII term in ASCII text: invariant lower-casing is ASCII lower-casing there, so a text
+        // that lacks the term ignoring ASCII case cannot match (a vectorised search rules out most
+        // values, e.g. the dictionary entries a block's metadata is judged by, without a copy).
+        if (_asciiLowerTerm is not null && Ascii.IsValid(text) && text.IndexOf(_lowerTerm, StringComparison.OrdinalIgnoreCase) < 0)
+        {
+            return false;
+        }
         char[]? rented = null;
         var lower = text.Length <= StackLimit ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
         try

@@ -129,8 +129,47 @@ public sealed class BloomFilter
         return bytes;
     }
 
+    /// <summary>
+    /// <see cref="MayContainAll(ReadOnlySpan{ulong})"/> straight on the serialised form, without building a
+    /// filter: a word search tests each block's filter once, so copying its bits first would cost
+    /// more than the test. <see cref="InvalidDataException"/> if the bytes cannot be a filter.
+    /// </summary>
+    public static bool MayContainAll(ReadOnlySpan<byte> serialized, ReadOnlySpan<ulong> tokenHashes)
+    {
+        var k = CheckSerialized(serialized);
+        var words = serialized[1..];
+        var bits = (ulong)(words.Length / 8) * 64;
+        foreach (var hash in tokenHashes)
+        {
+            var (h, step) = Probe(hash);
+            for (var i = 0; i < k; i++)
+            {
+                var bit = Math.BigMul(h, bits, out _);
+                var word = BinaryPrimitives.ReadUInt64LittleEndian(words.Slice((int)(bit >> 6) * 8, 8));
+                if ((word & (1UL << (int)(bit & 63))) == 0)
+                {
+                    return false;
+                }
+                h += step;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Reads a serialised filter; <see cref="InvalidDataException"/> if the bytes cannot be one.</summary>
     public static BloomFilter Read(ReadOnlySpan<byte> serialized)
+    {
+        var k = CheckSerialized(serialized);
+        var words = new ulong[(serialized.Length - 1) / 8];
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = BinaryPrimitives.ReadUInt64LittleEndian(serialized.Slice(1 + i * 8, 8));
+        }
+        return new BloomFilter(words, k);
+    }
+
+    /// <summary>The probe count of a serialised filter, once its length and header are checked.</summary>
+    private static int CheckSerialized(ReadOnlySpan<byte> serialized)
     {
         if (serialized.Length < 9 || (serialized.Length - 1) % 8 != 0)
         {
@@ -141,12 +180,7 @@ public sealed class BloomFilter
         {
             throw new InvalidDataException($"a bloom filter cannot use {k} probes");
         }
-        var words = new ulong[(serialized.Length - 1) / 8];
-        for (var i = 0; i < words.Length; i++)
-        {
-            words[i] = BinaryPrimitives.ReadUInt64LittleEndian(serialized.Slice(1 + i * 8, 8));
-        }
-        return new BloomFilter(words, k);
+        return k;
     }
 
     // The token hash is already uniform (xxHash3); the step is a second odd 64-bit number derived

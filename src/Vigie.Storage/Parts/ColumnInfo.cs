@@ -60,6 +60,9 @@ public sealed class ColumnInfo
     /// <summary>Whether the column has a token bloom filter (Raw, Int64 and Float64 columns do).</summary>
     public bool HasBloom => Bloom is not null;
 
+    /// <summary>Bytes the column's bloom filter takes in the file (0 without one).</summary>
+    public int BloomBytes => Bloom?.Length ?? 0;
+
     /// <summary>Bytes the column's data and bloom take in the file.</summary>
     public long StoredBytes => Data.Length + (Bloom?.Length ?? 0);
 

@@ -88,16 +88,28 @@ public sealed class PartReader : IDisposable
     /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
     public long[] ReadTimes(int blockIndex)
     {
+        var times = new long[GetBlock(blockIndex).RowCount];
+        ReadTimes(blockIndex, times);
+        return times;
+    }
+
+    /// <summary>
+    /// Decodes the times of block <paramref name="blockIndex"/> into <paramref name="times"/>, which must
+    /// hold exactly its <see cref="BlockInfo.RowCount"/> rows: for callers that reuse one buffer across blocks.
+    /// </summary>
+    /// <exception cref="PartCorruptException">The segment's checksum or contents are wrong.</exception>
+    public void ReadTimes(int blockIndex, Span<long> times)
+    {
         var block = GetBlock(blockIndex);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(times.Length, block.RowCount);
         var stored = ReadSegment(block.Times, $"block {blockIndex} times");
         try
         {
-            var times = ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), block.RowCount);
+            ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), times);
             if (times[0] != block.MinTime || times[^1] != block.MaxTime)
             {
                 throw new InvalidDataException($"times span [{times[0]}, {times[^1]}], the index says [{block.MinTime}, {block.MaxTime}]");
             }
-            return times;
         }
         catch (InvalidDataException e)
         {
@@ -127,8 +139,23 @@ public sealed class PartReader : IDisposable
         {
             return true;
         }
-        var bloom = ReadBloom(blockIndex, column);
-        return bloom is null || bloom.MayContainAll(tokenHashes);
+        if (column.Bloom is not { } segment)
+        {
+            return true;
+        }
+        var stored = ReadSegment(segment, $"block {blockIndex} column {column.Name} bloom");
+        try
+        {
+            return BloomFilter.MayContainAll(stored.AsSpan(0, segment.Length), tokenHashes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(Path, segment.Offset, $"block {blockIndex} column {column.Name} bloom: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
     }
 
     /// <summary>The bloom filter of a column, read from the file (for callers that keep their own cache); null if it has none.</summary>

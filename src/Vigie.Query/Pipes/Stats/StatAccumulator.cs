@@ -29,6 +29,15 @@ public abstract class StatAccumulator
     /// </summary>
     public virtual void AddNumber(double number) => throw new NotSupportedException($"{GetType().Name} does not take numbers alone");
 
+    /// <summary>Feeds several present finite numbers at once, as many <see cref="AddNumber"/> calls; only when <see cref="NumbersOnly"/>.</summary>
+    public virtual void AddNumbers(ReadOnlySpan<double> numbers)
+    {
+        foreach (var n in numbers)
+        {
+            AddNumber(n);
+        }
+    }
+
     /// <summary>Feeds <paramref name="rows"/> rows that lack the field (or rows of <c>count()</c>): as many <see cref="Add"/>(null).</summary>
     public virtual void AddAbsent(long rows)
     {

@@ -12,15 +12,24 @@ internal static class ColumnDecoder
 {
     public static long[] DecodeTimes(ReadOnlySpan<byte> stored, int rowCount)
     {
+        var times = new long[rowCount];
+        DecodeTimes(stored, times);
+        return times;
+    }
+
+    /// <summary>Decodes <paramref name="times"/>.Length times into a caller's buffer.</summary>
+    public static void DecodeTimes(ReadOnlySpan<byte> stored, Span<long> times)
+    {
         if (!stored.IsEmpty && stored[0] == (byte)PartFormat.SegmentCodec.None)
         {
             // times rarely compress (nanosecond deltas are noise): decode in place, without a copy
-            return TimestampCodec.Decode(stored[1..], rowCount);
+            TimestampCodec.Decode(stored[1..], times);
+            return;
         }
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
         {
-            return TimestampCodec.Decode(payload.AsSpan(0, length), rowCount);
+            TimestampCodec.Decode(payload.AsSpan(0, length), times);
         }
         finally
         {
