@@ -91,7 +91,7 @@ internal static class ProtocolBench
         }
     }
 
-    private static byte[] OtlpBody(int count, int seed)
+    internal static byte[] OtlpBody(int count, int seed)
     {
         var random = new Random(seed);
         var request = new ExportLogsServiceRequest();
@@ -121,9 +121,35 @@ internal static class ProtocolBench
         return request.ToByteArray();
     }
 
+    /// <summary>The same records as <see cref="OtlpBody"/> in OTLP/JSON, compact and with hex ids, as the SDKs write it.</summary>
+    internal static byte[] OtlpJsonBody(int count, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder(count * 300);
+        text.Append("{\"resourceLogs\":[");
+        for (var s = 0; s < Services.Length; s++)
+        {
+            text.Append(s > 0 ? "," : "")
+                .Append(CultureInfo.InvariantCulture, $"{{\"resource\":{{\"attributes\":[{{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"{Services[s]}\"}}}},{{\"key\":\"host.name\",\"value\":{{\"stringValue\":\"{Hosts[random.Next(Hosts.Length)]}\"}}}}]}},")
+                .Append("\"scopeLogs\":[{\"scope\":{\"name\":\"bench\"},\"logRecords\":[");
+            for (var i = 0; i < count / Services.Length; i++)
+            {
+                var time = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000 + (ulong)i;
+                text.Append(i > 0 ? "," : "")
+                    .Append(CultureInfo.InvariantCulture, $"{{\"timeUnixNano\":\"{time}\",\"severityNumber\":{(random.Next(10) == 0 ? 17 : 9)},")
+                    .Append(CultureInfo.InvariantCulture, $"\"body\":{{\"stringValue\":\"GET {Paths[random.Next(Paths.Length)]} {200 + random.Next(4) * 100} in {random.Next(900)} ms user={random.Next(100_000)}\"}},")
+                    .Append(CultureInfo.InvariantCulture, $"\"traceId\":\"{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}\",")
+                    .Append(CultureInfo.InvariantCulture, $"\"attributes\":[{{\"key\":\"http.route\",\"value\":{{\"stringValue\":\"{Paths[random.Next(Paths.Length)]}\"}}}},{{\"key\":\"http.status_code\",\"value\":{{\"intValue\":\"{200 + random.Next(4) * 100}\"}}}}]}}");
+            }
+            text.Append("]}]}");
+        }
+        text.Append("]}");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     private static KeyValue Attr(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 
-    private static byte[] BulkBody(int count, int seed)
+    internal static byte[] BulkBody(int count, int seed)
     {
         var random = new Random(seed);
         var text = new StringBuilder(count * 220);

@@ -21,6 +21,14 @@ public static class OtlpLogsDecoder
 
     private static readonly JsonParser Json = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
+    /// <summary>Adds one event per log record of a protobuf or JSON <c>ExportLogsServiceRequest</c> to <paramref name="batch"/>.</summary>
+    /// <exception cref="MalformedBodyException">The body is not one.</exception>
+    public static void Decode(ReadOnlySpan<byte> body, bool json, EventBatch batch, StreamFields streams, long nowNs, DecodeReport report)
+    {
+        var request = json ? ParseJson(body) : ParseProtobuf(body);
+        Map(request, batch, streams, nowNs, report, hexIds: json);
+    }
+
     /// <summary>Parses a protobuf <c>ExportLogsServiceRequest</c>.</summary>
     /// <exception cref="MalformedBodyException">The body is not one.</exception>
     public static ExportLogsServiceRequest ParseProtobuf(ReadOnlySpan<byte> body)
