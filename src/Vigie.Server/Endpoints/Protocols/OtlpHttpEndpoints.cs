@@ -36,7 +36,7 @@ internal static class OtlpHttpEndpoints
         var report = new DecodeReport();
         try
         {
-            OtlpLogsDecoder.Decode(body.Span, isJson, batch, streams, Timestamps.Now(), report);
+            OtlpLogsDecoder.Decode(body.Memory, isJson, batch, streams, Timestamps.Now(), report);
         }
         catch (MalformedBodyException e)
         {
