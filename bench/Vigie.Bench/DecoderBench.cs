@@ -102,7 +102,7 @@ internal static class DecoderBench
     private static int DecodeBulk(byte[] body, ArrayBufferWriter<byte>? answer)
     {
         var batch = Batch(body.Length);
-        var items = new List<BulkItem>(body.Length / 256);
+        var items = new List<BulkItem>(body.AsSpan().Count((byte)'\n') / 2 + 1);
         var report = new DecodeReport();
         var started = Stopwatch.GetTimestamp();
         new BulkDecoder(BulkStreams, Timestamps.Now()).Decode(body, null, batch, items, report);

@@ -180,7 +180,8 @@ internal static class ElasticsearchEndpoints
             return;
         }
         var batch = ProtocolIngest.NewBatch(body.Length);
-        var items = new List<BulkItem>(Math.Max(4, body.Length / 256));
+        // Two lines per action: sized once rather than regrown (and copied) while it fills.
+        var items = new List<BulkItem>(body.Span.Count((byte)'\n') / 2 + 1);
         var report = new DecodeReport();
         new BulkDecoder(streams, Timestamps.Now()).Decode(body.Span, index, batch, items, report);
         if (!await ingest.StoreAsync(http, Listener, batch, report, FailAsync).ConfigureAwait(false))
