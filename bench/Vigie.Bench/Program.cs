@@ -14,6 +14,18 @@ if (args.Length > 0 && args[0] == "protocols")
         return 2;
     }
 }
+if (args is ["decoders", ..])
+{
+    try
+    {
+        return DecoderBench.Run(args[1..]);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"vigie-bench decoders: {e.Message}\n\n{DecoderBench.Usage}");
+        return 2;
+    }
+}
 if (args is ["ui", ..])
 {
     try

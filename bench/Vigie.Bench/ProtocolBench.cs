@@ -22,6 +22,8 @@ internal static class ProtocolBench
           --seconds N        duration of each protocol's run (default 10)
           --connections N    requests in flight (default 4)
           --batch N          events per request (default 2000)
+          --pid PID          the server's process id: also report its CPU time per event
+          --only NAME        one protocol: otlp or bulk
         """;
 
     private static readonly string[] Services = ["checkout", "payments", "search", "auth", "web"];
@@ -31,7 +33,8 @@ internal static class ProtocolBench
     public static async Task<int> RunAsync(string[] args)
     {
         string? url = null;
-        int seconds = 10, connections = 4, batch = 2000;
+        string? only = null;
+        int seconds = 10, connections = 4, batch = 2000, pid = 0;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -41,6 +44,8 @@ internal static class ProtocolBench
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--connections": connections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--batch": batch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pid": pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--only": only = Next(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -53,18 +58,26 @@ internal static class ProtocolBench
         var otlp = Enumerable.Range(0, 16).Select(s => OtlpBody(batch, s)).ToArray();
         var bulk = Enumerable.Range(0, 16).Select(s => BulkBody(batch, s)).ToArray();
         Console.WriteLine($"{connections} connections, {batch} events per request, {seconds} s per protocol");
-        var otlpRate = await MeasureAsync(client, "/v1/logs", "application/x-protobuf", otlp, batch, connections, seconds);
-        Console.WriteLine($"OTLP/HTTP protobuf: {otlpRate:N0} events/s (body {otlp[0].Length / batch} B/event)");
-        var bulkRate = await MeasureAsync(client, "/_bulk", "application/x-ndjson", bulk, batch, connections, seconds);
-        Console.WriteLine($"Elasticsearch bulk: {bulkRate:N0} events/s (body {bulk[0].Length / batch} B/event)");
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        if (only is null or "otlp")
+        {
+            var (rate, cpu) = await MeasureAsync(client, "/v1/logs", "application/x-protobuf", otlp, batch, connections, seconds, pid);
+            Console.WriteLine($"OTLP/HTTP protobuf: {rate:N0} events/s (body {otlp[0].Length / batch} B/event){cpu}");
+        }
+        if (only is null or "bulk")
+        {
+            var (rate, cpu) = await MeasureAsync(client, "/_bulk", "application/x-ndjson", bulk, batch, connections, seconds, pid);
+            Console.WriteLine($"Elasticsearch bulk: {rate:N0} events/s (body {bulk[0].Length / batch} B/event){cpu}");
+        }
         return 0;
     }
 
-    private static async Task<double> MeasureAsync(HttpClient client, string path, string contentType, byte[][] bodies, int batch, int connections, int seconds)
+    private static async Task<(double Rate, string Cpu)> MeasureAsync(HttpClient client, string path, string contentType, byte[][] bodies, int batch, int connections, int seconds, int pid)
     {
         // One warm-up request per body shape, so that JIT and first allocations stay out of the timing.
         await SendAsync(client, path, contentType, bodies[0]);
         long events = 0;
+        var cpu0 = ProcessCpu(pid);
         var clock = Stopwatch.StartNew();
         var until = TimeSpan.FromSeconds(seconds);
         var senders = Enumerable.Range(0, connections).Select(async c =>
@@ -77,7 +90,23 @@ internal static class ProtocolBench
             }
         });
         await Task.WhenAll(senders);
-        return events / clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = pid > 0 ? string.Create(CultureInfo.InvariantCulture, $", server CPU {(ProcessCpu(pid) - cpu0) * 1e9 / events:N0} ns/event") : "";
+        return (events / elapsed, cpu);
+    }
+
+    /// <summary>User and system CPU seconds of a process, from <c>/proc/PID/stat</c> (0 without a pid).</summary>
+    private static double ProcessCpu(int pid)
+    {
+        if (pid <= 0)
+        {
+            return 0;
+        }
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command (which may hold spaces) start after its closing parenthesis.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
     }
 
     private static async Task SendAsync(HttpClient client, string path, string contentType, byte[] body)
@@ -91,7 +120,7 @@ internal static class ProtocolBench
         }
     }
 
-    private static byte[] OtlpBody(int count, int seed)
+    internal static byte[] OtlpBody(int count, int seed)
     {
         var random = new Random(seed);
         var request = new ExportLogsServiceRequest();
@@ -121,9 +150,35 @@ internal static class ProtocolBench
         return request.ToByteArray();
     }
 
+    /// <summary>The same records as <see cref="OtlpBody"/> in OTLP/JSON, compact and with hex ids, as the SDKs write it.</summary>
+    internal static byte[] OtlpJsonBody(int count, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder(count * 300);
+        text.Append("{\"resourceLogs\":[");
+        for (var s = 0; s < Services.Length; s++)
+        {
+            text.Append(s > 0 ? "," : "")
+                .Append(CultureInfo.InvariantCulture, $"{{\"resource\":{{\"attributes\":[{{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"{Services[s]}\"}}}},{{\"key\":\"host.name\",\"value\":{{\"stringValue\":\"{Hosts[random.Next(Hosts.Length)]}\"}}}}]}},")
+                .Append("\"scopeLogs\":[{\"scope\":{\"name\":\"bench\"},\"logRecords\":[");
+            for (var i = 0; i < count / Services.Length; i++)
+            {
+                var time = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000 + (ulong)i;
+                text.Append(i > 0 ? "," : "")
+                    .Append(CultureInfo.InvariantCulture, $"{{\"timeUnixNano\":\"{time}\",\"severityNumber\":{(random.Next(10) == 0 ? 17 : 9)},")
+                    .Append(CultureInfo.InvariantCulture, $"\"body\":{{\"stringValue\":\"GET {Paths[random.Next(Paths.Length)]} {200 + random.Next(4) * 100} in {random.Next(900)} ms user={random.Next(100_000)}\"}},")
+                    .Append(CultureInfo.InvariantCulture, $"\"traceId\":\"{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}\",")
+                    .Append(CultureInfo.InvariantCulture, $"\"attributes\":[{{\"key\":\"http.route\",\"value\":{{\"stringValue\":\"{Paths[random.Next(Paths.Length)]}\"}}}},{{\"key\":\"http.status_code\",\"value\":{{\"intValue\":\"{200 + random.Next(4) * 100}\"}}}}]}}");
+            }
+            text.Append("]}]}");
+        }
+        text.Append("]}");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     private static KeyValue Attr(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 
-    private static byte[] BulkBody(int count, int seed)
+    internal static byte[] BulkBody(int count, int seed)
     {
         var random = new Random(seed);
         var text = new StringBuilder(count * 220);

@@ -57,4 +57,21 @@ public sealed class OtlpClientTests : IAsyncLifetime
         var metrics = await _server.MetricsAsync();
         Assert.Contains($"listener=\"otlp-{transport}\"", metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OtlpGrpc_DamagedRequest_InvalidArgumentNamingTheByteAndCounted()
+    {
+        // Raw bytes over a real gRPC channel: a record whose body string is cut short.
+        var method = new Grpc.Core.Method<byte[], byte[]>(
+            Grpc.Core.MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export",
+            Grpc.Core.Marshallers.Create(b => b, b => b), Grpc.Core.Marshallers.Create(b => b, b => b));
+        byte[] damaged = [0x0A, 0x0A, 0x12, 0x08, 0x12, 0x06, 0x2A, 0x04, 0x0A, 0x09, (byte)'c', (byte)'u'];
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(_server.GrpcUrl);
+
+        var refusal = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(method, null, new Grpc.Core.CallOptions(), damaged));
+
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, refusal.StatusCode);
+        Assert.StartsWith("invalid OTLP protobuf at byte 10: ", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("vigie_listener_events_total{listener=\"otlp-grpc\",result=\"rejected\"} 1", await _server.MetricsAsync(), StringComparison.Ordinal);
+    }
 }

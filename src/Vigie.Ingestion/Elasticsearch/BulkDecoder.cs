@@ -23,11 +23,25 @@ public sealed class BulkDecoder
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
-    private readonly JsonFlattener _flattener = new();
+    // The flattener and its name cache outlive the request: each thread keeps one, taken while a
+    // (synchronous) decode runs.
+    [ThreadStatic]
+    private static JsonFlattener? t_flattener;
+
+    private JsonFlattener _flattener = null!;
     private readonly StreamFields _streams;
     private readonly long _nowNs;
     private string? _lastIndex;
     private byte[] _lastIndexUtf8 = [];
+
+    // Shippers repeat one action line ({"index":{"_index":"logs"}}): parsed once per request.
+    private byte[] _lastActionLine = new byte[64];
+    private int _lastActionLength = -1;
+    private PendingAction _lastAction;
+
+    private int _indexFieldId;
+    private string? _valueIndex;
+    private byte[] _valueIndexUtf8 = [];
 
     public BulkDecoder(StreamFields streams, long nowNs)
     {
@@ -41,6 +55,34 @@ public sealed class BulkDecoder
     /// (<c>/{index}/_bulk</c>), used when an action names none.
     /// </summary>
     public void Decode(ReadOnlySpan<byte> body, string? defaultIndex, EventBatch batch, List<BulkItem> items, DecodeReport report)
+    {
+        Take(batch);
+        try
+        {
+            DecodeLines(body, defaultIndex, batch, items, report);
+        }
+        finally
+        {
+            Give();
+        }
+    }
+
+    private void Take(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _flattener = t_flattener ?? new JsonFlattener();
+        t_flattener = null;
+        _indexFieldId = batch.InternName(IndexField);
+        _lastActionLength = -1;
+    }
+
+    private void Give()
+    {
+        _flattener.Release();
+        t_flattener = _flattener;
+    }
+
+    private void DecodeLines(ReadOnlySpan<byte> body, string? defaultIndex, EventBatch batch, List<BulkItem> items, DecodeReport report)
     {
         var lineNumber = 0;
         var position = 0;
@@ -65,10 +107,19 @@ public sealed class BulkDecoder
                 AddDocument(line, lineNumber, action, batch, items, report);
                 continue;
             }
-            var parsed = ParseAction(line, lineNumber, defaultIndex, report, items);
-            if (parsed is null)
+            PendingAction? parsed;
+            if (line.Length == _lastActionLength && line.SequenceEqual(_lastActionLine.AsSpan(0, _lastActionLength)))
             {
-                continue;
+                parsed = _lastAction;
+            }
+            else
+            {
+                parsed = ParseAction(line, lineNumber, defaultIndex, report, items);
+                if (parsed is null)
+                {
+                    continue;
+                }
+                RememberAction(line, parsed.Value);
             }
             if (parsed.Value.Action == "delete")
             {
@@ -89,8 +140,43 @@ public sealed class BulkDecoder
     /// Adds the one document of the single-document APIs (<c>/{index}/_doc</c>, <c>/{index}/_create/{id}</c>),
     /// which may span lines.
     /// </summary>
-    public void DecodeDocument(ReadOnlySpan<byte> document, string action, string index, string? id, EventBatch batch, List<BulkItem> items, DecodeReport report) =>
-        AddDocument(document, 1, new PendingAction(action, index, id), batch, items, report);
+    public void DecodeDocument(ReadOnlySpan<byte> document, string action, string index, string? id, EventBatch batch, List<BulkItem> items, DecodeReport report)
+    {
+        Take(batch);
+        try
+        {
+            AddDocument(document, 1, new PendingAction(action, index, id), batch, items, report);
+        }
+        finally
+        {
+            Give();
+        }
+    }
+
+    private void RememberAction(ReadOnlySpan<byte> line, PendingAction action)
+    {
+        if (line.Length > 1024)
+        {
+            return;
+        }
+        if (line.Length > _lastActionLine.Length)
+        {
+            _lastActionLine = new byte[Math.Max(line.Length, _lastActionLine.Length * 2)];
+        }
+        line.CopyTo(_lastActionLine);
+        _lastActionLength = line.Length;
+        _lastAction = action;
+    }
+
+    private ReadOnlySpan<byte> IndexUtf8(string index)
+    {
+        if (!ReferenceEquals(index, _valueIndex))
+        {
+            _valueIndexUtf8 = Encoding.UTF8.GetBytes(index);
+            _valueIndex = index;
+        }
+        return _valueIndexUtf8;
+    }
 
     private PendingAction? ParseAction(ReadOnlySpan<byte> line, int lineNumber, string? defaultIndex, DecodeReport report, List<BulkItem> items)
     {
@@ -194,7 +280,7 @@ public sealed class BulkDecoder
                 return;
             }
             _flattener.AddObject(ref reader, line, batch, Map);
-            batch.AddField(IndexField, ValueKind.String, action.Index);
+            batch.AddField(_indexFieldId, ValueKind.String, IndexUtf8(action.Index));
             batch.EndEvent(_streams);
             items.Add(new BulkItem(action.Action, action.Index, id, 201, null));
             report.Accept();

@@ -21,6 +21,23 @@ public static class OtlpLogsDecoder
 
     private static readonly JsonParser Json = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
+    /// <summary>Adds one event per log record of a protobuf or JSON <c>ExportLogsServiceRequest</c> to <paramref name="batch"/>.</summary>
+    /// <exception cref="MalformedBodyException">The body is not one.</exception>
+    /// <remarks>
+    /// Protobuf is read straight from the wire (<see cref="OtlpWireDecoder"/>); <see cref="ParseProtobuf"/>
+    /// and <see cref="Map"/> are the reference it is checked against. On failure the batch holds part of
+    /// the request and must be dropped.
+    /// </remarks>
+    public static void Decode(ReadOnlyMemory<byte> body, bool json, EventBatch batch, StreamFields streams, long nowNs, DecodeReport report)
+    {
+        if (!json)
+        {
+            OtlpWireDecoder.Decode(body, batch, streams, nowNs, report);
+            return;
+        }
+        Map(ParseJson(body.Span), batch, streams, nowNs, report, hexIds: true);
+    }
+
     /// <summary>Parses a protobuf <c>ExportLogsServiceRequest</c>.</summary>
     /// <exception cref="MalformedBodyException">The body is not one.</exception>
     public static ExportLogsServiceRequest ParseProtobuf(ReadOnlySpan<byte> body)

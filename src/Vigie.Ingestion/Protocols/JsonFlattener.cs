@@ -7,17 +7,24 @@ namespace Vigie.Ingestion.Protocols;
 /// <summary>
 /// Adds the leaves of one JSON object to the event being built, nested objects flattened with dots
 /// (<c>http.status</c>), arrays kept as JSON text, nulls dropped, and the fields a
-/// <see cref="JsonFieldMap"/> names set as the time or renamed. Reuses its name buffer across
-/// documents so that a document costs no allocation once its names are interned in the batch.
+/// <see cref="JsonFieldMap"/> names set as the time or renamed. Reuses its name buffer and its name
+/// cache across documents (and requests, when reused) so that a document costs no allocation and
+/// one hash lookup per leaf once its names are known.
 /// </summary>
 public sealed class JsonFlattener
 {
     private const int MaxDepth = 64;
 
     private readonly int[] _prefix = new int[MaxDepth + 2];
-    private char[] _name = new char[256];
+    private byte[] _name = new byte[256];
 
     private const string LevelField = "level";
+
+    // Names by their UTF-8 bytes with what the map says of them, kept across documents and, when the
+    // flattener is reused, across requests: a leaf costs one hash of its name.
+    private readonly Utf8NameCache _names = new();
+    private JsonFieldMap? _namesMap;
+    private Utf8NameCache.Entry? _levelEntry;
 
     /// <summary>The time the last <see cref="AddObject"/> found, if any.</summary>
     public bool TimeFound { get; private set; }
@@ -35,6 +42,11 @@ public sealed class JsonFlattener
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidOperationException("the reader must be on the start of an object");
+        }
+        if (!ReferenceEquals(map, _namesMap))
+        {
+            _names.Clear();
+            _namesMap = map;
         }
         TimeFound = false;
         LevelFound = false;
@@ -72,14 +84,19 @@ public sealed class JsonFlattener
         throw new JsonException("the document ends before the object is closed");
     }
 
-    private string? AddLeaf(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, EventBatch batch, JsonFieldMap map, ReadOnlySpan<char> name)
+    /// <summary>Lets go of the last batch (when a request is decoded and the flattener kept for the next).</summary>
+    public void Release() => _names.Forget();
+
+    private string? AddLeaf(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, EventBatch batch, JsonFieldMap map, ReadOnlySpan<byte> nameUtf8)
     {
-        if (reader.TokenType == JsonTokenType.Null || map.IsDropped(name))
+        var entry = _names.Get(nameUtf8);
+        var info = entry.Tag as NameInfo ?? Classify(entry, map);
+        if (reader.TokenType == JsonTokenType.Null || info.IsDropped)
         {
             reader.Skip();
             return null;
         }
-        if (map.IsTime(name) && !TimeFound && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+        if (info.IsTime && !TimeFound && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
         {
             if (TryReadTime(ref reader, out var ns))
             {
@@ -88,25 +105,40 @@ public sealed class JsonFlattener
                 return null;
             }
             // Kept under its own name below, so that nothing the sender wrote is lost.
-            AddValue(ref reader, source, batch, batch.InternName(name));
-            return $"{name.ToString()}: not RFC 3339 nor a Unix epoch";
+            AddValue(ref reader, source, batch, _names.IdOf(entry, batch));
+            return $"{entry.Name}: not RFC 3339 nor a Unix epoch";
         }
-        if (map.IsLevel(name) && reader.TokenType is JsonTokenType.String or JsonTokenType.Number && AddLevel(ref reader, batch, name))
+        if (info.IsLevel && reader.TokenType is JsonTokenType.String or JsonTokenType.Number && AddLevel(ref reader, batch, info.IsLevelField))
         {
             return null;
         }
-        var renamed = map.Rename(name);
-        AddValue(ref reader, source, batch, renamed is null ? batch.InternName(name) : batch.InternName(renamed));
+        AddValue(ref reader, source, batch, _names.IdOf(info.Target ?? entry, batch));
         return null;
     }
+
+    /// <summary>What the map says of a name, worked out once per name.</summary>
+    private NameInfo Classify(Utf8NameCache.Entry entry, JsonFieldMap map)
+    {
+        var name = entry.Name.AsSpan();
+        var renamed = map.Rename(name);
+        var info = new NameInfo(
+            map.IsDropped(name),
+            map.IsTime(name),
+            map.IsLevel(name),
+            name.SequenceEqual(LevelField),
+            renamed is null ? null : _names.Get(System.Text.Encoding.UTF8.GetBytes(renamed)));
+        entry.Tag = info;
+        return info;
+    }
+
+    private sealed record NameInfo(bool IsDropped, bool IsTime, bool IsLevel, bool IsLevelField, Utf8NameCache.Entry? Target);
 
     /// <summary>
     /// Adds <c>level</c> with the normalised severity; true when the source field was <c>level</c>
     /// itself (replaced by its normalised value), false when it is still to be added under its name.
     /// </summary>
-    private bool AddLevel(ref Utf8JsonReader reader, EventBatch batch, ReadOnlySpan<char> name)
+    private bool AddLevel(ref Utf8JsonReader reader, EventBatch batch, bool isLevel)
     {
-        var isLevel = name.SequenceEqual(LevelField);
         if (LevelFound)
         {
             // One level per event: a second severity field keeps its own name, a raw "level" is dropped.
@@ -121,7 +153,8 @@ public sealed class JsonFlattener
         {
             return false;
         }
-        batch.AddField(LevelField, ValueKind.String, level);
+        _levelEntry ??= _names.Get("level"u8);
+        batch.AddField(_names.IdOf(_levelEntry, batch), ValueKind.String, LevelText.Utf8(level));
         LevelFound = true;
         return isLevel;
     }
@@ -180,7 +213,7 @@ public sealed class JsonFlattener
 
     private int AppendName(ref Utf8JsonReader reader, int prefixLength, bool dotted)
     {
-        // A UTF-8 name never has more UTF-16 units than bytes.
+        // Unescaping never makes a name longer.
         var needed = prefixLength + 1 + reader.ValueSpan.Length;
         if (needed > _name.Length)
         {
@@ -189,7 +222,12 @@ public sealed class JsonFlattener
         var position = prefixLength;
         if (dotted)
         {
-            _name[position++] = '.';
+            _name[position++] = (byte)'.';
+        }
+        if (!reader.ValueIsEscaped)
+        {
+            reader.ValueSpan.CopyTo(_name.AsSpan(position));
+            return position + reader.ValueSpan.Length;
         }
         return position + reader.CopyString(_name.AsSpan(position));
     }

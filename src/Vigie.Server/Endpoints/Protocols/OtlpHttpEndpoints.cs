@@ -32,19 +32,17 @@ internal static class OtlpHttpEndpoints
             return;
         }
         var isJson = (http.Request.ContentType ?? "").Contains("json", StringComparison.OrdinalIgnoreCase);
-        ExportLogsServiceRequest request;
+        var batch = ProtocolIngest.NewBatch(body.Length * 2);
+        var report = new DecodeReport();
         try
         {
-            request = isJson ? OtlpLogsDecoder.ParseJson(body.Span) : OtlpLogsDecoder.ParseProtobuf(body.Span);
+            OtlpLogsDecoder.Decode(body.Memory, isJson, batch, streams, Timestamps.Now(), report);
         }
         catch (MalformedBodyException e)
         {
             await ingest.RejectBodyAsync(http, Listener, e.Message, ProtocolIngest.FailJson).ConfigureAwait(false);
             return;
         }
-        var batch = ProtocolIngest.NewBatch(body.Length * 2);
-        var report = new DecodeReport();
-        OtlpLogsDecoder.Map(request, batch, streams, Timestamps.Now(), report, hexIds: isJson);
         if (!await ingest.StoreAsync(http, Listener, batch, report, ProtocolIngest.FailJson).ConfigureAwait(false))
         {
             return;
