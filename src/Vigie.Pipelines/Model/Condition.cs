@@ -30,20 +30,34 @@ public sealed class Condition
 
     public bool Matches(IRow row) => Row.Matches(row);
 
-    internal bool Matches(EventBatch batch, int index, BatchEventRow row) => _node.Matches(batch, index, row);
+    internal bool Matches(EventBatch batch, int index, BatchEventRow row)
+    {
+        row.Index = index;
+        return _node.Matches(batch, index, row);
+    }
 
     internal bool Matches(SpanEvent e) => _node.Matches(e);
 
     private static Node Compile(Filter filter, long nowNs) => filter switch
     {
         AllFilter => new All(),
-        AndFilter a => new And([.. a.Filters.Select(f => Compile(f, nowNs))]),
-        OrFilter o => new Or([.. o.Filters.Select(f => Compile(f, nowNs))]),
+        AndFilter a => new And(Cheapest([.. a.Filters.Select(f => Compile(f, nowNs))])),
+        OrFilter o => new Or(Cheapest([.. o.Filters.Select(f => Compile(f, nowNs))])),
         NotFilter n => new Not(Compile(n.Operand, nowNs)),
-        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r))),
-        FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f)),
+        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r)), cost: 2),
+        FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f), cost: 1),
         _ => new Fallback(FilterCompiler.Compile(filter, nowNs)),
     };
+
+    /// <summary>
+    /// The operands of an AND or an OR, cheapest first: they have no side effect, so the answer is the
+    /// same, and <c>service:nginx AND _msg:/.../</c> rarely needs its regex.
+    /// </summary>
+    private static Node[] Cheapest(Node[] operands)
+    {
+        // A stable sort: operands of the same cost keep the order they were written in.
+        return [.. operands.Select((o, i) => (o, i)).OrderBy(x => x.o.Cost).ThenBy(x => x.i).Select(x => x.o)];
+    }
 
     /// <summary>
     /// The filter's regex built for ingestion, where it runs on every event: without backtracking (linear
@@ -100,6 +114,9 @@ public sealed class Condition
 
     private abstract class Node
     {
+        /// <summary>A rough rank of what testing it costs: a value compared, a regex run, a row built.</summary>
+        public virtual int Cost => 3;
+
         public abstract bool Matches(EventBatch batch, int index, BatchEventRow row);
 
         public abstract bool Matches(SpanEvent e);
@@ -107,6 +124,8 @@ public sealed class Condition
 
     private sealed class All : Node
     {
+        public override int Cost => 0;
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => true;
 
         public override bool Matches(SpanEvent e) => true;
@@ -114,6 +133,8 @@ public sealed class Condition
 
     private sealed class And(Node[] operands) : Node
     {
+        public override int Cost => operands.Max(o => o.Cost);
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
             foreach (var o in operands)
@@ -141,6 +162,8 @@ public sealed class Condition
 
     private sealed class Or(Node[] operands) : Node
     {
+        public override int Cost => operands.Max(o => o.Cost);
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
             foreach (var o in operands)
@@ -168,25 +191,24 @@ public sealed class Condition
 
     private sealed class Not(Node operand) : Node
     {
+        public override int Cost => operand.Cost;
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => !operand.Matches(batch, index, row);
 
         public override bool Matches(SpanEvent e) => !operand.Matches(e);
     }
 
     /// <summary>As <see cref="FieldRowMatcher"/>: false when the event lacks the field, else the value test on its bytes.</summary>
-    private sealed class Field(string name, ValueMatcher values) : Node
+    private sealed class Field(string name, ValueMatcher values, int cost) : Node
     {
+        private readonly int _slot = ConditionSlots.Add(name);
+
+        public override int Cost => cost;
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
-            var (start, end) = batch.GetFieldRange(index);
-            for (var f = start; f < end; f++)
-            {
-                if (string.Equals(batch.GetName(f), name, StringComparison.Ordinal))
-                {
-                    return values.MatchesUtf8(batch.GetValue(f));
-                }
-            }
-            return false;
+            var f = row.FieldOf(index, _slot);
+            return f >= 0 && values.MatchesUtf8(batch.GetValue(f));
         }
 
         public override bool Matches(SpanEvent e)
