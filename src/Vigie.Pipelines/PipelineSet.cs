@@ -470,7 +470,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         private long[][]? _in;
         private long[][]? _out;
 
-        private readonly Dictionary<string, int> _nameIds = new(ReferenceEqualityComparer.Instance);
+        private OutputNames? _names;
 
         /// <summary>Adds this batch's counts to the shared counters.</summary>
         public void Flush(PipelineSet set)
@@ -537,7 +537,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             }
             if (!_event.Dropped)
             {
-                _event.WriteTo(output, _nameIds);
+                if (!ReferenceEquals(_names?.Output, output))
+                {
+                    _names = new OutputNames(output);
+                }
+                _event.WriteTo(_names);
             }
             return true;
         }

@@ -79,8 +79,18 @@ public sealed class Condition
     /// <summary>A regex tested on UTF-8 bytes widened into a buffer kept per thread (a stackalloc would be cleared on every event).</summary>
     private sealed class Utf8RegexMatcher(Regex regex) : ValueMatcher
     {
+        /// <summary>Bytes of the value tried first when <see cref="_prefixFirst"/>.</summary>
+        private const int Prefix = 64;
+
         [ThreadStatic]
         private static char[]? t_chars;
+
+        /// <summary>
+        /// Anchored at the start and blind to what follows a match (no <c>$</c>, <c>\b</c>, <c>\z</c>, lookaround):
+        /// a match in the first bytes of a value is a match in the whole value, and <c>^...</c> patterns (the
+        /// built-ins' <c>_msg:/^.../</c>) match there, so most values are not widened whole.
+        /// </summary>
+        private readonly bool _prefixFirst = PrefixDecidesMatch(regex);
 
         public override bool Matches(ReadOnlySpan<char> text) => IsMatch(text);
 
@@ -91,8 +101,36 @@ public sealed class Condition
             {
                 chars = t_chars = new char[Math.Max(1024, utf8.Length)];
             }
+            if (_prefixFirst && utf8.Length > Prefix)
+            {
+                // Cut on a character boundary, so that the prefix widens to the start of what the whole does.
+                var cut = Prefix;
+                while (cut > 0 && (utf8[cut] & 0xC0) == 0x80)
+                {
+                    cut--;
+                }
+                var m = System.Text.Encoding.UTF8.GetChars(utf8[..cut], chars);
+                if (IsMatch(chars.AsSpan(0, m)))
+                {
+                    return true;
+                }
+            }
             var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
             return IsMatch(chars.AsSpan(0, n));
+        }
+
+        private static bool PrefixDecidesMatch(Regex regex)
+        {
+            var p = regex.ToString();
+            if (!p.StartsWith('^') || (regex.Options & (RegexOptions.RightToLeft | RegexOptions.IgnorePatternWhitespace)) != 0)
+            {
+                return false;
+            }
+            // Conservative: an escaped '$' or a '\\b' that is really a backslash then 'b' only lose the shortcut.
+            return p.IndexOf('$') < 0 && !p.Contains("(?=", StringComparison.Ordinal) && !p.Contains("(?!", StringComparison.Ordinal)
+                && !p.Contains("(?<=", StringComparison.Ordinal) && !p.Contains("(?<!", StringComparison.Ordinal)
+                && !Regex.IsMatch(p, @"\(\?[imnsx-]*x") && !p.Contains("\\b", StringComparison.Ordinal) && !p.Contains("\\B", StringComparison.Ordinal)
+                && !p.Contains("\\z", StringComparison.Ordinal) && !p.Contains("\\Z", StringComparison.Ordinal) && !p.Contains("\\G", StringComparison.Ordinal);
         }
 
         /// <summary>
