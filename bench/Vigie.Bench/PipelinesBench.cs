@@ -21,6 +21,10 @@ internal static class PipelinesBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["profile", var kindName, ..])
+        {
+            return Profile(kindName, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+        }
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500_000;
         var lines = AccessLines(events, new Random(42));
 
@@ -32,34 +36,34 @@ internal static class PipelinesBench
         var corpus = Corpus(events, lines, new Random(7));
         Console.WriteLine($"corpus: {events:N0} events, {corpus.Length / 1e6:0.0} MB of NDJSON (40% nginx access, 20% JSON application logs, 40% other services)");
         await Ingest(corpus, null, 1); // warm-up
+        var (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var raw = await Ingest(corpus, null, 3);
-        Console.WriteLine($"ingest without pipelines: {events / raw:N0} events per CPU-second");
+        Console.WriteLine($"ingest without pipelines: {events / raw:N0} events per CPU-second ({GC.CollectionCount(2) - gen2} gen2 collections, {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms of GC pauses in 3 runs)");
         using var set = new PipelineSet(PipelineConfigLoader.BuiltInsOnly(), new PipelineMetrics());
         await Ingest(corpus, set, 1);
+        (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var withPipelines = await Ingest(corpus, set, 3);
-        Console.WriteLine($"ingest with the built-in pipelines: {events / withPipelines:N0} events per CPU-second ({raw / withPipelines * 100:0}% of raw throughput)");
+        Console.WriteLine($"ingest with the built-in pipelines: {events / withPipelines:N0} events per CPU-second ({raw / withPipelines * 100:0}% of raw throughput; {GC.CollectionCount(2) - gen2} gen2 collections, {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms of GC pauses in 3 runs)");
         // Where the cost goes: one kind of event at a time.
         foreach (var (kind, name) in new[] { (0, "nginx access lines"), (4, "JSON application logs"), (9, "events no pipeline selects") })
         {
             var only = Corpus(events / 3, lines, new Random(7), kind);
             var r = await Ingest(only, null, 2);
             var p = await Ingest(only, set, 2);
-            Console.WriteLine($"  {name}: {events / 3 / r:N0} raw, {events / 3 / p:N0} with pipelines ({r / p * 100:0}%); pipelines alone {Alone(only, set):0} ns/event");
+            var (alone, storeRaw, storeProcessed) = await Alone(only, set);
+            Console.WriteLine($"  {name}: {events / 3 / r:N0} raw, {events / 3 / p:N0} with pipelines ({r / p * 100:0}%); pipelines alone {alone:0} ns/event; storing alone {storeRaw:0} ns/event as it came, {storeProcessed:0} ns/event processed");
         }
         return 0;
     }
 
-    /// <summary>CPU nanoseconds per event of <see cref="PipelineSet.Process(EventBatch, string)"/> alone, on batches decoded beforehand (best of 3).</summary>
-    private static double Alone(byte[] corpus, PipelineSet set)
+    /// <summary>
+    /// CPU nanoseconds per event of <see cref="PipelineSet.Process(EventBatch, string)"/> alone, on batches decoded
+    /// beforehand (best of 4); then of storing those batches alone, as they came and as the pipelines left them
+    /// (the processed events carry more fields, which the store indexes: part of what the pipelines cost).
+    /// </summary>
+    private static async Task<(double Pipelines, double StoreRaw, double StoreProcessed)> Alone(byte[] corpus, PipelineSet set)
     {
-        var batches = new List<EventBatch>();
-        var streams = new StreamFields(["service"]);
-        NdjsonDecoder.DecodeAsync(new MemoryStream(corpus), new EventBatch(16 * 1024, 16 * 1024 * 8, 4 * 1024 * 1024), streams, new NdjsonLimits { FlushEvents = 16 * 1024 }, Timestamps.Now(),
-            (full, ct) =>
-            {
-                batches.Add(full);
-                return ValueTask.FromResult(new EventBatch(16 * 1024, 16 * 1024 * 8, 4 * 1024 * 1024));
-            }).AsTask().GetAwaiter().GetResult();
+        var batches = Decode(corpus);
         var events = batches.Sum(b => b.Count);
         var best = double.MaxValue;
         for (var r = 0; r < 4; r++)
@@ -71,7 +75,83 @@ internal static class PipelinesBench
             }
             best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
-        return best * 1e9 / events;
+        var processed = batches.Select(b => set.Process(b, "bench").Batch).ToList();
+        var storeRaw = await StoreAlone(batches);
+        var storeProcessed = await StoreAlone(processed);
+        return (best * 1e9 / events, storeRaw * 1e9 / events, storeProcessed * 1e9 / events);
+    }
+
+    /// <summary>
+    /// <c>vigie-bench pipelines profile mix|nginx|json|other [SECONDS]</c>: only <see cref="PipelineSet.Process(EventBatch, string)"/>
+    /// in a loop on batches decoded beforehand, for a profiler to attach to (e.g. <c>dotnet-trace collect -p PID</c>).
+    /// </summary>
+    private static int Profile(string kindName, int seconds)
+    {
+        var kind = kindName switch { "nginx" => 0, "json" => 4, "other" => 9, _ => -1 };
+        var batches = Decode(Corpus(100_000, AccessLines(100_000, new Random(42)), new Random(7), kind));
+        using var set = new PipelineSet(PipelineConfigLoader.BuiltInsOnly(), new PipelineMetrics());
+        Console.WriteLine($"process id {Environment.ProcessId}: processing {kindName} for {seconds} s");
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 3)
+        {
+            foreach (var b in batches)
+            {
+                _ = set.Process(b, "bench");
+            }
+        }
+        var until = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        long events = 0;
+        while (until.Elapsed.TotalSeconds < seconds)
+        {
+            foreach (var b in batches)
+            {
+                _ = set.Process(b, "bench");
+                events += b.Count;
+            }
+        }
+        Console.WriteLine($"{events:N0} events processed, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds / events:0} CPU ns and {(double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / events:0} bytes allocated per event");
+        return 0;
+    }
+
+    private static List<EventBatch> Decode(byte[] corpus)
+    {
+        var batches = new List<EventBatch>();
+        var streams = new StreamFields(["service"]);
+        NdjsonDecoder.DecodeAsync(new MemoryStream(corpus), new EventBatch(16 * 1024, 16 * 1024 * 8, 4 * 1024 * 1024), streams, new NdjsonLimits { FlushEvents = 16 * 1024 }, Timestamps.Now(),
+            (full, ct) =>
+            {
+                batches.Add(full);
+                return ValueTask.FromResult(new EventBatch(16 * 1024, 16 * 1024 * 8, 4 * 1024 * 1024));
+            }).AsTask().GetAwaiter().GetResult();
+        return batches;
+    }
+
+    /// <summary>Best of 3: process CPU seconds to durably store batches already built.</summary>
+    private static async Task<double> StoreAlone(List<EventBatch> batches)
+    {
+        var best = double.MaxValue;
+        for (var r = 0; r < 3; r++)
+        {
+            var dir = Directory.CreateTempSubdirectory("vigie-bench-pipelines-").FullName;
+            try
+            {
+                using var store = LogStore.Open(new StoreOptions { DataDirectory = dir });
+                GC.Collect();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                foreach (var b in batches)
+                {
+                    await store.AppendAsync(b, CancellationToken.None);
+                }
+                best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        return best;
     }
 
     private static (double Seconds, int Failed) Grok(GrokProcessor grok, string[] lines, int n)

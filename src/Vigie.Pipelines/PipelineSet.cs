@@ -77,13 +77,17 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         List<Pending>? late = null;
         var token = new object();
         FastRun? fast = null;
+        int[]? nameMap = null;
         for (var i = 0; i < batch.Count; i++)
         {
             row.Index = i;
             var routed = routeId >= 0 && HasField(batch, i, routeId);
             if (!routed && _multiline.Length > 0 && FirstMultiline(batch, i, row) is { } ml)
             {
-                output ??= CopyHead(batch, i);
+                if (output is null)
+                {
+                    output = CopyHead(batch, i, out nameMap);
+                }
                 JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
                 continue;
             }
@@ -92,11 +96,14 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             {
                 if (output is not null)
                 {
-                    CopyRaw(batch, i, output);
+                    CopyRaw(batch, i, output, nameMap!);
                 }
                 continue;
             }
-            output ??= CopyHead(batch, i);
+            if (output is null)
+            {
+                output = CopyHead(batch, i, out nameMap);
+            }
             if (trace is null && !routed)
             {
                 fast ??= new FastRun();
@@ -120,6 +127,10 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         if (late is not null)
         {
             (held ??= []).Add(StoreLateAsync(late, listener));
+        }
+        if (output is not null)
+        {
+            Learn(batch, output);
         }
         var heldTask = held is null ? null : held.Count == 1 ? held[0] : Task.WhenAll(held);
         return new ProcessedBatch(output ?? batch, heldTask);
@@ -387,23 +398,59 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         output.EndEvent(e.Stream);
     }
 
-    private static EventBatch CopyHead(EventBatch batch, int upTo)
+    /// <summary>
+    /// What the output batches of this set held, per input event and per input byte (fixed point, 1/1024),
+    /// as seen on the last batch: the next output batch is sized from it. Sized too small, its arrays
+    /// grow by doubling and copying; too large, it costs memory the collector must reclaim. Both are large
+    /// objects (a batch holds thousands of events), whose allocation rate drives full collections.
+    /// </summary>
+    private int _fieldsPerEvent1024 = 11 * 1024;
+    private int _bytesPerByte1024 = 2 * 1024;
+
+    private EventBatch CopyHead(EventBatch batch, int upTo, out int[] names)
     {
-        var output = new EventBatch(batch.Count, batch.TotalFields + batch.Count * 8, batch.ValueBytes * 2);
+        // A tenth more than what the last batch needed, for a batch that selects a little more.
+        var fields = (long)batch.Count * Volatile.Read(ref _fieldsPerEvent1024) * 11 / 10 / 1024;
+        var bytes = (long)batch.ValueBytes * Volatile.Read(ref _bytesPerByte1024) * 11 / 10 / 1024;
+        var output = new EventBatch(batch.Count, (int)Math.Clamp(fields, batch.TotalFields + 16, int.MaxValue / 2), (int)Math.Clamp(bytes, batch.ValueBytes + 1024, int.MaxValue / 2));
+        names = NameMap(batch);
         for (var i = 0; i < upTo; i++)
         {
-            CopyRaw(batch, i, output);
+            CopyRaw(batch, i, output, names);
         }
         return output;
     }
 
-    private static void CopyRaw(EventBatch batch, int i, EventBatch output)
+    private void Learn(EventBatch batch, EventBatch output)
+    {
+        if (batch.Count > 0 && batch.ValueBytes > 0)
+        {
+            Volatile.Write(ref _fieldsPerEvent1024, (int)Math.Min((long)output.TotalFields * 1024 / batch.Count, 1 << 20));
+            Volatile.Write(ref _bytesPerByte1024, (int)Math.Min((long)output.ValueBytes * 1024 / batch.ValueBytes, 1 << 16));
+        }
+    }
+
+    /// <summary>Per name id of the input batch, its id in the output (-1 until first used): a copied field costs no name look-up.</summary>
+    private static int[] NameMap(EventBatch batch)
+    {
+        var map = new int[batch.Names.Count];
+        Array.Fill(map, -1);
+        return map;
+    }
+
+    private static void CopyRaw(EventBatch batch, int i, EventBatch output, int[] names)
     {
         output.BeginEvent(batch.GetTime(i));
         var (start, end) = batch.GetFieldRange(i);
         for (var f = start; f < end; f++)
         {
-            output.AddField(batch.GetName(f), batch.GetKind(f), batch.GetValue(f));
+            var nameId = batch.GetNameId(f);
+            var id = names[nameId];
+            if (id < 0)
+            {
+                id = names[nameId] = output.InternName(batch.GetName(f));
+            }
+            output.AddField(id, batch.GetKind(f), batch.GetValue(f));
         }
         output.EndEvent(batch.GetStream(i));
     }
@@ -423,7 +470,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         private long[][]? _in;
         private long[][]? _out;
 
-        private readonly Dictionary<string, int> _nameIds = new(ReferenceEqualityComparer.Instance);
+        private OutputNames? _names;
 
         /// <summary>Adds this batch's counts to the shared counters.</summary>
         public void Flush(PipelineSet set)
@@ -490,7 +537,11 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             }
             if (!_event.Dropped)
             {
-                _event.WriteTo(output, _nameIds);
+                if (!ReferenceEquals(_names?.Output, output))
+                {
+                    _names = new OutputNames(output);
+                }
+                _event.WriteTo(_names);
             }
             return true;
         }

@@ -18,6 +18,7 @@ public class AccessLogParserTests
 {
     private static readonly GrokExpression Combined = GrokExpression.Compile("^%{COMBINEDAPACHELOG}");
     private static readonly GrokExpression Common = GrokExpression.Compile("^%{COMMONAPACHELOG}$");
+    private static readonly GrokExpression Traefik = GrokExpression.Compile("^%{TRAEFIKCLF}");
 
     public static TheoryData<string> RealLines() => [.. Real];
 
@@ -42,6 +43,11 @@ public class AccessLogParserTests
         "10.0.0.1 - - [25/Nov/2026:10:01:02 +0000] \"GET / HTTP/1.1\" 200 1 \"line\nbreak\" \"-\"",
         "10.0.0.1 - - [25/Nov/2026:10:01:02 +0000] \"GET /é HTTP/1.1\" 200 1 \"-\" \"-\"",
         "2026/11/25 10:01:02 [error] 1234#0: *5 open() \"/usr/share/nginx/html/x\" failed (2: No such file or directory)",
+        "10.0.0.5 - - [25/Nov/2026:10:30:00 +0000] \"GET /whoami HTTP/1.1\" 200 412 \"-\" \"curl/8.5.0\" 37 \"whoami@docker\" \"http://172.18.0.3:80\" 4ms",
+        "192.0.2.7 - alice [25/Nov/2026:10:30:00 +0000] \"POST /api HTTP/2.0\" 502 11 \"https://a.example/\" \"Mozilla/5.0 (X11)\" 1204 \"api-router@file\" \"http://10.0.0.8:8080\" 30001ms",
+        "10.0.0.5 - - [25/Nov/2026:10:30:00 +0000] \"GET / HTTP/1.1\" 404 19 \"-\" \"-\" 1 \"-\" \"-\" 0ms",
+        "10.0.0.5 - - [25/Nov/2026:10:30:00 +0000] \"GET / HTTP/1.1\" 200 1 \"a\" \"b\" 2 \"c\" \"d\" 3ms\" \"e\" 4 \"f\" \"g\" 5ms",
+        "10.0.0.5 - - [25/Nov/2026:10:30:00 +0000] \"GET / HTTP/1.1\" 200 1 \"a\" \"b\" 2 \"c\" \"d\" 3m",
     ];
 
     [Theory]
@@ -50,6 +56,7 @@ public class AccessLogParserTests
     {
         AssertSame(Combined, line);
         AssertSame(Common, line);
+        AssertSame(Traefik, line);
     }
 
     [Fact]
@@ -57,6 +64,8 @@ public class AccessLogParserTests
     {
         Assert.NotNull(Combined.AccessLog);
         Assert.NotNull(Common.AccessLog);
+        Assert.NotNull(Traefik.AccessLog);
+        Assert.Null(GrokExpression.Compile("^%{TRAEFIKCLF}$").AccessLog);
         Assert.Null(GrokExpression.Compile("^%{COMMONAPACHELOG}").AccessLog);
         Assert.Null(GrokExpression.Compile("^%{COMBINEDAPACHELOG}", anchored: true).AccessLog);
         // A user pattern that changes a part changes the expression: the regex decides.
@@ -69,6 +78,7 @@ public class AccessLogParserTests
         {
             AssertSame(Combined, line);
             AssertSame(Common, line);
+            AssertSame(Traefik, line);
         });
 
     [Property(MaxTest = 1000)]
@@ -77,6 +87,7 @@ public class AccessLogParserTests
         {
             AssertSame(Combined, line);
             AssertSame(Common, line);
+            AssertSame(Traefik, line);
         });
 
     /// <summary>
@@ -105,7 +116,7 @@ public class AccessLogParserTests
           web:
             if: 'service:nginx'
             processors:
-              - grok: {patterns: ['^%{COMBINEDAPACHELOG}', '^%{COMMONAPACHELOG}$']}
+              - grok: {patterns: ['^%{TRAEFIKCLF}', '^%{COMBINEDAPACHELOG}', '^%{COMMONAPACHELOG}$']}
               - date: {field: timestamp, formats: [HTTPDATE]}
               - remove: {fields: [timestamp]}
         """;
@@ -115,7 +126,7 @@ public class AccessLogParserTests
 
     // The same expressions spelt so that the hand matcher does not recognise them.
     private static readonly Lazy<IReadOnlyList<Pipeline>> RegexPipelines = new(() => Run.Config(
-        HandYaml.Replace("'^%{COMBINEDAPACHELOG}', '^%{COMMONAPACHELOG}$'", "'^(?:%{COMBINEDAPACHELOG})', '^(?:%{COMMONAPACHELOG})$'", StringComparison.Ordinal)));
+        HandYaml.Replace("'^%{TRAEFIKCLF}', '^%{COMBINEDAPACHELOG}', '^%{COMMONAPACHELOG}$'", "'^(?:%{TRAEFIKCLF})', '^(?:%{COMBINEDAPACHELOG})', '^(?:%{COMMONAPACHELOG})$'", StringComparison.Ordinal)));
 
     private static string Counts(PipelineMetrics metrics) =>
         string.Join(", ", metrics.Snapshot().Select(s => $"{s.Key.Pipeline}/{s.Key.Processor} {s.Value.In} {s.Value.Out} {s.Value.Failed}"));
@@ -164,7 +175,7 @@ public class AccessLogParserTests
     private static void AssertSame(GrokExpression expression, string line)
     {
         var parser = expression.AccessLog!;
-        var groups = new (int Start, int Length)[AccessLogParser.CombinedFields.Length];
+        var groups = new (int Start, int Length)[AccessLogParser.MaxCaptures];
         var hand = parser.TryMatch(line, groups);
         var match = expression.Regex.Match(line);
         if (hand is null)
@@ -216,8 +227,10 @@ public class AccessLogParserTests
             from status in Piece(["200", "404", "+200", "-1", "007"], ["", "2x", "99999999999999999999"])
             from bytes in Piece(["512", "-", "0", "-5"], ["", "+", "1x"])
             from referrer in Piece(["\"-\"", "\"http://a/\"", "\"a \" \"b\"", "\"\"", "\"a\rb\""], ["\"open", "-", "\"a\nb\""])
-            from agent in Piece([" \"curl/8.5.0\"", " \"Mozilla/5.0 (X11)\"", " \"\"", " \"a\"b\""], [" \"open", "", " \"a\nb\"", " \"a\n\"", " \"a\n\"b\""])
-            from tail in Piece(["", "\n", " extra", " 3 \"router\" \"http://b\" 12ms"], ["\n\n", "\nx"])
+            from agent in Piece([" \"curl/8.5.0\"", " \"Mozilla/5.0 (X11)\"", " \"\"", " \"a\"b\"", " \"a\" 1 \"b\"", " \"a\" 7 \"r\" \"b\" 9ms\""], [" \"open", "", " \"a\nb\"", " \"a\n\"", " \"a\n\"b\""])
+            from tail in Piece(
+                ["", "\n", " extra", " 3 \"router\" \"http://b\" 12ms", " 3 \"router\" \"http://b\" 12ms\n", " 0 \"r\" \"x\" \"b\" 1ms", " 3 \"r\" \"b\" 2ms\" \"c\" 4 \"d\" \"e\" 5ms", " +3 \"\" \"\" -4ms", " 3 \"r\" \"b\" 4msx"],
+                ["\n\n", "\nx", " 3 \"r\" \"b\" 12", " x \"r\" \"b\" 1ms", " 3 \"r\"\"b\" 1ms", " 3 \"r\n\" \"b\" 1ms", " 3 \"r\" \"b\" 1 ms", " 3 \"r\" \"b\n\" 1ms"])
             from combined in Gen.Elements(true, false)
             select $"{client} {ident} {user} [{day}/{month}/{year}:{hour}:{minute}:{second} {zone}] \"{method} {path}{version}\" {status} {bytes}" + (combined ? $" {referrer}{agent}" : "") + tail;
         var damage =

@@ -92,6 +92,8 @@ public class FastPathTests
     private static Gen<string> Value(int depth)
     {
         var scalar = Gen.OneOf(
+            // Severities as loggers write them (the level step reads them as bytes on the fast path).
+            Gen.Elements(" Warning ", "FATAL", "debug3", "Tracex", "Unknown", "\tErr\n", "İnfo", "7", "60", "61", "+3", " ", "averyveryveryverylongseveritywordbeyondthirtytwo").Select(t => JsonSerializer.Serialize(t)),
             Gen.Elements("info", "WARN", "error", "30", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00.123+01:00", "not a time", "line\nbreak", "quote \" here", "é ü", "\u0001").Select(t => JsonSerializer.Serialize(t)),
             Gen.Elements("0", "-1", "12.5", "1764067200", "1764067200123", "1e3", "30"),
             Gen.Elements("true", "false", "null"),

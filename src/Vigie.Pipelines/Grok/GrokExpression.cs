@@ -86,6 +86,7 @@ public sealed class GrokExpression
         {
             "^%{COMBINEDAPACHELOG}" => (AccessLogParser.Combined, AccessLogParser.CombinedFields),
             "^%{COMMONAPACHELOG}$" => (AccessLogParser.Common, AccessLogParser.CommonFields),
+            "^%{TRAEFIKCLF}" => (AccessLogParser.Traefik, AccessLogParser.TraefikFields),
             _ => (null, []),
         };
         if (parser is null)

@@ -8,13 +8,64 @@ namespace Vigie.Pipelines.Model;
 /// An event of a batch seen as a row without materialising it: conditions read the few fields they
 /// name, so events no pipeline selects cost a condition check and a copy, not an object per field.
 /// </summary>
+/// <remarks>
+/// The fields conditions name are found in one pass over the event, by name id (<see cref="FieldOf"/>),
+/// rather than by comparing names once per condition: every ingested event is tested against every
+/// pipeline's condition, and most of them name the same few fields (<c>service</c>, <c>_msg</c>).
+/// </remarks>
 internal sealed class BatchEventRow(EventBatch batch) : IRow
 {
+    /// <summary>Per name id of the batch, the slot of that name in <see cref="ConditionSlots"/>, -1 for a name no condition reads.</summary>
+    private int[]? _slotOfName;
+
+    /// <summary>Per slot, the first field of event <see cref="_located"/> with that name, -1 when it has none.</summary>
+    private int[] _fields = [];
+
+    private int _located = -1;
+
     public int Index { get; set; }
+
+    public EventBatch Batch => batch;
 
     public long? TimeNs => batch.GetTime(Index);
 
     public IEnumerable<KeyValuePair<string, FieldValue>> Columns => batch.ToLogEvent(Index).Fields;
+
+    /// <summary>The first field of event <paramref name="index"/> named as <paramref name="slot"/> says, or -1.</summary>
+    public int FieldOf(int index, int slot)
+    {
+        if (index != _located)
+        {
+            Locate(index);
+        }
+        return slot < _fields.Length ? _fields[slot] : -1;
+    }
+
+    private void Locate(int index)
+    {
+        if (_slotOfName is null || _fields.Length < ConditionSlots.Count)
+        {
+            var names = batch.Names;
+            _slotOfName = new int[names.Count];
+            for (var n = 0; n < names.Count; n++)
+            {
+                _slotOfName[n] = ConditionSlots.Find(names[n]);
+            }
+            _fields = new int[ConditionSlots.Count];
+        }
+        Array.Fill(_fields, -1);
+        var (start, end) = batch.GetFieldRange(index);
+        for (var f = start; f < end; f++)
+        {
+            var nameId = batch.GetNameId(f);
+            var slot = nameId < _slotOfName.Length ? _slotOfName[nameId] : -1;
+            if (slot >= 0 && slot < _fields.Length && _fields[slot] < 0)
+            {
+                _fields[slot] = f;
+            }
+        }
+        _located = index;
+    }
 
     public FieldValue? Get(string name)
     {

@@ -30,20 +30,34 @@ public sealed class Condition
 
     public bool Matches(IRow row) => Row.Matches(row);
 
-    internal bool Matches(EventBatch batch, int index, BatchEventRow row) => _node.Matches(batch, index, row);
+    internal bool Matches(EventBatch batch, int index, BatchEventRow row)
+    {
+        row.Index = index;
+        return _node.Matches(batch, index, row);
+    }
 
     internal bool Matches(SpanEvent e) => _node.Matches(e);
 
     private static Node Compile(Filter filter, long nowNs) => filter switch
     {
         AllFilter => new All(),
-        AndFilter a => new And([.. a.Filters.Select(f => Compile(f, nowNs))]),
-        OrFilter o => new Or([.. o.Filters.Select(f => Compile(f, nowNs))]),
+        AndFilter a => new And(Cheapest([.. a.Filters.Select(f => Compile(f, nowNs))])),
+        OrFilter o => new Or(Cheapest([.. o.Filters.Select(f => Compile(f, nowNs))])),
         NotFilter n => new Not(Compile(n.Operand, nowNs)),
-        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r))),
-        FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f)),
+        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r)), cost: 2),
+        FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f), cost: 1),
         _ => new Fallback(FilterCompiler.Compile(filter, nowNs)),
     };
+
+    /// <summary>
+    /// The operands of an AND or an OR, cheapest first: they have no side effect, so the answer is the
+    /// same, and <c>service:nginx AND _msg:/.../</c> rarely needs its regex.
+    /// </summary>
+    private static Node[] Cheapest(Node[] operands)
+    {
+        // A stable sort: operands of the same cost keep the order they were written in.
+        return [.. operands.Select((o, i) => (o, i)).OrderBy(x => x.o.Cost).ThenBy(x => x.i).Select(x => x.o)];
+    }
 
     /// <summary>
     /// The filter's regex built for ingestion, where it runs on every event: without backtracking (linear
@@ -65,8 +79,18 @@ public sealed class Condition
     /// <summary>A regex tested on UTF-8 bytes widened into a buffer kept per thread (a stackalloc would be cleared on every event).</summary>
     private sealed class Utf8RegexMatcher(Regex regex) : ValueMatcher
     {
+        /// <summary>Bytes of the value tried first when <see cref="_prefixFirst"/>.</summary>
+        private const int Prefix = 64;
+
         [ThreadStatic]
         private static char[]? t_chars;
+
+        /// <summary>
+        /// Anchored at the start and blind to what follows a match (no <c>$</c>, <c>\b</c>, <c>\z</c>, lookaround):
+        /// a match in the first bytes of a value is a match in the whole value, and <c>^...</c> patterns (the
+        /// built-ins' <c>_msg:/^.../</c>) match there, so most values are not widened whole.
+        /// </summary>
+        private readonly bool _prefixFirst = PrefixDecidesMatch(regex);
 
         public override bool Matches(ReadOnlySpan<char> text) => IsMatch(text);
 
@@ -77,8 +101,36 @@ public sealed class Condition
             {
                 chars = t_chars = new char[Math.Max(1024, utf8.Length)];
             }
+            if (_prefixFirst && utf8.Length > Prefix)
+            {
+                // Cut on a character boundary, so that the prefix widens to the start of what the whole does.
+                var cut = Prefix;
+                while (cut > 0 && (utf8[cut] & 0xC0) == 0x80)
+                {
+                    cut--;
+                }
+                var m = System.Text.Encoding.UTF8.GetChars(utf8[..cut], chars);
+                if (IsMatch(chars.AsSpan(0, m)))
+                {
+                    return true;
+                }
+            }
             var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
             return IsMatch(chars.AsSpan(0, n));
+        }
+
+        private static bool PrefixDecidesMatch(Regex regex)
+        {
+            var p = regex.ToString();
+            if (!p.StartsWith('^') || (regex.Options & (RegexOptions.RightToLeft | RegexOptions.IgnorePatternWhitespace)) != 0)
+            {
+                return false;
+            }
+            // Conservative: an escaped '$' or a '\\b' that is really a backslash then 'b' only lose the shortcut.
+            return p.IndexOf('$') < 0 && !p.Contains("(?=", StringComparison.Ordinal) && !p.Contains("(?!", StringComparison.Ordinal)
+                && !p.Contains("(?<=", StringComparison.Ordinal) && !p.Contains("(?<!", StringComparison.Ordinal)
+                && !Regex.IsMatch(p, @"\(\?[imnsx-]*x") && !p.Contains("\\b", StringComparison.Ordinal) && !p.Contains("\\B", StringComparison.Ordinal)
+                && !p.Contains("\\z", StringComparison.Ordinal) && !p.Contains("\\Z", StringComparison.Ordinal) && !p.Contains("\\G", StringComparison.Ordinal);
         }
 
         /// <summary>
@@ -100,6 +152,9 @@ public sealed class Condition
 
     private abstract class Node
     {
+        /// <summary>A rough rank of what testing it costs: a value compared, a regex run, a row built.</summary>
+        public virtual int Cost => 3;
+
         public abstract bool Matches(EventBatch batch, int index, BatchEventRow row);
 
         public abstract bool Matches(SpanEvent e);
@@ -107,6 +162,8 @@ public sealed class Condition
 
     private sealed class All : Node
     {
+        public override int Cost => 0;
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => true;
 
         public override bool Matches(SpanEvent e) => true;
@@ -114,6 +171,8 @@ public sealed class Condition
 
     private sealed class And(Node[] operands) : Node
     {
+        public override int Cost => operands.Max(o => o.Cost);
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
             foreach (var o in operands)
@@ -141,6 +200,8 @@ public sealed class Condition
 
     private sealed class Or(Node[] operands) : Node
     {
+        public override int Cost => operands.Max(o => o.Cost);
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
             foreach (var o in operands)
@@ -168,25 +229,24 @@ public sealed class Condition
 
     private sealed class Not(Node operand) : Node
     {
+        public override int Cost => operand.Cost;
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => !operand.Matches(batch, index, row);
 
         public override bool Matches(SpanEvent e) => !operand.Matches(e);
     }
 
     /// <summary>As <see cref="FieldRowMatcher"/>: false when the event lacks the field, else the value test on its bytes.</summary>
-    private sealed class Field(string name, ValueMatcher values) : Node
+    private sealed class Field(string name, ValueMatcher values, int cost) : Node
     {
+        private readonly int _slot = ConditionSlots.Add(name);
+
+        public override int Cost => cost;
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
-            var (start, end) = batch.GetFieldRange(index);
-            for (var f = start; f < end; f++)
-            {
-                if (string.Equals(batch.GetName(f), name, StringComparison.Ordinal))
-                {
-                    return values.MatchesUtf8(batch.GetValue(f));
-                }
-            }
-            return false;
+            var f = row.FieldOf(index, _slot);
+            return f >= 0 && values.MatchesUtf8(batch.GetValue(f));
         }
 
         public override bool Matches(SpanEvent e)

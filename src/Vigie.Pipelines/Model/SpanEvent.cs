@@ -27,8 +27,8 @@ internal sealed class SpanEvent : IRow
     private int _byteLength;
     private char[] _chars = new char[1024];
 
-    /// <summary>Bit <c>n % 64</c> is set when a name of length n was added (removals leave it: it only says where not to look).</summary>
-    private ulong _lengths64;
+    /// <summary>The bit of <see cref="NameBit"/> is set for each name added (removals leave it: it only says where not to look).</summary>
+    private ulong _nameBits;
     private readonly Dictionary<string, string> _nameCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
 
@@ -49,7 +49,7 @@ internal sealed class SpanEvent : IRow
     public void Reset(EventBatch batch, int index)
     {
         _count = 0;
-        _lengths64 = 0;
+        _nameBits = 0;
         _byteLength = 0;
         Dropped = false;
         TimeNs = batch.GetTime(index);
@@ -81,7 +81,7 @@ internal sealed class SpanEvent : IRow
     {
         // Most look-ups are for a name the event does not have yet (a capture being added): the mask of
         // the lengths of its names answers most of them without a comparison.
-        if ((_lengths64 & (1UL << (name.Length & 63))) == 0)
+        if ((_nameBits & NameBit(name)) == 0)
         {
             return -1;
         }
@@ -210,21 +210,16 @@ internal sealed class SpanEvent : IRow
         return name;
     }
 
-    /// <summary>Appends the event to <paramref name="output"/>; <paramref name="nameIds"/> (by reference, for that one batch) saves hashing each name.</summary>
-    public void WriteTo(EventBatch output, Dictionary<string, int> nameIds)
+    /// <summary>Appends the event to the output batch of <paramref name="names"/>, which saves hashing each name.</summary>
+    public void WriteTo(OutputNames names)
     {
+        var output = names.Output;
         output.BeginEvent(TimeNs);
         for (var i = 0; i < _count; i++)
         {
             if (_live[i])
             {
-                var name = _names[i];
-                if (!nameIds.TryGetValue(name, out var id))
-                {
-                    id = output.InternName(name);
-                    nameIds.Add(name, id);
-                }
-                output.AddField(id, _kinds[i], Value(i));
+                output.AddField(names.IdOf(_names[i]), _kinds[i], Value(i));
             }
         }
         output.EndEvent(Stream);
@@ -291,6 +286,13 @@ internal sealed class SpanEvent : IRow
         return name == FieldNames.Stream;
     }
 
+    /// <summary>
+    /// One of 64 bits for a name, from its length and its first and last characters: names of the same
+    /// length are common (<c>path</c>, <c>user</c>, <c>host</c>, <c>_msg</c>), these three rarely all agree.
+    /// </summary>
+    private static ulong NameBit(string name) =>
+        name.Length == 0 ? 1UL : 1UL << (int)((uint)(name.Length * 31 + name[0] * 7 + name[^1]) & 63);
+
     private void Place(string name, ValueKind kind, int offset, int length)
     {
         var i = IndexOf(name);
@@ -316,7 +318,7 @@ internal sealed class SpanEvent : IRow
             Array.Resize(ref _live, size);
         }
         _names[_count] = name;
-        _lengths64 |= 1UL << (name.Length & 63);
+        _nameBits |= NameBit(name);
         _kinds[_count] = kind;
         _offsets[_count] = offset;
         _lengths[_count] = length;

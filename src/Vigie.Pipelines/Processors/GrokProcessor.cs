@@ -18,7 +18,7 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
         {
             return ignoreMissing ? null : $"field '{field}' is missing";
         }
-        Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.CombinedFields.Length];
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.MaxCaptures];
         foreach (var expression in patterns)
         {
             if (expression.AccessLog is { } parser && parser.TryMatch(text, groups) is { } matched)
@@ -88,7 +88,7 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
         var value = e.Value(index);
         var baseOffset = e.Offset(index);
         string? text = null;
-        Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.CombinedFields.Length];
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.MaxCaptures];
         // The access-log matcher reads characters: an ASCII line is widened once.
         var chars = e.Chars(value.Length);
         var ascii = Ascii.ToUtf16(value, chars, out _) == System.Buffers.OperationStatus.Done;

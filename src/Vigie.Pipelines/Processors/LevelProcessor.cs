@@ -31,7 +31,13 @@ public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) 
 
     public static string? Normalise(string text)
     {
-        var t = text.Trim().ToLowerInvariant();
+        ArgumentNullException.ThrowIfNull(text);
+        return Map(text.Trim().ToLowerInvariant());
+    }
+
+    /// <summary>The severity of a trimmed, lower-cased word, or null when no logger list knows it.</summary>
+    private static string? Map(ReadOnlySpan<char> t)
+    {
         if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
             return n switch
@@ -70,10 +76,51 @@ public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) 
         };
     }
 
+    /// <summary>
+    /// <see cref="Normalise"/> on the UTF-8 bytes of a short ASCII value, without a string: widened, trimmed
+    /// and lower-cased on the stack (for ASCII, what <c>Trim().ToLowerInvariant()</c> does). The severity, or
+    /// the word itself (trimmed, lower-cased) in <paramref name="word"/>; false for a value this cannot do.
+    /// </summary>
+    private static bool TryNormaliseAscii(ReadOnlySpan<byte> value, Span<char> buffer, out string? level, out ReadOnlySpan<char> word)
+    {
+        level = null;
+        word = default;
+        if (value.Length > buffer.Length || !System.Text.Ascii.IsValid(value))
+        {
+            return false;
+        }
+        var chars = buffer[..value.Length];
+        System.Text.Ascii.ToLower(value, chars, out _);
+        word = ((ReadOnlySpan<char>)chars).Trim();
+        level = Map(word);
+        return true;
+    }
+
     bool ISpanProcessor.TryApply(SpanEvent e)
     {
         foreach (var f in fields)
         {
+            var i = f is FieldNames.Time or FieldNames.Stream ? -2 : e.IndexOf(f);
+            if (i == -1)
+            {
+                continue;
+            }
+            Span<char> buffer = stackalloc char[32];
+            if (i >= 0 && TryNormaliseAscii(e.Value(i), buffer, out var level, out var word))
+            {
+                if (level is null)
+                {
+                    // The word itself, lower-cased: ASCII, one byte per character.
+                    var bytes = e.Reserve(word.Length);
+                    System.Text.Encoding.ASCII.GetBytes(word, bytes);
+                    e.CommitValue(target, ValueKind.String, word.Length);
+                }
+                else
+                {
+                    e.Set(target, FieldValue.Str(level));
+                }
+                return true;
+            }
             if (e.GetText(f) is not { } text)
             {
                 continue;

@@ -1,0 +1,70 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Vigie.Core;
+using Vigie.Pipelines.Model;
+
+namespace Vigie.Pipelines.Tests;
+
+/// <summary>
+/// A condition's batch form (on the batch's bytes, fields found by name id, cheap operands first, anchored
+/// regexes tried on the value's first bytes) against its row form (the query engine's matchers).
+/// </summary>
+public class ConditionTests
+{
+    private static readonly string[] Conditions =
+    [
+        @"service:nginx AND _msg:/^(\S+ \S+ \S+ \[|\d{4}\/\d\d\/\d\d )/",
+        @"_msg:/^\s*\{/ AND NOT service:traefik",
+        @"(service:apache OR service:httpd) AND _msg:/^(\S+ \S+ \S+ \[|\[\w{3} \w{3} )/",
+        @"_msg:/^a+é/",
+        @"_msg:/^.{70}/",
+        @"_msg:/^(?:x|é)*y$/",
+        @"_msg:/^\w+\b/",
+        @"_msg:/^é{3}/ OR level:error",
+        "NOT _msg:/^{/ AND level:*",
+        "service:nginx",
+    ];
+
+    /// <summary>Values longer than the prefix tried first, with characters of two and three bytes around its end.</summary>
+    private static Gen<string> Message() =>
+        Gen.OneOf(
+            Gen.ListOf(Gen.Elements("a", "é", "€", " ", "x", "y", "[", "{", "1", "/", "-", "203.0.113.9 - - [", "2026/11/25 ", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).Select(parts => string.Concat(parts)),
+            Gen.Choose(55, 75).SelectMany(n => Gen.Elements("é", "€", "a").Select(c => new string('a', n) + c + "é{")));
+
+    [Property(MaxTest = 300)]
+    public Property Batch_form_answers_as_the_row_form() =>
+        Prop.ForAll(Message().ToArbitrary(), Gen.Elements("nginx", "traefik", "apache", "billing").ToArbitrary(), Gen.Elements("", "error", "info").ToArbitrary(), (msg, service, level) =>
+        {
+            var batch = new EventBatch();
+            batch.BeginEvent(0);
+            batch.AddField("host", ValueKind.String, "web-1");
+            batch.AddField(FieldNames.Message, ValueKind.String, msg);
+            batch.AddField("service", ValueKind.String, service);
+            if (level.Length > 0)
+            {
+                batch.AddField("level", ValueKind.String, level);
+            }
+            batch.EndEvent(new StreamFields(["service"]));
+            var row = new BatchEventRow(batch);
+            foreach (var text in Conditions)
+            {
+                var condition = new Condition(text, Vigie.Query.Syntax.Query.Parse(text).Filter, 0);
+                row.Index = 0;
+                Assert.True(condition.Matches(row) == condition.Matches(batch, 0, row), $"{text} on {msg}");
+            }
+        });
+
+    [Fact]
+    public void A_long_value_whose_match_ends_beyond_the_first_bytes_is_matched()
+    {
+        var text = "_msg:/^a{100}b/";
+        var condition = new Condition(text, Vigie.Query.Syntax.Query.Parse(text).Filter, 0);
+        var batch = new EventBatch();
+        batch.BeginEvent(0);
+        batch.AddField(FieldNames.Message, ValueKind.String, Encoding.UTF8.GetBytes(new string('a', 100) + "b"));
+        batch.EndEvent(StreamKey.Empty);
+        Assert.True(condition.Matches(batch, 0, new BatchEventRow(batch)));
+    }
+}
