@@ -83,9 +83,21 @@ internal sealed class ContainerFollower : IDisposable
                     return;
                 }
                 _origins = ContainerOrigins.Build(container, _host, _options.LabelAllowList);
-                var read = LogFilesOf(container) is { } files
-                    ? await files.ReadRunAsync(_position, EmitFileLineAsync, IsRunningAsync, () => _destroyed, token).ConfigureAwait(false)
-                    : await ReadRunAsync(container.Tty, token).ConfigureAwait(false);
+                bool read;
+                if (LogFilesOf(container) is { } files)
+                {
+                    var malformed = files.Malformed;
+                    read = await files.ReadRunAsync(_position, EmitFileLineAsync, IsRunningAsync, () => _destroyed, token).ConfigureAwait(false);
+                    if (files.Malformed > malformed)
+                    {
+                        _logger.LogWarning("skipped {Count} entries of the log file of container {Container} that are not log entries; the last: {Error}",
+                            files.Malformed - malformed, _origins.Name, files.LastError);
+                    }
+                }
+                else
+                {
+                    read = await ReadRunAsync(container.Tty, token).ConfigureAwait(false);
+                }
                 backoff.Reset();
                 if (_destroyed)
                 {
