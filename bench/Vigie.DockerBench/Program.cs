@@ -9,7 +9,8 @@ using Vigie.DockerBench;
 // writing together once the source follows them all). With --agent: the whole agent (the native
 // vigie-agent, or vigie agent with --jit, shipping to vigie serve) instead of the source alone;
 // --runs N repeats both phases and prints medians; --env NAME=VALUE (repeatable) sets the agent's
-// environment (e.g. --env DOTNET_GCgen0size=0x200000).
+// environment (e.g. --env DOTNET_GCgen0size=0x200000); --log-files has the agent read the containers'
+// json-file logs directly (VIGIE_DOCKER_LOG_FILES=on) instead of the Engine API's stream.
 
 if (args is ["follow", ..])
 {
@@ -24,6 +25,11 @@ List<KeyValuePair<string, string>> agentEnvironment = [.. args.Select((a, i) => 
     .Where(p => p.a == "--env" && p.i + 1 < args.Length)
     .Select(p => args[p.i + 1].Split('=', 2))
     .Select(kv => new KeyValuePair<string, string>(kv[0], kv.Length > 1 ? kv[1] : ""))];
+if (args.Contains("--log-files"))
+{
+    // The agent reads the containers' json-file logs directly instead of the Engine API's stream.
+    agentEnvironment.Add(new("VIGIE_DOCKER_LOG_FILES", "on"));
+}
 var results = new List<AgentResult>();
 var containers = Arg("--containers", 50);
 var linesPerContainer = Arg("--lines", 20_000);

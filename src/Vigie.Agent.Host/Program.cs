@@ -6,6 +6,7 @@ using Vigie.Cli.Commands;
 
 const int ok = 0, failed = 1, badUsage = 2;
 GcSettings.EnsureSmallGen0(args);
+ThreadLimits.Apply();
 AgentOptions options;
 try
 {

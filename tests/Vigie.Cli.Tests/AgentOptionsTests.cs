@@ -67,7 +67,7 @@ public sealed class AgentOptionsTests
 
             File.WriteAllText(file, "docker:\n  enable: true\n");
             var e = Assert.Throws<UsageException>(() => Options(["--server", "http://s", "--config", file]));
-            Assert.Equal($"{file}:2:3: docker: unknown setting 'enable'; expected enabled, labels", e.Message);
+            Assert.Equal($"{file}:2:3: docker: unknown setting 'enable'; expected enabled, labels, log-files", e.Message);
         }
         finally
         {

@@ -16,10 +16,19 @@ internal sealed partial class AgentProcess : IDisposable
         _log = log;
     }
 
-    public static AgentProcess Start(CliBuild cli, StringBuilder log, params string[] args)
+    public static AgentProcess Start(CliBuild cli, StringBuilder log, params string[] args) =>
+        Start("dotnet", [cli.Dll, "agent", .. args], log);
+
+    /// <summary>Starts the native <c>vigie-agent</c> executable at <paramref name="executable"/>.</summary>
+    public static AgentProcess StartNative(string executable, StringBuilder log, params string[] args) =>
+        Start(executable, args, log);
+
+    public int Pid => _process.Id;
+
+    private static AgentProcess Start(string file, IEnumerable<string> arguments, StringBuilder log)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[cli.Dll, "agent", .. args])
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
         {
             info.ArgumentList.Add(a);
         }

@@ -3,13 +3,13 @@ using System.Buffers;
 namespace Vigie.Agent.Delivery;
 
 /// <summary>
-/// A growable byte buffer over <see cref="ArrayPool{T}.Shared"/>: a batch's NDJSON and its encoded
+/// A growable byte buffer over <see cref="BufferPool"/>: a batch's NDJSON and its encoded
 /// record are written here and the array goes back to the pool when the batch is done, so that a
 /// busy agent reuses the same few megabytes instead of allocating per batch.
 /// </summary>
 internal sealed class PooledBuffer(int initialCapacity = 64 * 1024) : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _array = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private byte[] _array = BufferPool.Bytes.Rent(initialCapacity);
     private int _length;
 
     public int Length => _length;
@@ -64,9 +64,9 @@ internal sealed class PooledBuffer(int initialCapacity = 64 * 1024) : IBufferWri
         {
             return;
         }
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _array.Length * 2));
+        var bigger = BufferPool.Bytes.Rent(Math.Max(needed, _array.Length * 2));
         _array.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_array);
+        BufferPool.Bytes.Return(_array);
         _array = bigger;
     }
 
@@ -75,7 +75,7 @@ internal sealed class PooledBuffer(int initialCapacity = 64 * 1024) : IBufferWri
         var array = Interlocked.Exchange(ref _array, []);
         if (array.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            BufferPool.Bytes.Return(array);
         }
         _length = 0;
     }

@@ -13,7 +13,7 @@ internal sealed class RecordBody : IDisposable
 
     public RecordBody(int length)
     {
-        _array = ArrayPool<byte>.Shared.Rent(length);
+        _array = BufferPool.Bytes.Rent(length);
         Length = length;
     }
 
@@ -31,7 +31,7 @@ internal sealed class RecordBody : IDisposable
     {
         if (Interlocked.Exchange(ref _array, null) is { } array)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            BufferPool.Bytes.Return(array);
         }
     }
 }

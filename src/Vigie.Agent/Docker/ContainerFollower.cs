@@ -22,6 +22,8 @@ internal sealed class ContainerFollower : IDisposable
     private readonly CancellationTokenSource _stop;
     private volatile ContainerOrigins _origins;
     private volatile bool _destroyed;
+    private LogFileReader? _files;
+    private bool _filesRefused;
 
     public ContainerFollower(DockerEngineClient client, DockerSourceOptions options, AgentHost host, ContainerDetails container,
         ILineSink sink, LogPosition position, ILogger logger, Action lineRead, CancellationToken sessionToken)
@@ -50,6 +52,15 @@ internal sealed class ContainerFollower : IDisposable
     /// <summary>New fields (a rename): lines read from now on carry them.</summary>
     public void Update(ContainerDetails container) => _origins = ContainerOrigins.Build(container, _host, _options.LabelAllowList);
 
+    /// <summary>The container stopped: a read of its log files ends once they are read to their end.</summary>
+    public void Died()
+    {
+        if (_files is { } files)
+        {
+            files.DiedSignal = true;
+        }
+    }
+
     /// <summary>The container was removed: read what is left of its stream, then stop (at the latest after <paramref name="grace"/>).</summary>
     public void Destroyed(TimeSpan grace)
     {
@@ -72,7 +83,21 @@ internal sealed class ContainerFollower : IDisposable
                     return;
                 }
                 _origins = ContainerOrigins.Build(container, _host, _options.LabelAllowList);
-                var read = await ReadRunAsync(container.Tty, token).ConfigureAwait(false);
+                bool read;
+                if (LogFilesOf(container) is { } files)
+                {
+                    var malformed = files.Malformed;
+                    read = await files.ReadRunAsync(_position, EmitFileLineAsync, IsRunningAsync, () => _destroyed, token).ConfigureAwait(false);
+                    if (files.Malformed > malformed)
+                    {
+                        _logger.LogWarning("skipped {Count} entries of the log file of container {Container} that are not log entries; the last: {Error}",
+                            files.Malformed - malformed, _origins.Name, files.LastError);
+                    }
+                }
+                else
+                {
+                    read = await ReadRunAsync(container.Tty, token).ConfigureAwait(false);
+                }
                 backoff.Reset();
                 if (_destroyed)
                 {
@@ -143,9 +168,50 @@ internal sealed class ContainerFollower : IDisposable
         }
     }
 
+    /// <summary>The reader of the container's log files, when they are to be read rather than the API stream.</summary>
+    private LogFileReader? LogFilesOf(ContainerDetails container)
+    {
+        var format = LogFileFormats.ForDriver(container.LogDriver);
+        if (!_options.ReadLogFiles || format == LogFileFormat.None || container.LogPath.Length == 0)
+        {
+            return null;
+        }
+        if (_files is null)
+        {
+            if (!LogFileReader.CanRead(container.LogPath))
+            {
+                if (!_filesRefused)
+                {
+                    _filesRefused = true;
+                    _logger.LogWarning("cannot open the log file {Path} of container {Container}; reading its log through the Docker API instead (mount /var/lib/docker/containers read-only at the same path)",
+                        container.LogPath, _origins.Name);
+                }
+                return null;
+            }
+            _files = new LogFileReader(container.LogPath, format, _options.MaxLineBytes);
+            _logger.LogInformation("reading the {Driver} log files of container {Container} ({Path})", container.LogDriver, _origins.Name, container.LogPath);
+        }
+        return _files;
+    }
+
+    private async Task<bool> IsRunningAsync(CancellationToken token) =>
+        await _client.InspectAsync(Id, token).ConfigureAwait(false) is { Running: true };
+
+    private async ValueTask EmitFileLineAsync(LogStreamKind stream, long timeNs, ReadOnlyMemory<byte> text, SourcePosition after, CancellationToken token)
+    {
+        var append = _sink.AppendAsync(new CollectedLine(_origins.For(stream), timeNs, text, after), token);
+        if (!append.IsCompletedSuccessfully)
+        {
+            await append.ConfigureAwait(false);
+        }
+        _lineRead();
+    }
+
     /// <summary>Reads the container's log from the current position to the end of the stream; false when it had nothing.</summary>
     private async Task<bool> ReadRunAsync(bool tty, CancellationToken token)
     {
+        // After its files (they could no longer be opened): from the time of the last line read from them.
+        _position.SwitchToApi();
         _position.BeginRead();
         using var logs = await _client.OpenLogsAsync(Id, _position.SinceNs, tty, token).ConfigureAwait(false);
         if (logs is null)
@@ -205,6 +271,7 @@ internal sealed class ContainerFollower : IDisposable
 
     public void Dispose()
     {
+        _files?.Dispose();
         _stop.Dispose();
         _wake.Dispose();
     }

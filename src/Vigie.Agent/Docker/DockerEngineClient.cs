@@ -95,7 +95,18 @@ internal sealed class DockerEngineClient : IDisposable
         var image = config.TryGetProperty("Image", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : "";
         var tty = config.TryGetProperty("Tty", out var t) && t.ValueKind == JsonValueKind.True;
         var running = root.TryGetProperty("State", out var state) && state.TryGetProperty("Running", out var r) && r.ValueKind == JsonValueKind.True;
-        return new ContainerDetails(root.GetProperty("Id").GetString()!, (root.GetProperty("Name").GetString() ?? "").TrimStart('/'), image, labels, tty, running);
+        var logPath = root.TryGetProperty("LogPath", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
+        var driver = root.TryGetProperty("HostConfig", out var host) && host.TryGetProperty("LogConfig", out var logConfig)
+            && logConfig.TryGetProperty("Type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "";
+        if (logPath.Length == 0 && driver == "local"
+            && root.TryGetProperty("HostnamePath", out var hostname) && hostname.ValueKind == JsonValueKind.String
+            && Path.GetDirectoryName(hostname.GetString()) is { Length: > 0 } containerDirectory)
+        {
+            // The local driver's file is not in LogPath: Docker keeps it in the container's directory.
+            logPath = Path.Combine(containerDirectory, "local-logs", "container.log");
+        }
+        return new ContainerDetails(root.GetProperty("Id").GetString()!, (root.GetProperty("Name").GetString() ?? "").TrimStart('/'), image, labels, tty, running,
+            driver, logPath);
     }
 
     /// <summary>Opens the stream of container events (one JSON object per line); the caller disposes the response.</summary>

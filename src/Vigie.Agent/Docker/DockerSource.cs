@@ -109,6 +109,9 @@ public sealed class DockerSource : ILogSource
                     case DockerEvent.Start:
                         await FollowAsync(e.ContainerId).ConfigureAwait(false);
                         break;
+                    case DockerEvent.Die when followers.TryGetValue(e.ContainerId, out var died):
+                        died.Died();
+                        break;
                     case DockerEvent.Rename when followers.TryGetValue(e.ContainerId, out var renamed):
                         if (await client.InspectAsync(e.ContainerId, session.Token).ConfigureAwait(false) is { } details)
                         {
@@ -170,7 +173,7 @@ public sealed class DockerSource : ILogSource
             }
             var position = _positions.GetOrAdd(id, key => new LogPosition(book.TryGet(ContainerOrigins.SourceKey(key), out var p) ? p : null));
             _logger.LogInformation("following container {Name} ({Id}, {Image}){Resume}", container.Name, Short(id), container.Image,
-                position.Current.Offset > 0 ? " from " + Core.Timestamps.FormatRfc3339(position.Current.Offset) : "");
+                position.ResumeTimeNs > 0 ? " from " + Core.Timestamps.FormatRfc3339(position.ResumeTimeNs) : "");
             followers[id] = new ContainerFollower(client, _options, _host, container, sink, position, _logger, () => Interlocked.Increment(ref _lines), session.Token);
             Interlocked.Increment(ref _followed);
         }

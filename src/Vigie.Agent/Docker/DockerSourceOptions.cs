@@ -16,4 +16,11 @@ public sealed record DockerSourceOptions
 
     /// <summary>A longer line is cut to this many bytes (the rest of it is dropped), so one runaway line cannot exhaust memory.</summary>
     public int MaxLineBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Read the log files of containers using the <c>json-file</c> or <c>local</c> driver directly (when the
+    /// agent can open them: <c>/var/lib/docker/containers</c> mounted read-only) instead of the Engine
+    /// API's stream; other containers are read through the API.
+    /// </summary>
+    public bool ReadLogFiles { get; init; }
 }

@@ -28,7 +28,11 @@ internal sealed class LogPosition
 
     public LogPosition(SourcePosition? start)
     {
-        if (start is { } position)
+        if (start is { } filePosition && LogFileCursor.TryParse(filePosition, out var cursor))
+        {
+            File = cursor;
+        }
+        else if (start is { } position)
         {
             _since = position.Offset;
             _newest = position.Offset;
@@ -36,7 +40,38 @@ internal sealed class LogPosition
         }
     }
 
-    public SourcePosition Current => new(_since, RecentCount + _skipLeft);
+    public SourcePosition Current => File is { } file ? file.ToPosition(file.Text()) : new(_since, RecentCount + _skipLeft);
+
+    /// <summary>Where reading the driver's log files stands, when the container is read from its files (null: from the API stream).</summary>
+    public LogFileCursor? File { get; set; }
+
+    /// <summary>The time of the last line read, whichever way: for the agent's log.</summary>
+    public long ResumeTimeNs => File is { } file ? file.LastTimeNs : _since;
+
+    /// <summary>
+    /// Where a read of the files starts when the position is the API stream's: lines from <c>since</c>
+    /// on, less the <c>skip</c> first ones (read before).
+    /// </summary>
+    public (long Since, long Skip) ApiStart() => (_since, _skipLeft + RecentCount);
+
+    /// <summary>
+    /// The container is read from the API stream again after its files: from the time of the last line
+    /// read, that line left out (lines stamped in that same nanosecond, or written out of order on the
+    /// other stream within it, could come again).
+    /// </summary>
+    public void SwitchToApi()
+    {
+        if (File is not { } file)
+        {
+            return;
+        }
+        File = null;
+        _since = file.LastTimeNs;
+        _newest = file.LastTimeNs;
+        _skipLeft = file.LastTimeNs > 0 ? 1 : 0;
+        _recent.Clear();
+        _recentHead = 0;
+    }
 
     /// <summary>The <c>since</c> of the next read, in nanoseconds; 0 reads the container's whole log.</summary>
     public long SinceNs => _since;

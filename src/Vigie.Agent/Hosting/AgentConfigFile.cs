@@ -14,6 +14,7 @@ namespace Vigie.Agent.Hosting;
 /// docker:
 ///   enabled: true
 ///   labels: [com.example.team, com.example.tier]   # copied onto each line as label.&lt;name&gt;
+///   log-files: true    # read json-file/local driver files directly (default: the Engine API's stream)
 /// files:
 ///   - path: /var/log/nginx/*.log
 ///     pipeline: nginx
@@ -107,7 +108,8 @@ public static class AgentConfigFile
             {
                 "enabled" => docker with { Enabled = Bool(path, value, "docker.enabled") },
                 "labels" => docker with { LabelAllowList = List(path, value, "docker.labels") },
-                var other => throw Error(path, keyNode, $"docker: unknown setting '{other}'; expected enabled, labels"),
+                "log-files" => docker with { ReadLogFiles = Bool(path, value, "docker.log-files") },
+                var other => throw Error(path, keyNode, $"docker: unknown setting '{other}'; expected enabled, labels, log-files"),
             };
         }
         return options with { Docker = docker };

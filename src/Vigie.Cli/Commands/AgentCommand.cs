@@ -13,7 +13,7 @@ public static partial class AgentCommand
 {
     public static readonly CommandSpec Spec = new("agent", """
         usage: vigie agent --server URL [--api-key KEY] [--docker-host unix:///PATH|off] [--data DIR]
-                           [--config FILE] [--listen HOST:PORT|off] [--hostname NAME]
+                           [--docker-log-files on|off] [--config FILE] [--listen HOST:PORT|off] [--hostname NAME]
                            [--buffer-size SIZE] [--batch-wait DURATION]
 
         Collects the logs of this host's containers (and files and the journal, as the config
@@ -27,6 +27,10 @@ public static partial class AgentCommand
           --api-key KEY          API key sent to the server (VIGIE_API_KEY, default none)
           --docker-host ADDR     Docker Engine socket, or off to not follow containers
                                  (VIGIE_DOCKER_HOST, default unix:///var/run/docker.sock)
+          --docker-log-files on  read the files of containers logging with json-file or local
+                                 directly, when readable (/var/lib/docker/containers), instead
+                                 of the Docker API's stream (VIGIE_DOCKER_LOG_FILES, default
+                                 off, or log-files: in the config file's docker: section)
           --data DIR             positions and buffer, relative to the current directory
                                  (VIGIE_AGENT_DATA, default ./vigie-agent-data)
           --config FILE          YAML config: docker:, files:, journald: sections
@@ -41,7 +45,7 @@ public static partial class AgentCommand
           --batch-wait DURATION  how long a batch waits for more lines before it is sent, e.g.
                                  1s, 200ms (VIGIE_BATCH_WAIT, default 1s)
 
-        """, ["server", "api-key", "docker-host", "data", "config", "listen", "hostname", "buffer-size", "batch-wait"], [], 0);
+        """, ["server", "api-key", "docker-host", "docker-log-files", "data", "config", "listen", "hostname", "buffer-size", "batch-wait"], [], 0);
 
     /// <summary>Builds the agent's options: defaults, then the config file, then environment, then flags.</summary>
     public static AgentOptions Options(ParsedArgs args, Func<string, string?> environment)
@@ -87,6 +91,17 @@ public static partial class AgentCommand
                 throw new UsageException($"invalid --docker-host '{dockerHost}': expected unix:///path/to/docker.sock or off");
             }
             options = options with { Docker = options.Docker with { Endpoint = dockerHost } };
+        }
+        var logFiles = args.Resolve("docker-log-files", "VIGIE_DOCKER_LOG_FILES", environment, "");
+        if (logFiles.Length > 0)
+        {
+            var on = logFiles switch
+            {
+                "on" or "true" or "yes" => true,
+                "off" or "false" or "no" => false,
+                _ => throw new UsageException($"invalid --docker-log-files '{logFiles}': expected on or off"),
+            };
+            options = options with { Docker = options.Docker with { ReadLogFiles = on } };
         }
         var listen = args.Resolve("listen", "VIGIE_AGENT_LISTEN", environment, AgentOptions.DefaultListen);
         var hostname = args.Resolve("hostname", "VIGIE_HOSTNAME", environment, "");

@@ -14,6 +14,7 @@ public sealed class AgentConfigFileTests
             docker:
               enabled: false
               labels: [com.example.team, com.example.tier]
+              log-files: true
             files:
               - path: /var/log/nginx/*.log
                 pipeline: nginx
@@ -27,6 +28,8 @@ public sealed class AgentConfigFileTests
             """, "agent.yaml", Defaults);
         Assert.False(options.Docker.Enabled);
         Assert.Equal(["com.example.team", "com.example.tier"], options.Docker.LabelAllowList);
+        Assert.True(options.Docker.ReadLogFiles);
+        Assert.False(Defaults.Docker.ReadLogFiles);
         Assert.Equal([new FileInput("/var/log/nginx/*.log", "nginx"), new FileInput("/var/log/app/*.log*", null, true)], options.Files.Inputs);
         Assert.True(options.Journald.Enabled);
         Assert.Equal("/var/log/journal", options.Journald.Directory);
@@ -65,7 +68,7 @@ public sealed class AgentConfigFileTests
 
     [Theory]
     [InlineData("dockr:\n  enabled: true\n", "agent.yaml:1:1: unknown section 'dockr'; the sections are docker, files, journald, pipelines")]
-    [InlineData("docker:\n  enable: true\n", "agent.yaml:2:3: docker: unknown setting 'enable'; expected enabled, labels")]
+    [InlineData("docker:\n  enable: true\n", "agent.yaml:2:3: docker: unknown setting 'enable'; expected enabled, labels, log-files")]
     [InlineData("docker:\n  enabled: maybe\n", "agent.yaml:2:12: docker.enabled: expected true or false")]
     [InlineData("files:\n  path: /var/log/*.log\n", "agent.yaml:2:3: files: is a list of inputs, each with path (a glob), and optionally pipeline and compressed")]
     [InlineData("files:\n  - pipeline: nginx\n", "agent.yaml:2:5: files: each input needs a path (a glob such as /var/log/nginx/*.log)")]
