@@ -19,8 +19,8 @@ namespace Vigie.Bench;
 /// </summary>
 internal static class WritePathBench
 {
-    private const int BatchEvents = 16 * 1024;
-    private const int BatchValueBytes = 4 * 1024 * 1024;
+    private const int BatchEvents = 4 * 1024;
+    private const int BatchValueBytes = 1024 * 1024;
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -37,6 +37,10 @@ public sealed class EventBatch
 
     private bool _inEvent;
 
+    /// <summary>The pool this batch returns to when its last reference is released; null when not pooled.</summary>
+    private EventBatchPool? _pool;
+    private int _references;
+
     private StreamFields? _streamFieldsOfIds;
     private int[]? _streamNameIds;
     private byte[][]? _streamNamesUtf8;
@@ -355,6 +359,37 @@ public sealed class EventBatch
         {
             Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteLength + extra));
         }
+    }
+
+    /// <summary>
+    /// Takes a reference to a pooled batch, so that it does not return to its pool before
+    /// <see cref="Release"/> (see <see cref="EventBatchPool"/>). Harmless on a batch that is not pooled.
+    /// </summary>
+    public void AddReference() => Interlocked.Increment(ref _references);
+
+    /// <summary>Gives up a reference; the last one sends a pooled batch back to its pool, emptied.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0 && Volatile.Read(ref _pool) is { } pool)
+        {
+            Volatile.Write(ref _pool, null);
+            pool.Return(this);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the batch out of its pool for good: for a holder that will read it at any later time and
+    /// cannot release it. Must be called while holding a reference.
+    /// </summary>
+    public void Detach() => Volatile.Write(ref _pool, null);
+
+    /// <summary>Whether the batch will go back to a pool once released.</summary>
+    public bool IsPooled => Volatile.Read(ref _pool) is not null;
+
+    internal void AttachTo(EventBatchPool pool)
+    {
+        _references = 1;
+        Volatile.Write(ref _pool, pool);
     }
 
     /// <summary>Raw view for serialisers in this assembly family (WAL).</summary>

@@ -7,6 +7,7 @@ using Vigie.Ingestion.Service;
 using Vigie.Server.Observability;
 using Vigie.Server.Security;
 using Vigie.Storage;
+using Vigie.Storage.Store;
 
 namespace Vigie.Server.Endpoints;
 
@@ -16,7 +17,7 @@ namespace Vigie.Server.Endpoints;
 /// request is stored at most once: a retry of a stored request answers the same counts plus
 /// <c>"duplicate":true</c> and stores nothing.
 /// </summary>
-internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics metrics, ServerOptions options, ApiKeys apiKeys)
+internal sealed class IngestEndpoint(IngestionService ingestion, LogStore store, ServerMetrics metrics, ServerOptions options, ApiKeys apiKeys)
 {
     /// <summary>Batches being made durable while the decoder goes on; bounds memory per request.</summary>
     private const int MaxAppendsInFlight = 2;
@@ -24,15 +25,24 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
     /// <summary>The name of this API in the per-listener metrics.</summary>
     public const string Listener = "api";
 
-    private const int BatchEvents = 16 * 1024;
-    private const int BatchValueBytes = 4 * 1024 * 1024;
+    // Batches of about 1 MB: a request holds up to three of them (one being decoded, two being made
+    // durable), and four busy requests held about 100 MB of 16,384-event batches outside the
+    // store's back-pressure bound, most of the peak memory above the bound itself.
+    private const int BatchEvents = LogStore.PooledBatchEvents - 1;
+    private const int BatchValueBytes = 1024 * 1024;
+
+    /// <summary>Bodies from this size on fill full batches, taken from the store's pool.</summary>
+    private const long PooledFromBodyBytes = 256 * 1024;
 
     /// <summary>
     /// A batch sized for what the decoder will put in it, so that it does not regrow while it fills:
-    /// a full batch for a large body, a small one for a small body (a shipper's few events must not
-    /// hold megabytes in the memtable), growing on demand when the size is unknown.
+    /// a full batch from the store's pool for a large body, a small one for a small body (a shipper's
+    /// few events must not hold megabytes in the memtable), growing on demand when the size is unknown.
     /// </summary>
-    private static EventBatch NewBatch(long? bodyBytes)
+    private EventBatch NewBatch(long? bodyBytes) =>
+        bodyBytes >= PooledFromBodyBytes ? store.BatchPool.Rent() : SizedBatch(bodyBytes);
+
+    private static EventBatch SizedBatch(long? bodyBytes)
     {
         if (bodyBytes is not { } bytes || bytes <= 0)
         {
@@ -70,23 +80,42 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
             return;
         }
         var duplicate = false;
+        // The batch the decoder fills; this request's reference to it is released once it is stored,
+        // or at the end if it was never handed over.
+        EventBatch? filling = null;
 
         async ValueTask<EventBatch> AppendAsync(EventBatch full, CancellationToken ct)
         {
+            filling = null;
             if (inFlight.Count >= MaxAppendsInFlight)
             {
                 var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
                 inFlight.Remove(done);
-                await done.ConfigureAwait(false);
+                try
+                {
+                    await done.ConfigureAwait(false);
+                }
+                catch
+                {
+                    full.Release();
+                    throw;
+                }
             }
             inFlight.Add(AppendOne(full));
-            return NewBatch(http.Request.ContentLength);
+            return filling = NewBatch(http.Request.ContentLength);
         }
 
         async Task AppendOne(EventBatch batch)
         {
-            var stored = await ingestion.StoreAsync(batch, Listener, http.RequestAborted).ConfigureAwait(false);
-            Interlocked.Add(ref acceptedDurable, stored);
+            try
+            {
+                var stored = await ingestion.StoreAsync(batch, Listener, http.RequestAborted).ConfigureAwait(false);
+                Interlocked.Add(ref acceptedDurable, stored);
+            }
+            finally
+            {
+                batch.Release();
+            }
         }
 
         IngestResult result;
@@ -95,15 +124,25 @@ internal sealed class IngestEndpoint(IngestionService ingestion, ServerMetrics m
             await using var body = ContentDecoding.Wrap(http.Request.Body, http.Request.Headers.ContentEncoding.ToString());
             if (key.Length == 0)
             {
-                result = await NdjsonDecoder.DecodeAsync(body, NewBatch(http.Request.ContentLength), streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
+                filling = NewBatch(http.Request.ContentLength);
+                try
+                {
+                    result = await NdjsonDecoder.DecodeAsync(body, filling, streams, limits, Timestamps.Now(), AppendAsync, http.RequestAborted).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Not handed to AppendAsync: empty at the end, or dropped by an error.
+                    filling?.Release();
+                }
                 await Task.WhenAll(inFlight).ConfigureAwait(false);
             }
             else
             {
                 // The whole body in one batch, stored in one WAL record with the key: the request is
-                // stored entirely or not at all, and a retry finds the key. Hence the smaller bound.
+                // stored entirely or not at all, and a retry finds the key. Hence the smaller bound
+                // (and a batch of its own, not the pool's: it grows to the body's size).
                 var keyedLimits = limits with { MaxBodyBytes = Math.Min(options.MaxBodyBytes, options.MaxKeyedBodyBytes) };
-                var batch = NewBatch(http.Request.ContentLength);
+                var batch = SizedBatch(http.Request.ContentLength);
                 result = await NdjsonDecoder.DecodeAsync(body, batch, streams, keyedLimits, Timestamps.Now(), onFlush: null, http.RequestAborted).ConfigureAwait(false);
                 var once = await ingestion.StoreOnceAsync(batch, Listener, key, http.RequestAborted).ConfigureAwait(false);
                 duplicate = once.Duplicate;

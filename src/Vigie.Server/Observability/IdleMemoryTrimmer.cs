@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Vigie.Core.Io;
 using Vigie.Storage.Store;
 
 namespace Vigie.Server.Observability;
@@ -33,6 +34,7 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
             if (!trimmed && DateTime.UtcNow - quietSince >= Quiet)
             {
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                NativeHeap.Trim();
                 trimmed = true;
             }
         }

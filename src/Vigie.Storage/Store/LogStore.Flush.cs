@@ -61,6 +61,10 @@ public sealed partial class LogStore
             _unflushed = null;
             _flushFailure = null;
             Interlocked.Exchange(ref _unflushedBytes, 0);
+            foreach (var b in batches)
+            {
+                b.Release();
+            }
             Metrics.FlushSeconds.Observe(Stopwatch.GetElapsedTime(started));
             Interlocked.Increment(ref Metrics.Flushes);
             try
@@ -217,6 +221,7 @@ public sealed partial class LogStore
             if (Stopwatch.GetElapsedTime(lastTrim) >= TimeSpan.FromSeconds(1))
             {
                 _wal.TrimRecordBuffers();
+                BatchPool.TrimIfUnused();
                 lastTrim = Stopwatch.GetTimestamp();
             }
             bool due;

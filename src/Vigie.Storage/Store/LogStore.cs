@@ -91,6 +91,17 @@ public sealed partial class LogStore : IDisposable
 
     public StoreMetrics Metrics { get; } = new();
 
+    /// <summary>
+    /// Batches for ingestion to fill (<see cref="EventBatchPool.Rent"/>): a batch appended to the store
+    /// comes back once written to a part and released by its renter. Emptied after a second unused.
+    /// </summary>
+    public EventBatchPool BatchPool { get; } = new(PooledBatchEvents, PooledBatchEvents * 16, PooledBatchValueBytes, maxPooled: 32);
+
+    /// <summary>The size of <see cref="BatchPool"/>'s batches: events, and bytes of values.</summary>
+    public const int PooledBatchEvents = 4 * 1024 + 1;
+
+    public const int PooledBatchValueBytes = 1024 * 1024 + 64 * 1024;
+
     /// <summary>Idempotency keys of stored requests; claim one before <see cref="AppendAsync(EventBatch, IdempotencyClaim, CancellationToken)"/>.</summary>
     public IdempotencyKeys Keys { get; }
 
@@ -112,9 +123,21 @@ public sealed partial class LogStore : IDisposable
             return;
         }
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-        await _wal.AppendAsync(batch).ConfigureAwait(false);
-        Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
-        Interlocked.Add(ref Metrics.BytesAppended, batch.ValueBytes);
+        var count = batch.Count;
+        var valueBytes = batch.ValueBytes;
+        // The store's own reference, released once the batch is in a part (or if the WAL refuses it).
+        batch.AddReference();
+        try
+        {
+            await _wal.AppendAsync(batch).ConfigureAwait(false);
+        }
+        catch
+        {
+            batch.Release();
+            throw;
+        }
+        Interlocked.Add(ref Metrics.EventsAppended, count);
+        Interlocked.Add(ref Metrics.BytesAppended, valueBytes);
     }
 
     /// <summary>
@@ -129,9 +152,20 @@ public sealed partial class LogStore : IDisposable
         ArgumentNullException.ThrowIfNull(claim);
         ObjectDisposedException.ThrowIf(_disposed, this);
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-        await _wal.AppendAsync(batch, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
-        Interlocked.Add(ref Metrics.EventsAppended, batch.Count);
-        Interlocked.Add(ref Metrics.BytesAppended, batch.ValueBytes);
+        var count = batch.Count;
+        var valueBytes = batch.ValueBytes;
+        batch.AddReference();
+        try
+        {
+            await _wal.AppendAsync(batch, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
+        }
+        catch
+        {
+            batch.Release();
+            throw;
+        }
+        Interlocked.Add(ref Metrics.EventsAppended, count);
+        Interlocked.Add(ref Metrics.BytesAppended, valueBytes);
     }
 
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
@@ -224,6 +258,7 @@ public sealed partial class LogStore : IDisposable
         }
         if (batch.Count == 0)
         {
+            batch.Release();
             return;
         }
         lock (_memLock)
@@ -232,7 +267,12 @@ public sealed partial class LogStore : IDisposable
             _memtableBytes += batch.ValueBytes;
             _memtableMemory += batch.MemoryBytes;
         }
-        Appended?.Invoke(batch);
+        if (Appended is { } appended)
+        {
+            // Live tails read the batch at any later time: it must never go back to a pool.
+            batch.Detach();
+            appended(batch);
+        }
     }
 
     private static FileStream AcquireDirectoryLock(string root)
