@@ -96,7 +96,9 @@ public sealed class ShipperTests : IAsyncLifetime
         Assert.Equal("info", started.Text("level"));
         Assert.Equal("2025-11-25T10:00:00Z", started.Text("_time"));
         var failed = rows.Single(r => r.Text("_msg").StartsWith("backup failed", StringComparison.Ordinal));
-        Assert.Equal("backup.service", failed.Text("service"));
+        // Without SYSLOG_IDENTIFIER the service is the unit's name, as the agent names it.
+        Assert.Equal("backup", failed.Text("service"));
+        Assert.Equal("backup.service", failed.Text("_SYSTEMD_UNIT"));
         Assert.Equal("error", failed.Text("level"));
     }
 
