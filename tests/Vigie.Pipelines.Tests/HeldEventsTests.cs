@@ -33,7 +33,7 @@ public sealed class HeldEventsTests : IDisposable
         using var store = LogStore.Open(new StoreOptions { DataDirectory = _dir });
         var ingestion = new IngestionService(store, NullLogger<IngestionService>.Instance);
         using var set = new PipelineSet(
-            Run.Config("pipelines:\n  java:\n    if: 'service:app'\n    processors:\n      - multiline: {continuation: '^\\s', timeout: 0.5}\n"),
+            Run.Config("pipelines:\n  java:\n    if: 'service:app'\n    processors:\n      - multiline: {continuation: '^\\s', timeout: 3}\n"),
             new PipelineMetrics(),
             async (batch, listener) =>
             {
@@ -42,6 +42,7 @@ public sealed class HeldEventsTests : IDisposable
             });
         ingestion.Processor = set;
 
+        // The timeout is long enough that the second request always comes before it, even on a busy machine.
         var first = ingestion.StoreAsync(Batch("ERROR a", "  at x"), "test", CancellationToken.None).AsTask();
         await Task.Delay(100);
         Assert.False(first.IsCompleted, "the held line was acknowledged before it was stored");
@@ -51,7 +52,7 @@ public sealed class HeldEventsTests : IDisposable
         // Stored events become searchable at the store's next flush (every 0.5 s).
         var engine = new QueryEngine(store);
         List<string> messages;
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
         do
         {
             messages = [.. engine.ExecuteAll(new QueryRequest(Vigie.Query.Syntax.Query.Parse("service:app"), Timestamps.Now()))
