@@ -50,6 +50,20 @@ internal sealed class OtlpJsonTranscoder
         return transcoder._out.AsMemory(0, transcoder._length);
     }
 
+    /// <summary>
+    /// Gives back the thread's buffer when a large request grew it, once its protobuf is decoded:
+    /// threads keep small buffers, not the largest request they ever saw.
+    /// </summary>
+    public static void Release()
+    {
+        if (t_transcoder is { } transcoder && transcoder._out.Length > KeptBytes)
+        {
+            transcoder._out = new byte[64 * 1024];
+        }
+    }
+
+    private const int KeptBytes = 1024 * 1024;
+
     private void Request(ref Utf8JsonReader reader)
     {
         Object(ref reader);

@@ -40,7 +40,14 @@ public static class OtlpLogsDecoder
         // through Google.Protobuf's parser, which decides what it means and explains errors.
         if (OtlpJsonTranscoder.TryTranscode(body.Span) is { } protobuf)
         {
-            OtlpWireDecoder.Decode(protobuf, batch, streams, nowNs, report);
+            try
+            {
+                OtlpWireDecoder.Decode(protobuf, batch, streams, nowNs, report);
+            }
+            finally
+            {
+                OtlpJsonTranscoder.Release();
+            }
             return;
         }
         Map(ParseJson(body.Span), batch, streams, nowNs, report, hexIds: true);
