@@ -24,8 +24,9 @@ public static class OtlpLogsDecoder
     /// <summary>Adds one event per log record of a protobuf or JSON <c>ExportLogsServiceRequest</c> to <paramref name="batch"/>.</summary>
     /// <exception cref="MalformedBodyException">The body is not one.</exception>
     /// <remarks>
-    /// Protobuf is read straight from the wire (<see cref="OtlpWireDecoder"/>); <see cref="ParseProtobuf"/>
-    /// and <see cref="Map"/> are the reference it is checked against. On failure the batch holds part of
+    /// Protobuf is read straight from the wire (<see cref="OtlpWireDecoder"/>), and so is JSON once
+    /// rewritten as protobuf (<see cref="OtlpJsonTranscoder"/>); <see cref="ParseProtobuf"/>,
+    /// <see cref="ParseJson"/> and <see cref="Map"/> are the reference they are checked against. On failure the batch holds part of
     /// the request and must be dropped.
     /// </remarks>
     public static void Decode(ReadOnlyMemory<byte> body, bool json, EventBatch batch, StreamFields streams, long nowNs, DecodeReport report)
@@ -33,6 +34,20 @@ public static class OtlpLogsDecoder
         if (!json)
         {
             OtlpWireDecoder.Decode(body, batch, streams, nowNs, report);
+            return;
+        }
+        // The JSON the SDKs write becomes the protobuf of the same request; any other JSON goes
+        // through Google.Protobuf's parser, which decides what it means and explains errors.
+        if (OtlpJsonTranscoder.TryTranscode(body.Span) is { } protobuf)
+        {
+            try
+            {
+                OtlpWireDecoder.Decode(protobuf, batch, streams, nowNs, report);
+            }
+            finally
+            {
+                OtlpJsonTranscoder.Release();
+            }
             return;
         }
         Map(ParseJson(body.Span), batch, streams, nowNs, report, hexIds: true);

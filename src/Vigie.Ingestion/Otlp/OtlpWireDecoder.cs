@@ -43,7 +43,7 @@ internal sealed class OtlpWireDecoder
 
     // The attributes of the current resource, decoded once as the fields of a pending event and
     // copied into each of its records.
-    private readonly EventBatch _resource = new(1, 64, 4096);
+    private EventBatch _resource = NewResourceBatch();
     private int[] _resourceIds = new int[64];
     private (int Start, int End)[] _resourceRanges = new (int, int)[4];
 
@@ -89,8 +89,15 @@ internal sealed class OtlpWireDecoder
             decoder._batch = null!;
             decoder._body = default;
             decoder._names.Forget();
+            // A resource with huge attributes grew the scratch batch: threads do not keep that.
+            if (decoder._resource.MemoryBytes > 1024 * 1024)
+            {
+                decoder._resource = NewResourceBatch();
+            }
         }
     }
+
+    private static EventBatch NewResourceBatch() => new(1, 64, 4096);
 
     private void DecodeRequest(StreamFields streams, long nowNs, DecodeReport report)
     {

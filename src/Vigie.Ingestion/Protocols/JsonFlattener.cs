@@ -85,7 +85,15 @@ public sealed class JsonFlattener
     }
 
     /// <summary>Lets go of the last batch (when a request is decoded and the flattener kept for the next).</summary>
-    public void Release() => _names.Forget();
+    public void Release()
+    {
+        _names.Forget();
+        if (_name.Length > 64 * 1024)
+        {
+            // A huge name grew the buffer: a kept flattener does not hold on to that.
+            _name = new byte[256];
+        }
+    }
 
     private string? AddLeaf(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, EventBatch batch, JsonFieldMap map, ReadOnlySpan<byte> nameUtf8)
     {
