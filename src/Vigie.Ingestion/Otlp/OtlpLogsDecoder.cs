@@ -12,7 +12,7 @@ namespace Vigie.Ingestion.Otlp;
 /// <summary>
 /// Maps OTLP log records (HTTP protobuf, HTTP JSON or gRPC) onto events: resource <c>service.name</c>
 /// to <c>service</c>, <c>host.name</c> to <c>host</c>, severity to <c>level</c>, body to <c>_msg</c>,
-/// attributes (resource, scope and record) to fields flattened with dots, trace and span ids in hex.
+/// resource and record attributes to fields flattened with dots (the scope gives only its name), trace and span ids in hex.
 /// </summary>
 public static class OtlpLogsDecoder
 {
