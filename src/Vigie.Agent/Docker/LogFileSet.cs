@@ -16,20 +16,28 @@ internal static class LogFileSet
     /// <summary>The files there are now, oldest first, the live file last (if it exists).</summary>
     public static List<LogFileCandidate> List(string logPath, LogFileFormat format)
     {
-        var files = new List<LogFileCandidate>();
-        for (var i = 1; i < 10_000; i++)
+        var rotated = new List<LogFileCandidate>();
+        // While Docker rotates, it renames the files one by one from the oldest: one number can be
+        // missing for a moment, and a file can be seen under two numbers. So a gap does not end the
+        // list, and the files are put in order by their first entry, not by their number.
+        for (int i = 1, missing = 0; i < 10_000 && missing < 3; i++)
         {
             var plain = logPath + "." + i.ToString(CultureInfo.InvariantCulture);
             // The plain file first: while Docker compresses it, both exist, and the plain one is whole.
             var candidate = Describe(plain, false, format) ?? Describe(plain + ".gz", true, format);
             if (candidate is null)
             {
-                break;
+                missing++;
+                continue;
             }
-            files.Add(candidate);
+            missing = 0;
+            if (candidate.FirstTimeNs != long.MaxValue)
+            {
+                rotated.Add(candidate);
+            }
         }
-        files.Reverse();
-        if (Describe(logPath, false, format) is { } live)
+        var files = rotated.GroupBy(f => f.FirstTimeNs).Select(g => g.First()).OrderBy(f => f.FirstTimeNs).ToList();
+        if (Describe(logPath, false, format) is { } live && !files.Any(f => f.FirstTimeNs == live.FirstTimeNs))
         {
             files.Add(live);
         }
