@@ -58,6 +58,17 @@ internal sealed class SpanEvent : IRow
         for (var f = start; f < end; f++)
         {
             var value = batch.GetValue(f);
+            if (!System.Text.Unicode.Utf8.IsValid(value))
+            {
+                // As the general path stores it (through a string): each invalid sequence becomes U+FFFD.
+                // Checking is cheap (vectorised); repairing, rare, may allocate.
+                var text = Encoding.UTF8.GetString(value);
+                EnsureBytes(Encoding.UTF8.GetMaxByteCount(text.Length));
+                var n = Encoding.UTF8.GetBytes(text, _bytes.AsSpan(_byteLength));
+                AddSlot(batch.GetName(f), batch.GetKind(f), _byteLength, n);
+                _byteLength += n;
+                continue;
+            }
             var offset = Append(value);
             AddSlot(batch.GetName(f), batch.GetKind(f), offset, value.Length);
         }

@@ -10,6 +10,9 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
 {
     public override string Type => "grok";
 
+    /// <summary>The expressions, tried in order.</summary>
+    public IReadOnlyList<GrokExpression> Patterns => patterns;
+
     public override string? Apply(PipelineEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
