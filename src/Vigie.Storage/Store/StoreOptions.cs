@@ -19,7 +19,7 @@ public sealed record StoreOptions
     /// exceeds this: their batches' buffers as allocated (<see cref="Core.EventBatch.MemoryBytes"/>),
     /// about twice their value bytes, so that the bound is what the process really holds.
     /// </summary>
-    public long MaxUnflushedBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxUnflushedBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>A day partition with more parts than this gets a merge.</summary>
     public int MaxPartsPerPartition { get; init; } = 6;
