@@ -18,34 +18,6 @@ internal static class BlockScanner
     }
 
     /// <summary>
-    /// For a caller that needs whole rows: the block is first decoded with only the columns the
-    /// filter reads (and its times), and the other columns only once some row matched; a block the
-    /// metadata let through without a match (a bloom filter's false positive, a word in another
-    /// column) thus costs the filter's columns alone.
-    /// </summary>
-    public static (BlockContext Block, bool[] Mask, int Matches)? ScanThenComplete(LogStore store, ScanPlan plan, BlockRef block, BlockContext context, Prune prune)
-    {
-        if (prune == Prune.All)
-        {
-            return Scan(store, plan, block, columns: null, context, prune);
-        }
-        if (Scan(store, plan, block, plan.FilterColumns, context, prune) is not var (scanned, mask, matches))
-        {
-            return null;
-        }
-        try
-        {
-            scanned.Data = block.Part.Reader.CompleteBlock(block.Block, scanned.Data!);
-        }
-        catch (PartCorruptException e)
-        {
-            _ = store.ReportDamagedPartAsync(block.Part, e);
-            return null;
-        }
-        return (scanned, mask, matches);
-    }
-
-    /// <summary>
     /// The verdict of the block's metadata on the filter. A bloom filter found damaged is handled as
     /// damaged data is: the part is reported to the store (which sets it aside) and the block skipped.
     /// </summary>

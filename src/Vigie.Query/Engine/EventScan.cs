@@ -55,7 +55,7 @@ internal static class EventScan
             {
                 var rows = new List<Match>();
                 var b = slice[j];
-                if (BlockScanner.ScanThenComplete(store, plan, blocks[b], judge.Context(b), judge.Prune(b)) is var (block, mask, matches))
+                if (BlockScanner.Scan(store, plan, blocks[b], columns: null, judge.Context(b), judge.Prune(b)) is var (block, mask, matches))
                 {
                     // Events are made now (in parallel, and the block let go) when every match is
                     // wanted or when they are few; a block is held only for many rows, of which

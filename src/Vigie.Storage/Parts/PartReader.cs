@@ -85,33 +85,6 @@ public sealed class PartReader : IDisposable
         return times is null ? ColumnarBlock.WithoutTimes(block.Stream, block.RowCount, decoded) : new ColumnarBlock(block.Stream, times, decoded);
     }
 
-    /// <summary>
-    /// Block <paramref name="blockIndex"/> with every column, from <paramref name="partial"/>, a read of
-    /// it with some columns and its times: the columns already decoded are kept, the others decoded
-    /// now, in the block's column order. For a search that tests a block on the columns its filter
-    /// reads and decodes the rest only when some row matched.
-    /// </summary>
-    /// <exception cref="PartCorruptException">A segment's checksum or contents are wrong.</exception>
-    public ColumnarBlock CompleteBlock(int blockIndex, ColumnarBlock partial)
-    {
-        ArgumentNullException.ThrowIfNull(partial);
-        var block = GetBlock(blockIndex);
-        if (!partial.HasTimes || partial.RowCount != block.RowCount)
-        {
-            throw new ArgumentException($"not a read of block {blockIndex} with its times", nameof(partial));
-        }
-        if (partial.Columns.Count == block.Columns.Count)
-        {
-            return partial;
-        }
-        var columns = new List<Column>(block.Columns.Count);
-        foreach (var c in block.Columns)
-        {
-            columns.Add(partial.GetColumn(c.Name) ?? ReadColumn(blockIndex, block, c));
-        }
-        return new ColumnarBlock(block.Stream, partial.Times, columns);
-    }
-
     /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
     public long[] ReadTimes(int blockIndex)
     {
