@@ -10,6 +10,14 @@ public abstract class BlockPredicate
     /// <summary>Judges the block from its metadata only (time range, constants, dictionaries, blooms, min/max).</summary>
     public abstract Prune Prune(BlockContext block);
 
+    /// <summary>
+    /// <see cref="Prune"/> without anything that reads the file (bloom filters): what the part's index
+    /// alone says. It may answer <see cref="Predicates.Prune.Some"/> where <see cref="Prune"/> answers
+    /// None, never otherwise: an AND asks it of every operand first, so that a block another
+    /// operand rules out from the index (a stream field) costs no bloom filter read.
+    /// </summary>
+    public virtual Prune PruneFromIndex(BlockContext block) => Prune(block);
+
     /// <summary>Clears <paramref name="mask"/>[r] for each row r that does not match; rows already clear stay clear.</summary>
     public abstract void Refine(BlockContext block, bool[] mask);
 

@@ -54,7 +54,11 @@ public sealed class FieldPredicate : BlockPredicate
         return [.. tokens.Select(t => Tokenizer.Hash(t.AsSpan())).Distinct()];
     }
 
-    public override Prune Prune(BlockContext block)
+    public override Prune Prune(BlockContext block) => Judge(block, readBloom: true);
+
+    public override Prune PruneFromIndex(BlockContext block) => Judge(block, readBloom: false);
+
+    private Prune Judge(BlockContext block, bool readBloom)
     {
         var column = block.Info.FindColumn(_field);
         if (column is null || column.PresentRows == 0)
@@ -95,7 +99,7 @@ public sealed class FieldPredicate : BlockPredicate
                 return Predicates.Prune.None;
             }
         }
-        if (_requiredTokens.Length > 0 && column.HasBloom && !block.Reader.MayContainAllTokens(block.BlockIndex, _field, _requiredTokens))
+        if (readBloom && _requiredTokens.Length > 0 && column.HasBloom && !block.Reader.MayContainAllTokens(block.BlockIndex, _field, _requiredTokens))
         {
             return Predicates.Prune.None;
         }

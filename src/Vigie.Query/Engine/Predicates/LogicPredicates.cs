@@ -20,6 +20,13 @@ public sealed class AndPredicate(IReadOnlyList<BlockPredicate> operands) : Block
 {
     public override Prune Prune(BlockContext block)
     {
+        foreach (var o in operands)
+        {
+            if (o.PruneFromIndex(block) == Predicates.Prune.None)
+            {
+                return Predicates.Prune.None;
+            }
+        }
         var all = true;
         foreach (var o in operands)
         {
@@ -33,11 +40,27 @@ public sealed class AndPredicate(IReadOnlyList<BlockPredicate> operands) : Block
         return all ? Predicates.Prune.All : Predicates.Prune.Some;
     }
 
+    public override Prune PruneFromIndex(BlockContext block)
+    {
+        var all = true;
+        foreach (var o in operands)
+        {
+            var p = o.PruneFromIndex(block);
+            if (p == Predicates.Prune.None)
+            {
+                return Predicates.Prune.None;
+            }
+            all &= p == Predicates.Prune.All;
+        }
+        return all ? Predicates.Prune.All : Predicates.Prune.Some;
+    }
+
     public override void Refine(BlockContext block, bool[] mask)
     {
         foreach (var o in operands)
         {
-            if (o.Prune(block) != Predicates.Prune.All)
+            // what the index says suffices to know an operand holds for every row (no bloom filter read again)
+            if (o.PruneFromIndex(block) != Predicates.Prune.All)
             {
                 o.Refine(block, mask);
             }
