@@ -67,4 +67,22 @@ public class ConditionTests
         batch.EndEvent(StreamKey.Empty);
         Assert.True(condition.Matches(batch, 0, new BatchEventRow(batch)));
     }
+
+    [Fact]
+    public void A_condition_made_after_the_row_was_first_read_finds_its_fields()
+    {
+        var batch = new EventBatch();
+        batch.BeginEvent(0);
+        batch.AddField(FieldNames.Message, ValueKind.String, "started");
+        batch.AddField("condition-slot-late", ValueKind.String, "yes");
+        batch.EndEvent(StreamKey.Empty);
+        var row = new BatchEventRow(batch);
+        var first = new Condition("_msg:started", Vigie.Query.Syntax.Query.Parse("_msg:started").Filter, 0);
+        Assert.True(first.Matches(batch, 0, row));
+
+        // As after a reload: a new name gets a slot while the same event is being tested.
+        var late = new Condition("condition-slot-late:yes", Vigie.Query.Syntax.Query.Parse("condition-slot-late:yes").Filter, 0);
+
+        Assert.True(late.Matches(batch, 0, row));
+    }
 }

@@ -34,7 +34,8 @@ internal sealed class BatchEventRow(EventBatch batch) : IRow
     /// <summary>The first field of event <paramref name="index"/> named as <paramref name="slot"/> says, or -1.</summary>
     public int FieldOf(int index, int slot)
     {
-        if (index != _located)
+        // A condition made after the last pass (a reload) may read a name that had no slot then.
+        if (index != _located || _fields.Length < ConditionSlots.Count)
         {
             Locate(index);
         }
@@ -43,7 +44,7 @@ internal sealed class BatchEventRow(EventBatch batch) : IRow
 
     private void Locate(int index)
     {
-        if (_slotOfName is null || _fields.Length < ConditionSlots.Count)
+        if (_slotOfName is null || _fields.Length < ConditionSlots.Count || _slotOfName.Length < batch.Names.Count)
         {
             var names = batch.Names;
             _slotOfName = new int[names.Count];
