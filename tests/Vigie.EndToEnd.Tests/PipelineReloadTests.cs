@@ -62,6 +62,15 @@ public sealed partial class PipelineReloadTests(CliBuild cli) : IDisposable
         }
     }
 
+    private static async Task WaitForLogAsync(VigieProcess server, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!server.Log.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
     [Fact]
     public async Task Sighup_applies_a_valid_config_and_refuses_an_invalid_one()
     {
@@ -86,6 +95,8 @@ public sealed partial class PipelineReloadTests(CliBuild cli) : IDisposable
         await File.WriteAllTextAsync(target, "pipelines:\n  tag:\n    if: 'service:reload'\n    processors:\n      - no_such_processor: {}\n");
         Assert.Equal(0, Kill(server.Pid, Sighup));
         await WaitForMetricAsync(server, "vigie_pipeline_reload_failures_total", 1);
+        // The counter moves before the log line has come through the child's output.
+        await WaitForLogAsync(server, "refused");
         Assert.Contains("refused", server.Log, StringComparison.Ordinal);
         Assert.Contains("unknown processor 'no_such_processor'", server.Log, StringComparison.Ordinal);
         Assert.Contains("vigie.yaml:5", server.Log, StringComparison.Ordinal);
