@@ -51,7 +51,7 @@ public sealed class ApiKeys
     }
 
     /// <summary>The token of an <c>Authorization: Bearer TOKEN</c> header, or null.</summary>
-    public static string? Bearer(HttpRequest request)
+    private static string? Bearer(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers.Authorization.ToString();
