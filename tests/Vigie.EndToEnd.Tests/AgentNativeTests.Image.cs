@@ -85,6 +85,7 @@ public sealed partial class AgentNativeTests
             await docker.RunOkAsync(["wait", WebContainer]);
             await docker.RunOkAsync(["start", WebContainer]);
             await docker.RunOkAsync(["wait", WebContainer]);
+            output.WriteLine(await AgentLogAsync(docker));
             await docker.RunOkAsync(["rm", AgentContainer]);
             await docker.RunOkAsync(runAgent);
             await WaitHealthyAsync(docker, listen);
