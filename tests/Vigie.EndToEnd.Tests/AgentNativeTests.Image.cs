@@ -35,7 +35,8 @@ public sealed partial class AgentNativeTests
     public async Task AgentImage_RunAsDocumented_FollowsContainers_StopsCleanly_KeepsPositionsInItsVolume()
     {
         var clock = Stopwatch.StartNew();
-        await using var docker = await LocalDockerDaemon.StartAsync();
+        var docker = await LocalDockerDaemon.StartAsync();
+        await using var stop = new StopDaemon(docker);
         await RuntimeDepsImage.ImportAsync(docker, native.Executable, BaseImage);
         var dockerfile = Path.Combine(CliBuild.FindRepoRoot(), "deploy", "agent", "Dockerfile.prebuilt");
         await docker.BuildAsync(dockerfile, native.Directory, AgentImage, [$"RUNTIME_BASE={BaseImage}"]);
@@ -184,6 +185,29 @@ public sealed partial class AgentNativeTests
         Assert.Equal(
             from run in Enumerable.Range(1, runs) from i in Enumerable.Range(1, RunLines) where i % 4 == 0 select $"web run {run} err {i}",
             lines.Where(l => l.Stream == "stderr").Select(l => l.Message));
+    }
+
+    /// <summary>
+    /// Stops the daemon, then removes what its own clean-up leaves of host networking: dockerd mounts a
+    /// network namespace at exec/netns/default under its root for the first container on the host's
+    /// network, and leaves it mounted when it stops.
+    /// </summary>
+    private sealed class StopDaemon(LocalDockerDaemon docker) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await docker.DisposeAsync();
+            var root = Path.GetDirectoryName(docker.SocketPath)!;
+            var netns = Path.Combine(root, "exec", "netns", "default");
+            if ((await File.ReadAllTextAsync("/proc/self/mountinfo")).Contains(" " + netns + " ", StringComparison.Ordinal))
+            {
+                await ProcessRunner.RunAsync("umount", [netns], TimeSpan.FromSeconds(30));
+            }
+            if (Directory.Exists(root))
+            {
+                await ProcessRunner.RunAsync("rm", ["-rf", root], TimeSpan.FromSeconds(60));
+            }
+        }
     }
 
     private sealed record ImageLine(string? Host, string? Container, string? Image, string? Project, string? Service, string? Stream, string Message, long TimeNs)
