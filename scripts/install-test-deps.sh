@@ -27,6 +27,10 @@ command -v chromedriver >/dev/null || need+=(chromium-driver)
 # The agent's native executable (src/Vigie.Agent.Host, Native AOT, built by bench/Vigie.DockerBench --agent) links with a C toolchain and zlib.
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+# The agent's image test copies OpenSSL and the CA certificates into its base image; the unit test runs systemd-analyze.
+/sbin/ldconfig -p | grep 'libssl\.so\.3 ' >/dev/null || need+=(openssl)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+command -v systemd-analyze >/dev/null || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2

@@ -5,10 +5,11 @@ namespace Vigie.EndToEnd.Tests;
 
 /// <summary>
 /// The native <c>vigie-agent</c> executable as published, against a real <c>vigie serve</c>: it tails a
-/// file, its lines are stored, its <c>/healthz</c> answers, and SIGTERM stops it cleanly.
+/// file, its lines are stored, its <c>/healthz</c> answers, and SIGTERM stops it cleanly; and the same
+/// executable as the container image of deploy/agent (AgentNativeTests.Image.cs, the same publish).
 /// </summary>
 [Collection(CliCollection.Name)]
-public sealed class AgentNativeTests(CliBuild cli, AgentNativeBuild native, ITestOutputHelper output) : IClassFixture<AgentNativeBuild>, IDisposable
+public sealed partial class AgentNativeTests(CliBuild cli, AgentNativeBuild native, ITestOutputHelper output) : IClassFixture<AgentNativeBuild>, IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("vigie-e2e-agent-native-").FullName;
 

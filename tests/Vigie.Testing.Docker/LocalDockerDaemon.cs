@@ -113,6 +113,18 @@ public sealed class LocalDockerDaemon : IAsyncDisposable
     public Task<(int Exit, string Out, string Err)> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null) =>
         ProcessRunner.RunAsync("docker", ["-H", Host, .. args], CliEnvironment, timeout);
 
+    /// <summary>
+    /// <c>docker build</c> with the classic builder (<c>DOCKER_BUILDKIT=0</c>): BuildKit needs the buildx
+    /// plugin, and the classic builder takes the images of <c>FROM</c> from this daemon's own store
+    /// without asking a registry. <paramref name="buildArgs"/> are <c>NAME=value</c>.
+    /// </summary>
+    public Task<string> BuildAsync(string dockerfile, string context, string tag, IEnumerable<string> buildArgs, TimeSpan? timeout = null) =>
+        ProcessRunner.RunOkAsync(
+            "docker",
+            ["-H", Host, "build", "-f", dockerfile, "-t", tag, .. buildArgs.SelectMany(a => new[] { "--build-arg", a }), context],
+            new Dictionary<string, string>(CliEnvironment) { ["DOCKER_BUILDKIT"] = "0" },
+            timeout ?? TimeSpan.FromMinutes(2));
+
     private Dictionary<string, string> CliEnvironment => new() { ["DOCKER_CONFIG"] = Path.Combine(_root, "cli") };
 
     private async Task StopDaemonAsync()
