@@ -193,6 +193,29 @@ public sealed class PooledOutputTests : IDisposable
         Assert.False(output.IsPooled);
     }
 
+    [Fact]
+    public void An_output_batch_is_handed_back_when_the_run_throws_half_way()
+    {
+        var pool = new EventBatchPool(4097, 4097 * 16, 1024 * 1024, maxPooled: 4);
+        using var set = new PipelineSet(BuiltIns.Value, new PipelineMetrics(), outputs: pool);
+        var input = pool.Rent();
+        Fill(input, Enumerable.Range(0, 100).Select(n => (0, n)));
+
+        Assert.Throws<InvalidOperationException>(() => set.Process(input, "test", new Throwing()));
+
+        // The output rented for the run is back (the pool of this test is never trimmed).
+        Assert.Equal(1, pool.Count);
+        input.Release();
+        Assert.Equal(2, pool.Count);
+    }
+
+    /// <summary>A trace that fails on the first step it sees: the run stops half-way through the batch.</summary>
+    private sealed class Throwing : IPipelineTrace
+    {
+        public void Step(Pipeline pipeline, Vigie.Pipelines.Processors.Processor processor, Model.PipelineEvent after, bool skipped, string? error) =>
+            throw new InvalidOperationException("trace failed");
+    }
+
     /// <summary>
     /// Batches of random kinds and sizes, with the store flushing after some of them (so that returned
     /// batches are reused for later input and output): every output stays out of the pool until the
