@@ -67,7 +67,8 @@ public sealed class DefaultPipelinesServerTests : IAsyncLifetime
         using var response = await _client!.PostAsync("/api/v1/ingest?stream=service", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // Searchable at the store's next flush (every 0.5 s); a loaded machine may take much longer.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await CountAsync("*") < Lines && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
