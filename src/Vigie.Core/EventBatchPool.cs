@@ -22,6 +22,12 @@ public sealed class EventBatchPool(int events, int fields, int valueBytes, int m
     private readonly long _maxBatchMemory = 2 * ((events + 1L) * (sizeof(long) + sizeof(int) + sizeof(int)) + fields * 13L + valueBytes);
     private bool _used;
 
+    /// <summary>The events a batch of the pool holds without growing.</summary>
+    public int BatchEvents => events;
+
+    /// <summary>The bytes of values a batch of the pool holds without growing.</summary>
+    public int BatchValueBytes => valueBytes;
+
     /// <summary>Batches waiting in the pool.</summary>
     public int Count
     {

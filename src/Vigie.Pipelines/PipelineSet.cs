@@ -31,13 +31,21 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     private readonly Dictionary<(Pipeline, StreamKey), Pending> _pending = [];
     private readonly Timer? _timer;
     private readonly Dictionary<string, Pipeline> _byName;
+    private readonly EventBatchPool? _outputs;
     private bool _disposed;
 
     /// <summary>The field that names the one pipeline an event goes through.</summary>
     public const string RouteField = "_pipeline";
 
-    public PipelineSet(IReadOnlyList<Pipeline> pipelines, PipelineMetrics metrics, Func<EventBatch, string, Task>? storeLate = null)
+    /// <param name="outputs">
+    /// Where the output batches of large input batches come from (the store's pool): the caller of
+    /// <see cref="Process(EventBatch, string)"/> releases them once stored, and the store once written to
+    /// a part. Allocating one per batch instead made large objects the collector frees only in full
+    /// collections. Null: every output batch is allocated.
+    /// </param>
+    public PipelineSet(IReadOnlyList<Pipeline> pipelines, PipelineMetrics metrics, Func<EventBatch, string, Task>? storeLate = null, EventBatchPool? outputs = null)
     {
+        _outputs = outputs;
         _pipelines = [.. pipelines];
         _multiline = [.. pipelines.Where(p => p.Multiline is not null)];
         _byName = new Dictionary<string, Pipeline>(StringComparer.Ordinal);
@@ -60,8 +68,14 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
 
     public Pipeline? Find(string name) => _pipelines.FirstOrDefault(p => p.Name == name);
 
+    /// <summary>
+    /// Runs the pipelines on <paramref name="batch"/>. The result is the batch itself when no pipeline
+    /// selects any of its events; else a new batch owned by the caller (one reference: release it once
+    /// stored, see <see cref="EventBatch.Release"/>).
+    /// </summary>
     public ProcessedBatch Process(EventBatch batch, string listener) => Process(batch, listener, null);
 
+    /// <inheritdoc cref="Process(EventBatch, string)"/>
     public ProcessedBatch Process(EventBatch batch, string listener, IPipelineTrace? trace)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -71,8 +85,22 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         {
             return new ProcessedBatch(batch);
         }
-        var row = new BatchEventRow(batch);
         EventBatch? output = null;
+        try
+        {
+            return Process(batch, listener, trace, routeId, ref output);
+        }
+        catch
+        {
+            // A pooled output batch must go back even when the run fails half-way.
+            output?.Release();
+            throw;
+        }
+    }
+
+    private ProcessedBatch Process(EventBatch batch, string listener, IPipelineTrace? trace, int routeId, ref EventBatch? output)
+    {
+        var row = new BatchEventRow(batch);
         List<Task>? held = null;
         List<Pending>? late = null;
         var token = new object();
@@ -409,16 +437,30 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
 
     private EventBatch CopyHead(EventBatch batch, int upTo, out int[] names)
     {
-        // A tenth more than what the last batch needed, for a batch that selects a little more.
-        var fields = (long)batch.Count * Volatile.Read(ref _fieldsPerEvent1024) * 11 / 10 / 1024;
-        var bytes = (long)batch.ValueBytes * Volatile.Read(ref _bytesPerByte1024) * 11 / 10 / 1024;
-        var output = new EventBatch(batch.Count, (int)Math.Clamp(fields, batch.TotalFields + 16, int.MaxValue / 2), (int)Math.Clamp(bytes, batch.ValueBytes + 1024, int.MaxValue / 2));
+        var output = NewOutput(batch);
         names = NameMap(batch);
         for (var i = 0; i < upTo; i++)
         {
             CopyRaw(batch, i, output, names);
         }
         return output;
+    }
+
+    /// <summary>
+    /// An empty output batch for <paramref name="batch"/>: from the pool when the input is a large batch
+    /// (a pooled one, or a quarter of a pooled one's values), else allocated to the size the last output
+    /// needed. A small batch (a shipper's few events) must not take megabytes of the pool into the store.
+    /// </summary>
+    private EventBatch NewOutput(EventBatch batch)
+    {
+        if (_outputs is { } pool && batch.Count <= pool.BatchEvents && (batch.IsPooled || batch.ValueBytes >= pool.BatchValueBytes / 4))
+        {
+            return pool.Rent();
+        }
+        // A tenth more than what the last batch needed, for a batch that selects a little more.
+        var fields = (long)batch.Count * Volatile.Read(ref _fieldsPerEvent1024) * 11 / 10 / 1024;
+        var bytes = (long)batch.ValueBytes * Volatile.Read(ref _bytesPerByte1024) * 11 / 10 / 1024;
+        return new EventBatch(batch.Count, (int)Math.Clamp(fields, batch.TotalFields + 16, int.MaxValue / 2), (int)Math.Clamp(bytes, batch.ValueBytes + 1024, int.MaxValue / 2));
     }
 
     private void Learn(EventBatch batch, EventBatch output)

@@ -25,12 +25,22 @@ public class ConditionTests
         @"_msg:/^é{3}/ OR level:error",
         "NOT _msg:/^{/ AND level:*",
         "service:nginx",
+        // Decided on the first byte when it is ASCII (after ASCII white space for \s*); else by the regex.
+        @"_msg:/^\s*\[/",
+        @"_msg:/^\d{4}-\d\d/",
+        @"_msg:/^time=/",
+        @"_msg:/^\s*?y+/",
+        @"_msg:/^x?y/",
+        @"_msg:/^x{0,2}y/",
+        @"_msg:/^\s+\{/",
+        @"_msg:/^(?i)y/",
     ];
 
     /// <summary>Values longer than the prefix tried first, with characters of two and three bytes around its end.</summary>
     private static Gen<string> Message() =>
         Gen.OneOf(
-            Gen.ListOf(Gen.Elements("a", "é", "€", " ", "x", "y", "[", "{", "1", "/", "-", "203.0.113.9 - - [", "2026/11/25 ", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).Select(parts => string.Concat(parts)),
+            Gen.ListOf(Gen.Elements("a", "é", "€", " ", "x", "y", "Y", "[", "{", "1", "/", "-", "203.0.113.9 - - [", "2026/11/25 ", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "\t", "\n", "\u00a0", "\u2003", "\u0663", "2026-11-25 ", "time=", "t")).Select(parts => string.Concat(parts)),
             Gen.Choose(55, 75).SelectMany(n => Gen.Elements("é", "€", "a").Select(c => new string('a', n) + c + "é{")));
 
     [Property(MaxTest = 300)]

@@ -10,8 +10,9 @@ public interface IBatchProcessor
 {
     /// <summary>
     /// Returns the batch to store now: <paramref name="batch"/> itself when nothing changes, or a new
-    /// batch built from it. An event a processor fails on is kept as it came, tagged, never dropped
-    /// silently.
+    /// batch built from it, which the caller owns (one reference: it calls <see cref="EventBatch.Release"/>
+    /// once done, stored or not, so that a pooled one goes back to its pool). An event a processor
+    /// fails on is kept as it came, tagged, never dropped silently.
     /// </summary>
     ProcessedBatch Process(EventBatch batch, string listener);
 }

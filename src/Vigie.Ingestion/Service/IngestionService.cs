@@ -42,17 +42,37 @@ public sealed class IngestionService(LogStore store, ILogger<IngestionService> l
         }
         var result = _processor?.Process(batch, listener) ?? new ProcessedBatch(batch);
         var processed = result.Batch;
-        if (processed.Count > 0)
+        try
         {
-            await store.AppendAsync(processed, cancellationToken).ConfigureAwait(false);
+            if (processed.Count > 0)
+            {
+                await store.AppendAsync(processed, cancellationToken).ConfigureAwait(false);
+            }
+            Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
+            if (result.Held is { } held)
+            {
+                // Events held back (multiline) are counted when the processor stores them.
+                await held.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return processed.Count;
         }
-        Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
-        if (result.Held is { } held)
+        finally
         {
-            // Events held back (multiline) are counted when the processor stores them.
-            await held.WaitAsync(cancellationToken).ConfigureAwait(false);
+            ReleaseOutput(processed, batch);
         }
-        return processed.Count;
+    }
+
+    /// <summary>
+    /// Gives up this call's reference to the processor's output (the store holds its own until the
+    /// events are in a part): a pooled output goes back to the pool exactly when the last holder is done,
+    /// whether it was stored, entirely dropped, or refused by the store.
+    /// </summary>
+    private static void ReleaseOutput(EventBatch processed, EventBatch input)
+    {
+        if (!ReferenceEquals(processed, input))
+        {
+            processed.Release();
+        }
     }
 
     /// <summary>
@@ -79,14 +99,21 @@ public sealed class IngestionService(LogStore store, ILogger<IngestionService> l
         }
         var result = batch.Count == 0 ? new ProcessedBatch(batch) : _processor?.Process(batch, listener) ?? new ProcessedBatch(batch);
         var processed = result.Batch;
-        if (result.Held is { } held)
+        try
         {
-            // The key is written last, with the rest of the request, once its held event is durable.
-            await held.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Held is { } held)
+            {
+                // The key is written last, with the rest of the request, once its held event is durable.
+                await held.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await store.AppendAsync(processed, claim, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
+            return new StoreOnceResult(processed.Count, Duplicate: false);
         }
-        await store.AppendAsync(processed, claim, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref Metrics.For(listener).Accepted, processed.Count);
-        return new StoreOnceResult(processed.Count, Duplicate: false);
+        finally
+        {
+            ReleaseOutput(processed, batch);
+        }
     }
 
     /// <summary>

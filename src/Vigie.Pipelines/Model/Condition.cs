@@ -94,8 +94,29 @@ public sealed class Condition
 
         public override bool Matches(ReadOnlySpan<char> text) => IsMatch(text);
 
+        /// <summary>
+        /// Per ASCII byte, whether a match can start with it (after ASCII white space when it says so);
+        /// null when the pattern's start says nothing simple. <c>^\s*\{</c> (JSON application logs), tested on
+        /// every event the pipelines before it leave, then rejects an access line on its first byte.
+        /// </summary>
+        private readonly (bool[]? Bytes, bool SkipSpaces) _first = FirstBytes(regex);
+
         public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
         {
+            if (_first.Bytes is { } first)
+            {
+                var i = 0;
+                while (_first.SkipSpaces && i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r')
+                {
+                    i++;
+                }
+                // Past the end, or an ASCII byte no match starts with: no match. A byte of a wider character
+                // (a Unicode space or digit) is left to the regex.
+                if (i == utf8.Length || (utf8[i] < 0x80 && !first[utf8[i]]))
+                {
+                    return false;
+                }
+            }
             var chars = t_chars;
             if (chars is null || chars.Length < utf8.Length)
             {
@@ -117,6 +138,72 @@ public sealed class Condition
             }
             var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
             return IsMatch(chars.AsSpan(0, n));
+        }
+
+        /// <summary>
+        /// The ASCII bytes a match must start with, for patterns of the form <c>^X</c> or <c>^\s*X</c> where X is
+        /// one literal character (escaped or not) or <c>\d</c>, not optional, in a pattern without alternation or
+        /// options that change what <c>^</c> or a letter matches; null for anything else (the regex decides alone).
+        /// </summary>
+        private static (bool[]? Bytes, bool SkipSpaces) FirstBytes(Regex regex)
+        {
+            var skipSpaces = false;
+            var p = regex.ToString();
+            if (!p.StartsWith('^') || p.Contains('|', StringComparison.Ordinal)
+                || (regex.Options & (RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace | RegexOptions.RightToLeft)) != 0)
+            {
+                return (null, false);
+            }
+            var i = 1;
+            if (p.AsSpan(i).StartsWith(@"\s*", StringComparison.Ordinal))
+            {
+                skipSpaces = true;
+                i += 3;
+                if (i < p.Length && p[i] == '?')
+                {
+                    i++;
+                }
+            }
+            if (i >= p.Length)
+            {
+                return (null, false);
+            }
+            var first = new bool[128];
+            if (p[i] == '\\' && i + 1 < p.Length)
+            {
+                var c = p[i + 1];
+                if (c == 'd')
+                {
+                    for (var d = '0'; d <= '9'; d++)
+                    {
+                        first[d] = true;
+                    }
+                }
+                else if (c < 128 && !char.IsAsciiLetterOrDigit(c) && !char.IsWhiteSpace(c))
+                {
+                    first[c] = true;
+                }
+                else
+                {
+                    return (null, false);
+                }
+                i += 2;
+            }
+            else if (p[i] < 128 && (char.IsAsciiLetterOrDigit(p[i]) || " =:_-/<>@,;%!'\"#&~".Contains(p[i], StringComparison.Ordinal)))
+            {
+                first[p[i]] = true;
+                i++;
+            }
+            else
+            {
+                return (null, false);
+            }
+            // The character must be there: not followed by a quantifier that allows none (*, ?, {0...).
+            if (i < p.Length && (p[i] is '*' or '?' || (p[i] == '{' && (i + 1 >= p.Length || p[i + 1] is < '1' or > '9'))))
+            {
+                return (null, false);
+            }
+            return (first, skipSpaces);
         }
 
         private static bool PrefixDecidesMatch(Regex regex)

@@ -126,6 +126,12 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
                 }
                 return true;
             }
+            if (expression.AccessLog is not null)
+            {
+                // A line that is not ASCII: the general path runs this regex (an access-log one, which may
+                // backtrack up to its timeout on such a line) once, rather than after this form did.
+                return false;
+            }
             text ??= Encoding.UTF8.GetString(value);
             var match = expression.Regex.Match(text);
             if (!match.Success)

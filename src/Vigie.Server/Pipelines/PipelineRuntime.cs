@@ -105,7 +105,7 @@ internal sealed class PipelineRuntime : IDisposable
     private IReadOnlyList<Pipeline> Load() =>
         _configFile is null ? PipelineConfigLoader.BuiltInsOnly() : PipelineConfigLoader.LoadFile(_configFile);
 
-    private PipelineSet Build(IReadOnlyList<Pipeline> pipelines) => new(pipelines, Metrics, StoreLateAsync);
+    private PipelineSet Build(IReadOnlyList<Pipeline> pipelines) => new(pipelines, Metrics, StoreLateAsync, _store.BatchPool);
 
     /// <summary>Where multiline stores the events it held back, counted for the listener they came from.</summary>
     private async Task StoreLateAsync(EventBatch batch, string listener)

@@ -13,7 +13,8 @@ public sealed class IngestionServiceTests : IDisposable
 
     public IngestionServiceTests()
     {
-        _store = LogStore.Open(new StoreOptions { DataDirectory = _dir });
+        // Flushed by the tests that need it: a pooled batch is held by the store until its flush.
+        _store = LogStore.Open(new StoreOptions { DataDirectory = _dir, FlushInterval = TimeSpan.FromHours(1) });
         _service = new IngestionService(_store, NullLogger<IngestionService>.Instance);
     }
 
@@ -82,6 +83,80 @@ public sealed class IngestionServiceTests : IDisposable
         Assert.Equal(3, counters.Rejected);
         Assert.Equal(5, counters.Dropped);
         Assert.Equal(0, counters.Accepted);
+    }
+
+    // A pooled batch is back in its pool (or left to the collector) once IsPooled turns false; the
+    // pool's count is not a sure sign, the store empties an idle pool every second or so.
+
+    [Fact]
+    public async Task StoreAsync_PooledOutput_IsHandedBackOnceTheStoreIsDoneWithIt()
+    {
+        var processor = new PooledCopy(_store.BatchPool);
+        _service.Processor = processor;
+
+        Assert.Equal(2, await _service.StoreAsync(Batch("a", "b"), "api", CancellationToken.None));
+
+        // The service gave up its reference; the store keeps the batch until it is in a part.
+        Assert.True(processor.Last!.IsPooled);
+        await _store.FlushAsync();
+        Assert.False(processor.Last.IsPooled);
+    }
+
+    [Fact]
+    public async Task StoreAsync_PooledOutput_IsHandedBackWhenHeldEventsFail()
+    {
+        var processor = new PooledCopy(_store.BatchPool, held: Task.FromException(new IOException("disk gone")));
+        _service.Processor = processor;
+
+        await Assert.ThrowsAsync<IOException>(async () => await _service.StoreAsync(Batch("a"), "api", CancellationToken.None));
+        Assert.True(processor.Last!.IsPooled);
+        await _store.FlushAsync();
+
+        Assert.False(processor.Last.IsPooled);
+    }
+
+    [Fact]
+    public async Task StoreOnceAsync_PooledOutput_IsHandedBackWhenItsHeldEventsFailBeforeItIsStored()
+    {
+        var processor = new PooledCopy(_store.BatchPool, held: Task.FromException(new IOException("disk gone")));
+        _service.Processor = processor;
+
+        await Assert.ThrowsAsync<IOException>(async () => await _service.StoreOnceAsync(Batch("a"), "api", "key-1", CancellationToken.None));
+
+        // Never appended: back at once, nothing stored.
+        Assert.False(processor.Last!.IsPooled);
+        Assert.Equal(0, StoredEvents());
+    }
+
+    [Fact]
+    public async Task StoreOnceAsync_PooledOutput_IsHandedBackOnceStored()
+    {
+        var processor = new PooledCopy(_store.BatchPool);
+        _service.Processor = processor;
+
+        var result = await _service.StoreOnceAsync(Batch("a", "b", "c"), "api", "key-2", CancellationToken.None);
+
+        Assert.Equal(3, result.Stored);
+        Assert.True(processor.Last!.IsPooled);
+        await _store.FlushAsync();
+        Assert.False(processor.Last.IsPooled);
+    }
+
+    /// <summary>A processor of this test's own: copies the batch into one rented from <paramref name="pool"/>.</summary>
+    private sealed class PooledCopy(EventBatchPool pool, Task? held = null) : IBatchProcessor
+    {
+        public EventBatch? Last { get; private set; }
+
+        public ProcessedBatch Process(EventBatch batch, string listener)
+        {
+            var output = pool.Rent();
+            foreach (var e in batch.ToLogEvents())
+            {
+                output.Add(e);
+            }
+            Last = output;
+            return new ProcessedBatch(output, held);
+        }
     }
 
     /// <summary>A processor of this test's own: keeps events 0, n, 2n, ... in a new batch.</summary>
