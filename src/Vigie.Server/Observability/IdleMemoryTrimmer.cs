@@ -9,7 +9,8 @@ namespace Vigie.Server.Observability;
 /// heap it grew, which on a small host belongs to the services being watched. One aggressive,
 /// compacting collection after a few quiet seconds releases it; it runs again only after new
 /// activity. Flushes and merges count as activity: they go on after the last event arrives (a
-/// merge of a large partition for tens of seconds) and leave their buffers behind them.
+/// merge of a large partition for tens of seconds) and leave their buffers behind them. It also
+/// runs once a few seconds after start-up.
 /// </summary>
 internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
 {
@@ -19,7 +20,9 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
     {
         var lastSeen = Activity();
         var quietSince = DateTime.UtcNow;
-        var trimmed = true;
+        // Start-up leaves garbage of its own: the C library keeps about 15 MB of freed native
+        // memory (loading assemblies, compiling methods) until asked to give it back.
+        var trimmed = false;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
         {
