@@ -9,16 +9,22 @@ namespace Vigie.Server.Observability;
 /// heap it grew, which on a small host belongs to the services being watched. One aggressive,
 /// compacting collection after a few quiet seconds releases it; it runs again only after new
 /// activity. Flushes and merges count as activity: they go on after the last event arrives (a
-/// merge of a large partition for tens of seconds) and leave their buffers behind them. It also
-/// runs once a few seconds after start-up.
+/// merge of a large partition for tens of seconds) and leave their buffers behind them. So do
+/// queries and the web UI, seen as a second in which the process allocated more than a few MB: their
+/// garbage otherwise stays until the next collection, which the runtime starts only once the
+/// first generation's budget is spent (tens of MB). It also runs once a few seconds after start-up.
 /// </summary>
 internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
+    /// <summary>More allocated in one second than this is activity; a metrics scrape or a timer allocates far less.</summary>
+    private const long BusyAllocationBytes = 4L * 1024 * 1024;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastSeen = Activity();
+        var lastAllocated = GC.GetTotalAllocatedBytes();
         var quietSince = DateTime.UtcNow;
         // Start-up leaves garbage of its own: the C library keeps about 15 MB of freed native
         // memory (loading assemblies, compiling methods) until asked to give it back.
@@ -27,7 +33,10 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
         while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             var now = Activity();
-            if (now != lastSeen)
+            var allocated = GC.GetTotalAllocatedBytes();
+            var allocating = allocated - lastAllocated > BusyAllocationBytes;
+            lastAllocated = allocated;
+            if (now != lastSeen || allocating)
             {
                 lastSeen = now;
                 quietSince = DateTime.UtcNow;
