@@ -1,3 +1,4 @@
+using System.Runtime;
 using Microsoft.Extensions.Hosting;
 using Vigie.Core.Io;
 using Vigie.Storage.Store;
@@ -10,9 +11,11 @@ namespace Vigie.Server.Observability;
 /// compacting collection after a few quiet seconds releases it; it runs again only after new
 /// activity. Flushes and merges count as activity: they go on after the last event arrives (a
 /// merge of a large partition for tens of seconds) and leave their buffers behind them. So do
-/// queries and the web UI, seen as a second in which the process allocated more than a few MB: their
-/// garbage otherwise stays until the next collection, which the runtime starts only once the
-/// first generation's budget is spent (tens of MB). It also runs once a few seconds after start-up.
+/// queries and the web UI, seen as a second in which the process allocated more than a few MB or
+/// compiled methods: their garbage otherwise stays until the next collection, which the runtime
+/// starts only once the first generation's budget is spent (tens of MB), and compiling code (the
+/// UI's first page) leaves freed native memory the C library keeps until asked. It also runs once
+/// a few seconds after start-up.
 /// </summary>
 internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
 {
@@ -25,6 +28,7 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
     {
         var lastSeen = Activity();
         var lastAllocated = GC.GetTotalAllocatedBytes();
+        var lastCompiled = JitInfo.GetCompiledMethodCount();
         var quietSince = DateTime.UtcNow;
         // Start-up leaves garbage of its own: the C library keeps about 15 MB of freed native
         // memory (loading assemblies, compiling methods) until asked to give it back.
@@ -34,9 +38,11 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
         {
             var now = Activity();
             var allocated = GC.GetTotalAllocatedBytes();
-            var allocating = allocated - lastAllocated > BusyAllocationBytes;
+            var compiled = JitInfo.GetCompiledMethodCount();
+            var busy = allocated - lastAllocated > BusyAllocationBytes || compiled != lastCompiled;
             lastAllocated = allocated;
-            if (now != lastSeen || allocating)
+            lastCompiled = compiled;
+            if (now != lastSeen || busy)
             {
                 lastSeen = now;
                 quietSince = DateTime.UtcNow;
