@@ -1,9 +1,11 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigie.Web;
 using Vigie.Web.Components;
@@ -54,9 +56,21 @@ internal static class WebUiRegistration
             builder.Environment.WebRootPath = published;
             builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(published);
         }
+        // Named here, before the antiforgery's own set-up: unnamed, it is named from a SHA-256 of the
+        // application's name, computed when the request pipeline is built, which loads OpenSSL
+        // (about 5 MB resident) into every server, UI opened or not.
+        builder.Services.Configure<AntiforgeryOptions>(o => o.Cookie.Name = ".Vigie.Antiforgery");
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();
         builder.Services.AddVigieWebUi();
+        // Data protection reads its key ring at start-up from a hosted service, which loads the XML
+        // and cryptography libraries (about 10 MB resident) into a server whose UI may never be
+        // opened: the ring is read at its first use instead.
+        foreach (var warmUp in builder.Services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+        {
+            builder.Services.Remove(warmUp);
+        }
     }
 
     public static void MapWebUi(this WebApplication app)

@@ -20,7 +20,8 @@ public sealed class ColumnInfo
         double? minNumber,
         double? maxNumber,
         SegmentRef data,
-        SegmentRef? bloom)
+        SegmentRef? bloom,
+        FieldValue[]? values = null)
     {
         Name = name;
         Encoding = encoding;
@@ -32,8 +33,9 @@ public sealed class ColumnInfo
         MaxNumber = maxNumber;
         Data = data;
         Bloom = bloom;
-        ConstValue = encoding == ColumnEncoding.Const && entries.Length == 1 ? entries[0].ToFieldValue() : null;
-        DictionaryValues = encoding == ColumnEncoding.Dict ? Array.ConvertAll(entries, e => e.ToFieldValue()) : [];
+        // values: the entries' values when the caller decoded them already (shared across the blocks of a part).
+        ConstValue = encoding == ColumnEncoding.Const && entries.Length == 1 ? (values is { } v ? v[0] : entries[0].ToFieldValue()) : null;
+        DictionaryValues = encoding == ColumnEncoding.Dict ? values ?? Array.ConvertAll(entries, e => e.ToFieldValue()) : [];
     }
 
     public string Name { get; }

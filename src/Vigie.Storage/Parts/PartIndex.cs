@@ -67,10 +67,10 @@ internal static class PartIndex
         var r = new SpanReader(index);
         var count = r.ReadCount(index.Length);
         var blocks = new List<BlockInfo>(count);
+        var interner = new IndexInterner();
         for (var b = 0; b < count; b++)
         {
-            var streamText = r.ReadUtf8String();
-            var stream = ParseStream(streamText);
+            var stream = interner.Stream(r.ReadUtf8String(), ParseStream);
             var minTime = r.ReadInt64();
             var maxTime = r.ReadInt64();
             if (minTime > maxTime)
@@ -93,7 +93,7 @@ internal static class PartIndex
             var names = new HashSet<string>(columnCount, StringComparer.Ordinal);
             for (var c = 0; c < columnCount; c++)
             {
-                columns[c] = ReadColumn(ref r, rows, fileLength);
+                columns[c] = ReadColumn(ref r, rows, fileLength, interner);
                 if (!names.Add(columns[c].Name))
                 {
                     throw new InvalidDataException($"block {b}: column {columns[c].Name} appears twice");
@@ -108,9 +108,9 @@ internal static class PartIndex
         return blocks;
     }
 
-    private static ColumnInfo ReadColumn(ref SpanReader r, int rows, long fileLength)
+    private static ColumnInfo ReadColumn(ref SpanReader r, int rows, long fileLength, IndexInterner interner)
     {
-        var name = r.ReadUtf8String();
+        var name = interner.Name(r.ReadUtf8String());
         var encoding = (ColumnEncoding)r.ReadByte();
         if (encoding is < ColumnEncoding.Const or > ColumnEncoding.Raw)
         {
@@ -134,6 +134,7 @@ internal static class PartIndex
         }
         var data = ReadSegment(ref r, fileLength);
         var entries = Array.Empty<DictEntry>();
+        FieldValue[]? values = null;
         if (encoding is ColumnEncoding.Const or ColumnEncoding.Dict)
         {
             var n = r.ReadCount(PartFormat.MaxDictionaryValues);
@@ -142,6 +143,7 @@ internal static class PartIndex
                 throw new InvalidDataException($"column {name}: {encoding} with {n} values");
             }
             entries = new DictEntry[n];
+            values = new FieldValue[n];
             for (var i = 0; i < n; i++)
             {
                 var kind = (ValueKind)r.ReadByte();
@@ -149,7 +151,7 @@ internal static class PartIndex
                 {
                     throw new InvalidDataException($"column {name}: value {i} has unknown kind {(byte)kind}");
                 }
-                entries[i] = new DictEntry(kind, r.ReadBlob().ToArray());
+                (entries[i], values[i]) = interner.Value(kind, r.ReadBlob());
             }
         }
         double? min = null;
@@ -165,7 +167,7 @@ internal static class PartIndex
             (min, max) = (lo, hi);
         }
         SegmentRef? bloom = (flags & PartFormat.ColumnFlags.Bloom) != 0 ? ReadSegment(ref r, fileLength) : null;
-        return new ColumnInfo(name, encoding, layout, uniformKind, present, entries, min, max, data, bloom);
+        return new ColumnInfo(name, encoding, layout, uniformKind, present, entries, min, max, data, bloom, values);
     }
 
     private static StreamKey ParseStream(string text)
