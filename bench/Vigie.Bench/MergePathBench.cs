@@ -106,6 +106,41 @@ internal static class MergePathBench
             parts at the end         {status.Parts,8}  (at most {maxParts} right after a flush)
             disk                     {(double)status.PartBytes / events,8:0.0} bytes/event
             """));
+        PrintLayout(store, events);
+    }
+
+    /// <summary>Where the bytes on disk go: times, each column's data and bloom filters, and the rest (indexes, headers).</summary>
+    private static void PrintLayout(LogStore store, int events)
+    {
+        using var snapshot = store.AcquireSnapshot();
+        var data = new Dictionary<string, long>(StringComparer.Ordinal);
+        var blooms = new Dictionary<string, long>(StringComparer.Ordinal);
+        long times = 0;
+        long file = 0;
+        var blocks = 0;
+        foreach (var part in snapshot.Parts)
+        {
+            file += part.Reader.FileBytes;
+            foreach (var block in part.Reader.Blocks)
+            {
+                blocks++;
+                times += block.TimesBytes;
+                foreach (var c in block.Columns)
+                {
+                    data[c.Name] = data.GetValueOrDefault(c.Name) + c.StoredBytes - c.BloomBytes;
+                    blooms[c.Name] = blooms.GetValueOrDefault(c.Name) + c.BloomBytes;
+                }
+            }
+        }
+        var rest = file - times - data.Values.Sum() - blooms.Values.Sum();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"layout: {blocks} blocks, {(double)events / blocks:0} rows/block; bytes/event: times {(double)times / events:0.00}, " +
+            $"column data {(double)data.Values.Sum() / events:0.00}, blooms {(double)blooms.Values.Sum() / events:0.00}, index and headers {(double)rest / events:0.00}"));
+        foreach (var (name, bytes) in data.OrderByDescending(d => d.Value + blooms[d.Key]).Take(14))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-16} data {(double)bytes / events,6:0.00}  bloom {(double)blooms[name] / events,6:0.00} B/event"));
+        }
     }
 
     /// <summary>The store's count of rows merges rebuilt, if this build has it (older builds rebuilt every merged row).</summary>

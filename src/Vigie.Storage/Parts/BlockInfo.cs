@@ -35,6 +35,9 @@ public sealed class BlockInfo
 
     public ColumnInfo? FindColumn(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>Bytes the block's times take in the file.</summary>
+    public int TimesBytes => Times.Length;
+
     internal SegmentRef Times { get; }
 
     /// <summary>Where the block's last segment ends: its segments tile [<see cref="Times"/>.Offset, End).</summary>
