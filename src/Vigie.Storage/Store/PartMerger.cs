@@ -127,6 +127,35 @@ internal static class PartMerger
         }
         var stream = run[0].Info.Stream;
         builder.Reset(stream);
+        if (AreDisjoint(run))
+        {
+            // The usual case (events arrive roughly in time order): the run's rows are its blocks
+            // one after the other, with no queue to order them and one decoded block at a time.
+            var blocks = run.ToArray();
+            run.Clear();
+            foreach (var r in blocks)
+            {
+                var block = r.Reader.ReadBlock(r.Block);
+                if (stats is not null)
+                {
+                    stats.RowsRebuilt += block.RowCount;
+                }
+                for (var row = 0; row < block.RowCount; row++)
+                {
+                    if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
+                    {
+                        yield return PartBlock.Of(builder.Build());
+                        builder.Reset(stream);
+                    }
+                    builder.Add(block, row);
+                }
+            }
+            if (builder.RowCount > 0)
+            {
+                yield return PartBlock.Of(builder.Build());
+            }
+            yield break;
+        }
         // One cursor per block, not per source: blocks of one stream may overlap in time, even
         // within one part, so only a block's own rows are known to be in order.
         var queue = new PriorityQueue<Cursor, (long Time, int Order)>(run.Count);
@@ -160,6 +189,19 @@ internal static class PartMerger
         {
             yield return PartBlock.Of(builder.Build());
         }
+    }
+
+    /// <summary>Whether each block of the run (in order of their first times) ends before the next begins.</summary>
+    private static bool AreDisjoint(List<Ref> run)
+    {
+        for (var i = 1; i < run.Count; i++)
+        {
+            if (run[i - 1].Info.MaxTime >= run[i].Info.MinTime)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private readonly record struct Ref(PartReader Reader, int Source, int Block)
