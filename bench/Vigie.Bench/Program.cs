@@ -50,6 +50,10 @@ if (args is ["write-path", ..])
 {
     return await WritePathBench.RunAsync(args[1..]);
 }
+if (args is ["merges", ..])
+{
+    return await MergePathBench.RunAsync(args[1..]);
+}
 if (args is ["query-engine", ..])
 {
     try

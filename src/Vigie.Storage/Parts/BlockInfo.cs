@@ -35,5 +35,29 @@ public sealed class BlockInfo
 
     public ColumnInfo? FindColumn(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>Bytes the block's times take in the file.</summary>
+    public int TimesBytes => Times.Length;
+
     internal SegmentRef Times { get; }
+
+    /// <summary>Where the block's last segment ends: its segments tile [<see cref="Times"/>.Offset, End).</summary>
+    internal long End
+    {
+        get
+        {
+            var end = Times.End;
+            foreach (var c in Columns)
+            {
+                end = Math.Max(end, c.Bloom?.End ?? c.Data.End);
+            }
+            return end;
+        }
+    }
+
+    /// <summary>Bytes the block's segments take in the file.</summary>
+    internal long StoredBytes => End - Times.Offset;
+
+    /// <summary>The same block with every segment moved by <paramref name="delta"/> bytes: a block copied into another part.</summary>
+    internal BlockInfo Moved(long delta) =>
+        new(Stream, MinTime, MaxTime, RowCount, Times with { Offset = Times.Offset + delta }, [.. Columns.Select(c => c.Moved(delta))]);
 }

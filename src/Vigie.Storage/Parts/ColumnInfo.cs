@@ -75,4 +75,9 @@ public sealed class ColumnInfo
     internal SegmentRef Data { get; }
 
     internal SegmentRef? Bloom { get; }
+
+    /// <summary>The same column with its segments moved by <paramref name="delta"/> bytes.</summary>
+    internal ColumnInfo Moved(long delta) => new(
+        Name, Encoding, KindsLayout, UniformKind ?? ValueKind.Absent, PresentRows, Entries, MinNumber, MaxNumber,
+        Data with { Offset = Data.Offset + delta }, Bloom is { } b ? b with { Offset = b.Offset + delta } : null);
 }

@@ -180,6 +180,50 @@ public sealed class PartReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The stored bytes of block <paramref name="blockIndex"/> as they lie in the file (its segments are
+    /// contiguous: times, then per column data and bloom), each segment's checksum verified, in a
+    /// rented array the caller returns to <see cref="ArrayPool{T}.Shared"/>. For merges that copy a
+    /// block into a new part without decoding it: a damaged block is refused here rather than
+    /// carried into the new part.
+    /// </summary>
+    /// <exception cref="PartCorruptException">A segment's checksum is wrong or the file ends early.</exception>
+    internal byte[] ReadStoredBlock(int blockIndex, out int length)
+    {
+        var block = GetBlock(blockIndex);
+        var start = block.Times.Offset;
+        var end = block.End;
+        length = checked((int)(end - start));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            ReadExactly(Path, _handle, buffer.AsSpan(0, length), start, $"block {blockIndex}");
+            Check(block.Times, "times");
+            foreach (var c in block.Columns)
+            {
+                Check(c.Data, $"column {c.Name}");
+                if (c.Bloom is { } bloom)
+                {
+                    Check(bloom, $"column {c.Name} bloom");
+                }
+            }
+            return buffer;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        void Check(SegmentRef segment, string what)
+        {
+            if (XxHash64.HashToUInt64(buffer.AsSpan((int)(segment.Offset - start), segment.Length)) != segment.Checksum)
+            {
+                throw new PartCorruptException(Path, segment.Offset, $"block {blockIndex} {what}: checksum mismatch over {segment.Length} bytes");
+            }
+        }
+    }
+
     /// <summary>Reads and decodes every segment: a full check for scrubbing and tests.</summary>
     /// <exception cref="PartCorruptException">Some segment is damaged.</exception>
     public void Verify()

@@ -6,5 +6,6 @@ namespace Vigie.Storage.Parts;
 /// <param name="MinTime">Earliest time of any row; 0 for an empty part.</param>
 /// <param name="MaxTime">Latest time of any row; 0 for an empty part.</param>
 /// <param name="FileBytes">Size of the file.</param>
-/// <param name="ValueBytes">Bytes of the values before encoding and compression (absent rows count nothing).</param>
+/// <param name="ValueBytes">Bytes of the values before encoding and compression (absent rows count nothing); a block
+/// copied as stored by a merge counts its stored bytes, since its values were not decoded.</param>
 public sealed record PartSummary(long Rows, int Blocks, long MinTime, long MaxTime, long FileBytes, long ValueBytes);

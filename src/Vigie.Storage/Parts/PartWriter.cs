@@ -21,7 +21,17 @@ public static class PartWriter
     /// <summary>Writes <paramref name="blocks"/>, in the order given, to a file created new at <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException">A block is empty or its times are not ascending.</exception>
     /// <exception cref="IOException">The file exists already or cannot be written; a partial file is removed.</exception>
-    public static PartSummary Write(string path, IEnumerable<ColumnarBlock> blocks, PartWriteOptions? options = null)
+    public static PartSummary Write(string path, IEnumerable<ColumnarBlock> blocks, PartWriteOptions? options = null) =>
+        Write(path, blocks.Select(PartBlock.Of), options);
+
+    /// <summary>
+    /// Writes <paramref name="blocks"/>, in the order given, to a file created new at <paramref name="path"/>: built
+    /// blocks are encoded, blocks of other parts are copied as stored (their checksums verified on the way).
+    /// </summary>
+    /// <exception cref="ArgumentException">A built block is empty or its times are not ascending.</exception>
+    /// <exception cref="IOException">The file exists already or cannot be written; a partial file is removed.</exception>
+    /// <exception cref="PartCorruptException">A block to copy is damaged in its source part.</exception>
+    internal static PartSummary Write(string path, IEnumerable<PartBlock> blocks, PartWriteOptions? options = null)
     {
         options ??= PartWriteOptions.Default;
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileBufferSize);
@@ -42,7 +52,7 @@ public static class PartWriter
         }
     }
 
-    private static PartSummary WriteTo(FileStream file, IEnumerable<ColumnarBlock> blocks, PartWriteOptions options)
+    private static PartSummary WriteTo(FileStream file, IEnumerable<PartBlock> blocks, PartWriteOptions options)
     {
         Span<byte> fixedBytes = stackalloc byte[PartFormat.FooterSize];
         BinaryPrimitives.WriteUInt64LittleEndian(fixedBytes, PartFormat.Magic);
@@ -58,7 +68,27 @@ public static class PartWriter
         var infos = new List<BlockInfo>();
         foreach (var encoded in EncodeInParallel(blocks, options.CompressionLevel))
         {
-            var block = encoded.Block;
+            if (encoded.Copied is { } copied)
+            {
+                // A copied block's segments keep their order and checksums; only their offsets move.
+                var info = copied.Info.Moved(position - copied.Info.Times.Offset);
+                try
+                {
+                    file.Write(copied.Bytes.AsSpan(0, copied.Length));
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(copied.Bytes);
+                }
+                position += copied.Length;
+                infos.Add(info);
+                rows += info.RowCount;
+                valueBytes += copied.Length;
+                minTime = Math.Min(minTime, info.MinTime);
+                maxTime = Math.Max(maxTime, info.MaxTime);
+                continue;
+            }
+            var block = encoded.Block!;
             var times = Append(file, ref position, encoded.Times);
             var columns = new ColumnInfo[block.Columns.Count];
             for (var c = 0; c < columns.Length; c++)
@@ -103,7 +133,7 @@ public static class PartWriter
     /// (bloom filters, zstd) is the costly part of a flush or merge, writing is cheap. One encoder per
     /// core serves the whole part, so its buffers grow once per part, not once per window.
     /// </summary>
-    private static IEnumerable<EncodedBlock> EncodeInParallel(IEnumerable<ColumnarBlock> blocks, int level)
+    private static IEnumerable<EncodedBlock> EncodeInParallel(IEnumerable<PartBlock> blocks, int level)
     {
         var window = Math.Max(1, Environment.ProcessorCount);
         var encoders = new ColumnEncoder[window];
@@ -113,11 +143,15 @@ public static class PartWriter
         }
         try
         {
-            var pending = new List<ColumnarBlock>(window);
+            var pending = new List<PartBlock>(window);
             var index = 0;
             foreach (var block in blocks)
             {
-                Validate(block, index++);
+                if (block.Built is { } built)
+                {
+                    Validate(built, index);
+                }
+                index++;
                 pending.Add(block);
                 if (pending.Count == window)
                 {
@@ -142,7 +176,7 @@ public static class PartWriter
         }
     }
 
-    private static EncodedBlock[] EncodeAll(List<ColumnarBlock> blocks, ColumnEncoder[] encoders)
+    private static EncodedBlock[] EncodeAll(List<PartBlock> blocks, ColumnEncoder[] encoders)
     {
         var encoded = new EncodedBlock[blocks.Count];
         if (blocks.Count == 1)
@@ -150,18 +184,31 @@ public static class PartWriter
             encoded[0] = Encode(blocks[0], encoders[0]);
             return encoded;
         }
-        Parallel.For(0, Math.Min(encoders.Length, blocks.Count), worker =>
+        try
         {
-            for (var i = worker; i < blocks.Count; i += encoders.Length)
+            Parallel.For(0, Math.Min(encoders.Length, blocks.Count), worker =>
             {
-                encoded[i] = Encode(blocks[i], encoders[worker]);
-            }
-        });
+                for (var i = worker; i < blocks.Count; i += encoders.Length)
+                {
+                    encoded[i] = Encode(blocks[i], encoders[worker]);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Callers act on the exception's type (a damaged source part, a full disk), not on a wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         return encoded;
     }
 
-    private static EncodedBlock Encode(ColumnarBlock block, ColumnEncoder encoder)
+    private static EncodedBlock Encode(PartBlock item, ColumnEncoder encoder)
     {
+        if (item.Built is not { } block)
+        {
+            var bytes = item.Source!.ReadStoredBlock(item.SourceBlock, out var length);
+            return new EncodedBlock(null, [], [], new CopiedBlock(item.Source.Blocks[item.SourceBlock], bytes, length));
+        }
         var times = encoder.EncodeTimes(block.Times).ToArray();
         var columns = new StoredColumn[block.Columns.Count];
         for (var c = 0; c < columns.Length; c++)
@@ -169,10 +216,13 @@ public static class PartWriter
             var e = encoder.Encode(block.Columns[c]);
             columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.ToArray(), e.Bloom.ToArray());
         }
-        return new EncodedBlock(block, times, columns);
+        return new EncodedBlock(block, times, columns, null);
     }
 
-    private sealed record EncodedBlock(ColumnarBlock Block, byte[] Times, StoredColumn[] Columns);
+    private sealed record EncodedBlock(ColumnarBlock? Block, byte[] Times, StoredColumn[] Columns, CopiedBlock? Copied);
+
+    /// <summary>A block's stored bytes read from its source part (a rented array) and its index entry there.</summary>
+    private sealed record CopiedBlock(BlockInfo Info, byte[] Bytes, int Length);
 
     private sealed record StoredColumn(
         ColumnEncoding Encoding, PartFormat.KindsLayout KindsLayout, Vigie.Core.ValueKind UniformKind, int PresentRows,

@@ -106,7 +106,11 @@ public sealed partial class LogStore
     }
 
     /// <summary>Writes a part aside, fsyncs it and moves it to its final name; it is not live until published.</summary>
-    private (PartEntry Entry, string Path) WritePart(int day, long id, IEnumerable<Blocks.ColumnarBlock> blocks)
+    private (PartEntry Entry, string Path) WritePart(int day, long id, IEnumerable<Blocks.ColumnarBlock> blocks) =>
+        WritePart(day, id, temp => PartWriter.Write(temp, blocks));
+
+    /// <summary>Writes a part aside with <paramref name="write"/> (given the temporary path), fsyncs it and moves it to its final name.</summary>
+    private (PartEntry Entry, string Path) WritePart(int day, long id, Func<string, PartSummary> write)
     {
         var entryForPath = new PartEntry(day, id, 0, 0, 0, 0);
         var path = Path.Combine(_root, entryForPath.RelativePath);
@@ -120,7 +124,7 @@ public sealed partial class LogStore
         var temp = path + StoreLayout.TempExtension;
         try
         {
-            var summary = PartWriter.Write(temp, blocks);
+            var summary = write(temp);
             File.Move(temp, path, overwrite: true);
             DirectorySync.Sync(directory);
             return (entryForPath with { Rows = summary.Rows, MinTime = summary.MinTime, MaxTime = summary.MaxTime, Bytes = summary.FileBytes }, path);

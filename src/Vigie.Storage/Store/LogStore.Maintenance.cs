@@ -74,14 +74,17 @@ public sealed partial class LogStore
             var day = sources[0].Entry.Day;
             var id = Interlocked.Increment(ref _nextPartId) - 1;
             var started = Stopwatch.GetTimestamp();
-            var written = await Task.Run(() => WritePart(day, id, PartMerger.Blocks([.. sources.Select(s => s.Reader)]))).ConfigureAwait(false);
+            var stats = new PartMerger.Stats();
+            var written = await Task.Run(() => WritePart(day, id, temp => PartWriter.Write(temp, PartMerger.Blocks([.. sources.Select(s => s.Reader)], stats)))).ConfigureAwait(false);
             if (!await PublishAsync([written], sources, checkpoint: null).ConfigureAwait(false))
             {
                 return false;
             }
             Interlocked.Increment(ref Metrics.Merges);
             Interlocked.Add(ref Metrics.RowsMerged, written.Entry.Rows);
-            _logger.LogDebug("merged {Count} parts of {Day} ({Rows} rows) in {Elapsed}", sources.Count, Timestamps.DayName(day), written.Entry.Rows, Stopwatch.GetElapsedTime(started));
+            Interlocked.Add(ref Metrics.RowsRebuiltByMerges, stats.RowsRebuilt);
+            _logger.LogDebug("merged {Count} parts of {Day} ({Rows} rows, {Rebuilt} rebuilt, {Copied} copied as stored) in {Elapsed}",
+                sources.Count, Timestamps.DayName(day), written.Entry.Rows, stats.RowsRebuilt, stats.RowsCopied, Stopwatch.GetElapsedTime(started));
             return true;
         }
         finally

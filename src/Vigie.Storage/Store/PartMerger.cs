@@ -1,19 +1,41 @@
-using Vigie.Core;
 using Vigie.Storage.Blocks;
 using Vigie.Storage.Parts;
 
 namespace Vigie.Storage.Store;
 
 /// <summary>
-/// Merges parts of one partition into the blocks of a new part: for each stream, a k-way merge by
-/// time of the sources' blocks (each source's blocks of a stream are already in time order), so at
-/// most one decoded block per source is in memory.
+/// Plans the blocks of a merged part from the blocks of its sources, stream by stream: a block that
+/// is already large, or that has no small neighbour of its stream to be combined with, is copied
+/// as stored (no decoding, no encoding, no zstd); runs of small blocks of one stream are decoded and
+/// rebuilt into larger blocks by a k-way merge by time.
 /// </summary>
+/// <remarks>
+/// Rebuilding every row was most of a merge's cost, and since merges take parts of similar sizes,
+/// a row was rebuilt again at every level. Blocks of one stream in the merged part may overlap in
+/// time (a copied block beside a rebuilt one); queries never relied on blocks being disjoint
+/// (parts overlap anyway), and each block's own rows stay sorted by time.
+/// </remarks>
 internal static class PartMerger
 {
-    public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<PartReader> sources)
+    /// <summary>A block with at least this many rows is left as it is: combining it would gain little.</summary>
+    internal const int FullRows = BlockCut.MaxRows / 4;
+
+    /// <summary>A block storing at least this many bytes is left as it is (about half the cut once compressed a few times).</summary>
+    internal const long FullStoredBytes = BlockCut.MaxValueBytes / 8;
+
+    /// <summary>What a merge did with the rows of its sources.</summary>
+    internal sealed class Stats
     {
-        var streams = new SortedDictionary<string, List<(int Source, int Block)>>(StringComparer.Ordinal);
+        public long RowsCopied { get; set; }
+
+        public long RowsRebuilt { get; set; }
+
+        public int BlocksCopied { get; set; }
+    }
+
+    public static IEnumerable<PartBlock> Blocks(IReadOnlyList<PartReader> sources, Stats? stats = null)
+    {
+        var streams = new SortedDictionary<string, List<Ref>>(StringComparer.Ordinal);
         for (var s = 0; s < sources.Count; s++)
         {
             var blocks = sources[s].Blocks;
@@ -25,75 +47,172 @@ internal static class PartMerger
                     list = [];
                     streams.Add(key, list);
                 }
-                list.Add((s, b));
+                list.Add(new Ref(sources[s], s, b));
             }
         }
         var builder = new ColumnarBlockBuilder();
-        foreach (var (_, blockRefs) in streams)
+        var run = new List<Ref>();
+        foreach (var (_, refs) in streams)
         {
-            var stream = sources[blockRefs[0].Source].Blocks[blockRefs[0].Block].Stream;
-            builder.Reset(stream);
-            var cursors = blockRefs
-                .GroupBy(r => r.Source)
-                .Select(g => new Cursor(sources[g.Key], [.. g.Select(r => r.Block).OrderBy(b => sources[g.Key].Blocks[b].MinTime)]))
-                .ToList();
-            var queue = new PriorityQueue<Cursor, (long Time, int Order)>();
-            for (var i = 0; i < cursors.Count; i++)
+            refs.Sort(static (a, b) =>
             {
-                if (cursors[i].MoveNext())
+                var c = a.Info.MinTime.CompareTo(b.Info.MinTime);
+                c = c != 0 ? c : a.Info.MaxTime.CompareTo(b.Info.MaxTime);
+                c = c != 0 ? c : a.Source.CompareTo(b.Source);
+                return c != 0 ? c : a.Block.CompareTo(b.Block);
+            });
+            run.Clear();
+            long runRows = 0;
+            long runBytes = 0;
+            foreach (var r in refs)
+            {
+                if (IsFull(r.Info))
                 {
-                    queue.Enqueue(cursors[i], (cursors[i].Time, i));
+                    foreach (var block in FlushRun(run, builder, stats))
+                    {
+                        yield return block;
+                    }
+                    runRows = runBytes = 0;
+                    yield return Copy(r, stats);
+                    continue;
                 }
+                if (run.Count > 0 && (runRows + r.Info.RowCount > BlockCut.MaxRows || runBytes + r.Info.StoredBytes > 2 * FullStoredBytes))
+                {
+                    foreach (var block in FlushRun(run, builder, stats))
+                    {
+                        yield return block;
+                    }
+                    runRows = runBytes = 0;
+                }
+                run.Add(r);
+                runRows += r.Info.RowCount;
+                runBytes += r.Info.StoredBytes;
             }
-            while (queue.TryDequeue(out var cursor, out var priority))
+            foreach (var block in FlushRun(run, builder, stats))
             {
-                if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
-                {
-                    yield return builder.Build();
-                    builder.Reset(stream);
-                }
-                builder.Add(cursor.Block!, cursor.Row);
-                if (cursor.MoveNext())
-                {
-                    queue.Enqueue(cursor, (cursor.Time, priority.Order));
-                }
-            }
-            if (builder.RowCount > 0)
-            {
-                yield return builder.Build();
+                yield return block;
             }
         }
     }
 
-    /// <summary>Walks the rows of one source's blocks of one stream, in time order.</summary>
-    private sealed class Cursor(PartReader reader, int[] blocks)
+    internal static bool IsFull(BlockInfo info) => info.RowCount >= FullRows || info.StoredBytes >= FullStoredBytes;
+
+    private static PartBlock Copy(Ref r, Stats? stats)
     {
-        private int _blockIndex = -1;
-
-        public ColumnarBlock? Block { get; private set; }
-
-        public int Row { get; private set; } = -1;
-
-        public long Time => Block!.Times[Row];
-
-        public bool MoveNext()
+        if (stats is not null)
         {
-            if (Block is not null && Row + 1 < Block.RowCount)
+            stats.RowsCopied += r.Info.RowCount;
+            stats.BlocksCopied++;
+        }
+        return PartBlock.Copy(r.Reader, r.Block);
+    }
+
+    /// <summary>
+    /// The blocks of a run of small blocks of one stream: one block is copied (rebuilding it alone
+    /// would give the same block back); several are decoded and merged by time into new blocks.
+    /// Empties <paramref name="run"/>.
+    /// </summary>
+    private static IEnumerable<PartBlock> FlushRun(List<Ref> run, ColumnarBlockBuilder builder, Stats? stats)
+    {
+        if (run.Count == 0)
+        {
+            yield break;
+        }
+        if (run.Count == 1)
+        {
+            var only = run[0];
+            run.Clear();
+            yield return Copy(only, stats);
+            yield break;
+        }
+        var stream = run[0].Info.Stream;
+        builder.Reset(stream);
+        if (AreDisjoint(run))
+        {
+            // The usual case (events arrive roughly in time order): the run's rows are its blocks
+            // one after the other, with no queue to order them and one decoded block at a time.
+            var blocks = run.ToArray();
+            run.Clear();
+            foreach (var r in blocks)
             {
-                Row++;
-                return true;
-            }
-            while (++_blockIndex < blocks.Length)
-            {
-                Block = reader.ReadBlock(blocks[_blockIndex]);
-                if (Block.RowCount > 0)
+                var block = r.Reader.ReadBlock(r.Block);
+                if (stats is not null)
                 {
-                    Row = 0;
-                    return true;
+                    stats.RowsRebuilt += block.RowCount;
+                }
+                for (var row = 0; row < block.RowCount; row++)
+                {
+                    if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
+                    {
+                        yield return PartBlock.Of(builder.Build());
+                        builder.Reset(stream);
+                    }
+                    builder.Add(block, row);
                 }
             }
-            Block = null;
-            return false;
+            if (builder.RowCount > 0)
+            {
+                yield return PartBlock.Of(builder.Build());
+            }
+            yield break;
         }
+        // One cursor per block, not per source: blocks of one stream may overlap in time, even
+        // within one part, so only a block's own rows are known to be in order.
+        var queue = new PriorityQueue<Cursor, (long Time, int Order)>(run.Count);
+        for (var i = 0; i < run.Count; i++)
+        {
+            var block = run[i].Reader.ReadBlock(run[i].Block);
+            if (block.RowCount > 0)
+            {
+                queue.Enqueue(new Cursor(block), (block.Times[0], i));
+            }
+            if (stats is not null)
+            {
+                stats.RowsRebuilt += block.RowCount;
+            }
+        }
+        run.Clear();
+        while (queue.TryDequeue(out var cursor, out var priority))
+        {
+            if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
+            {
+                yield return PartBlock.Of(builder.Build());
+                builder.Reset(stream);
+            }
+            builder.Add(cursor.Block, cursor.Row);
+            if (++cursor.Row < cursor.Block.RowCount)
+            {
+                queue.Enqueue(cursor, (cursor.Block.Times[cursor.Row], priority.Order));
+            }
+        }
+        if (builder.RowCount > 0)
+        {
+            yield return PartBlock.Of(builder.Build());
+        }
+    }
+
+    /// <summary>Whether each block of the run (in order of their first times) ends before the next begins.</summary>
+    private static bool AreDisjoint(List<Ref> run)
+    {
+        for (var i = 1; i < run.Count; i++)
+        {
+            if (run[i - 1].Info.MaxTime >= run[i].Info.MinTime)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private readonly record struct Ref(PartReader Reader, int Source, int Block)
+    {
+        public BlockInfo Info => Reader.Blocks[Block];
+    }
+
+    private sealed class Cursor(ColumnarBlock block)
+    {
+        public ColumnarBlock Block { get; } = block;
+
+        public int Row { get; set; }
     }
 }

@@ -15,6 +15,10 @@ public sealed class StoreMetrics
     public long FlushFailures;
     public long Merges;
     public long RowsMerged;
+
+    /// <summary>Rows of <see cref="RowsMerged"/> that merges decoded and encoded again (the others were copied as stored).</summary>
+    public long RowsRebuiltByMerges;
+
     public long PartsQuarantined;
     public long PartitionsDropped;
 

@@ -20,6 +20,12 @@ internal static class SegmentEnvelope
     [ThreadStatic]
     private static Decompressor? t_decompressor;
 
+    [ThreadStatic]
+    private static NativeZstd.CompressionContext? t_nativeCompressor;
+
+    [ThreadStatic]
+    private static NativeZstd.DecompressionContext? t_nativeDecompressor;
+
     /// <summary>Appends the stored form of <paramref name="payload"/> to <paramref name="output"/>; an empty payload stays empty.</summary>
     public static void Wrap(ReadOnlySpan<byte> payload, ByteBuffer output, int level)
     {
@@ -30,24 +36,39 @@ internal static class SegmentEnvelope
         var start = output.Length;
         if (payload.Length >= PartFormat.MinCompressBytes)
         {
-            var compressor = t_compressor ??= new Compressor(level);
-            if (compressor.Level != level)
-            {
-                compressor.Level = level;
-            }
             output.WriteByte((byte)PartFormat.SegmentCodec.Zstd);
             output.WriteVarint((ulong)payload.Length);
-            var bound = Compressor.GetCompressBound(payload.Length);
-            var written = compressor.Wrap(payload, output.GetSpan(bound)[..bound]);
-            output.Advance(written);
-            if (output.Length - start < payload.Length + 1)
+            // Zstd cannot shrink what is worth storing below the payload plus its codec byte: compress
+            // into at most that, and store uncompressed if it does not fit.
+            var limit = payload.Length + 1 - (output.Length - start);
+            var written = NativeZstd.IsAvailable ? CompressNative(payload, output, limit - 1, level) : CompressManaged(payload, output, level);
+            if (written > 0 && written <= limit - 1)
             {
+                output.Advance(written);
                 return;
             }
             output.Truncate(start);
         }
         output.WriteByte((byte)PartFormat.SegmentCodec.None);
         output.Write(payload);
+    }
+
+    private static int CompressNative(ReadOnlySpan<byte> payload, ByteBuffer output, int capacity, int level)
+    {
+        var context = t_nativeCompressor ??= new NativeZstd.CompressionContext();
+        // Zstd reports "destination too small" as an error (-1 here): a frame that would not pay is not finished.
+        return NativeZstd.Compress(context, payload, output.GetSpan(capacity)[..capacity], level);
+    }
+
+    private static int CompressManaged(ReadOnlySpan<byte> payload, ByteBuffer output, int level)
+    {
+        var compressor = t_compressor ??= new Compressor(level);
+        if (compressor.Level != level)
+        {
+            compressor.Level = level;
+        }
+        var bound = Compressor.GetCompressBound(payload.Length);
+        return compressor.Wrap(payload, output.GetSpan(bound)[..bound]);
     }
 
     /// <summary>
@@ -79,8 +100,16 @@ internal static class SegmentEnvelope
                     var output = ArrayPool<byte>.Shared.Rent(length);
                     try
                     {
-                        var decompressor = t_decompressor ??= new Decompressor();
-                        if (!decompressor.TryUnwrap(frame, output.AsSpan(0, length), out var written) || written != length)
+                        int written;
+                        if (NativeZstd.IsAvailable)
+                        {
+                            written = NativeZstd.Decompress(t_nativeDecompressor ??= new NativeZstd.DecompressionContext(), frame, output.AsSpan(0, length));
+                        }
+                        else if (!(t_decompressor ??= new Decompressor()).TryUnwrap(frame, output.AsSpan(0, length), out written))
+                        {
+                            written = -1;
+                        }
+                        if (written != length)
                         {
                             throw new InvalidDataException($"zstd frame does not decode to the {length} bytes announced");
                         }
