@@ -31,6 +31,8 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 /sbin/ldconfig -p | grep 'libssl\.so\.3 ' >/dev/null || need+=(openssl)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 command -v systemd-analyze >/dev/null || need+=(systemd)
+# The store compresses with the system's zstd library when it loads (a test checks both implementations).
+dpkg -s libzstd1 >/dev/null 2>&1 || need+=(libzstd1)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: need root to install: ${need[*]}" >&2
