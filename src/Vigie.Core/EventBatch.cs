@@ -190,7 +190,16 @@ public sealed class EventBatch
         if (!_streamByHash.TryGetValue(hash, out var streamIndex))
         {
             streamIndex = _streams.Count;
-            _streams.Add(BuildStreamKey(start, streamFields));
+            if (!RecentStreams.TryGetValue(hash, out var key))
+            {
+                key = BuildStreamKey(start, streamFields);
+                if (RecentStreams.Count >= MaxRecentStreams)
+                {
+                    RecentStreams.Clear();
+                }
+                RecentStreams.TryAdd(hash, key);
+            }
+            _streams.Add(key);
             _streamByHash.Add(hash, streamIndex);
         }
         _streamIndex[_count] = streamIndex;
@@ -198,6 +207,17 @@ public sealed class EventBatch
         _fieldStart[_count] = _fieldCount;
         _inEvent = false;
     }
+
+    /// <summary>
+    /// Stream keys built lately, by the hash <see cref="EndEvent(StreamFields)"/> computes of the stream
+    /// fields' names and values (the same hash that already identifies a stream within a batch). Every
+    /// batch meets its streams anew, and building a key (texts decoded, sorted, joined) for each of
+    /// them in each batch of 4,096 events cost about as much as the batch's allocation: the same few
+    /// hundred sources send batch after batch. Bounded: emptied when full.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, StreamKey> RecentStreams = new();
+
+    private const int MaxRecentStreams = 16 * 1024;
 
     /// <summary>The name ids of the stream fields, looked up once per batch rather than per event.</summary>
     private int[] StreamNameIds(StreamFields streamFields)
