@@ -190,7 +190,16 @@ public sealed class EventBatch
         if (!_streamByHash.TryGetValue(hash, out var streamIndex))
         {
             streamIndex = _streams.Count;
-            _streams.Add(BuildStreamKey(start, streamFields));
+            if (!RecentStreams.TryGetValue(hash, out var key))
+            {
+                key = BuildStreamKey(start, streamFields);
+                if (RecentStreams.Count >= MaxRecentStreams)
+                {
+                    RecentStreams.Clear();
+                }
+                RecentStreams.TryAdd(hash, key);
+            }
+            _streams.Add(key);
             _streamByHash.Add(hash, streamIndex);
         }
         _streamIndex[_count] = streamIndex;
@@ -198,6 +207,17 @@ public sealed class EventBatch
         _fieldStart[_count] = _fieldCount;
         _inEvent = false;
     }
+
+    /// <summary>
+    /// Stream keys built lately, by the hash <see cref="EndEvent(StreamFields)"/> computes of the stream
+    /// fields' names and values (the same hash that already identifies a stream within a batch). Every
+    /// batch meets its streams anew, and building a key (texts decoded, sorted, joined) for each of
+    /// them in each batch of 4,096 events cost about as much as the batch's allocation: the same few
+    /// hundred sources send batch after batch. Bounded: emptied when full.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, StreamKey> RecentStreams = new();
+
+    private const int MaxRecentStreams = 16 * 1024;
 
     /// <summary>The name ids of the stream fields, looked up once per batch rather than per event.</summary>
     private int[] StreamNameIds(StreamFields streamFields)
@@ -392,6 +412,113 @@ public sealed class EventBatch
         Volatile.Write(ref _pool, pool);
     }
 
-    /// <summary>Raw view for serialisers in this assembly family (WAL).</summary>
+    /// <summary>
+    /// Raw view for serialisers in this assembly family (WAL): the values of every field, one after
+    /// the other in field order (a field's value starts where the previous one ends).
+    /// </summary>
     public ReadOnlySpan<byte> RawBytes => _bytes.AsSpan(0, _byteLength);
+
+    /// <summary>Raw view for the WAL: per event, the index of its stream in <see cref="Streams"/>.</summary>
+    public ReadOnlySpan<int> StreamIndexes => _streamIndex.AsSpan(0, _count);
+
+    /// <summary>Raw view for the WAL: per event its first field, then the field count (<see cref="Count"/> + 1 entries).</summary>
+    public ReadOnlySpan<int> FieldStarts => _fieldStart.AsSpan(0, _count + 1);
+
+    /// <summary>Raw view for the WAL: per field, its name's index in <see cref="Names"/>.</summary>
+    public ReadOnlySpan<int> NameIds => _nameIds.AsSpan(0, _fieldCount);
+
+    /// <summary>Raw view for the WAL: per field, its kind.</summary>
+    public ReadOnlySpan<ValueKind> Kinds => _kinds.AsSpan(0, _fieldCount);
+
+    /// <summary>Raw view for the WAL: per field, the length of its value in <see cref="RawBytes"/>.</summary>
+    public ReadOnlySpan<int> ValueLengths => _valueLengths.AsSpan(0, _fieldCount);
+
+    /// <summary>
+    /// A batch made of the views above (WAL replay), taking the arrays as they are. Checks that they fit
+    /// together, so that damaged input fails here rather than when the batch is read.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The arrays do not describe a batch.</exception>
+    public static EventBatch FromLayout(
+        IReadOnlyList<string> names,
+        IReadOnlyList<StreamKey> streams,
+        long[] times,
+        int[] streamIndexes,
+        int[] fieldStarts,
+        int[] nameIds,
+        ValueKind[] kinds,
+        int[] valueLengths,
+        byte[] valueBytes)
+    {
+        var count = times.Length;
+        var fields = nameIds.Length;
+        if (streamIndexes.Length != count || fieldStarts.Length != count + 1 || kinds.Length != fields || valueLengths.Length != fields)
+        {
+            throw new InvalidDataException("the arrays of a batch have inconsistent lengths");
+        }
+        if (fieldStarts[0] != 0 || fieldStarts[count] != fields)
+        {
+            throw new InvalidDataException("the fields of a batch's events do not cover its fields");
+        }
+        for (var e = 0; e < count; e++)
+        {
+            if (fieldStarts[e + 1] < fieldStarts[e])
+            {
+                throw new InvalidDataException("an event's fields end before they start");
+            }
+            if ((uint)streamIndexes[e] >= (uint)streams.Count)
+            {
+                throw new InvalidDataException($"stream index {streamIndexes[e]} out of range {streams.Count}");
+            }
+        }
+        var offsets = GC.AllocateUninitializedArray<int>(fields);
+        long offset = 0;
+        for (var f = 0; f < fields; f++)
+        {
+            if ((uint)nameIds[f] >= (uint)names.Count)
+            {
+                throw new InvalidDataException($"name index {nameIds[f]} out of range {names.Count}");
+            }
+            if (kinds[f] is < ValueKind.String or > ValueKind.Json)
+            {
+                throw new InvalidDataException($"unknown value kind {(byte)kinds[f]}");
+            }
+            if (valueLengths[f] < 0)
+            {
+                throw new InvalidDataException("a negative value length");
+            }
+            offsets[f] = (int)Math.Min(offset, int.MaxValue);
+            offset += valueLengths[f];
+        }
+        if (offset != valueBytes.Length)
+        {
+            throw new InvalidDataException($"the values take {offset} bytes, the batch holds {valueBytes.Length}");
+        }
+        var batch = new EventBatch(1, 1, 16)
+        {
+            _times = count > 0 ? times : new long[1],
+            _streamIndex = count > 0 ? streamIndexes : new int[1],
+            _fieldStart = fieldStarts,
+            _count = count,
+            _nameIds = fields > 0 ? nameIds : new int[1],
+            _kinds = fields > 0 ? kinds : new ValueKind[1],
+            _valueOffsets = fields > 0 ? offsets : new int[1],
+            _valueLengths = fields > 0 ? valueLengths : new int[1],
+            _fieldCount = fields,
+            _bytes = valueBytes.Length > 0 ? valueBytes : new byte[16],
+            _byteLength = valueBytes.Length,
+        };
+        foreach (var name in names)
+        {
+            if (batch.InternName(name) != batch._names.Count - 1)
+            {
+                throw new InvalidDataException($"name \"{name}\" appears twice");
+            }
+        }
+        foreach (var stream in streams)
+        {
+            batch._streamByHash.TryAdd(stream.Hash, batch._streams.Count);
+            batch._streams.Add(stream);
+        }
+        return batch;
+    }
 }

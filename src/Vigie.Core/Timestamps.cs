@@ -6,7 +6,7 @@ namespace Vigie.Core;
 /// Times are <see cref="long"/> nanoseconds since the Unix epoch, UTC. This class reads and writes
 /// them in the forms users and shippers send: RFC 3339, epoch seconds/ms/µs/ns, relative times.
 /// </summary>
-public static class Timestamps
+public static partial class Timestamps
 {
     public const long NanosPerSecond = 1_000_000_000;
     private const long NanosPerTick = 100;

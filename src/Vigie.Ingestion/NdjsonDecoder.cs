@@ -33,14 +33,29 @@ public static class NdjsonDecoder
     /// <exception cref="BodyTooLargeException">
     /// The body passed <see cref="NdjsonLimits.MaxBodyBytes"/>; events not yet flushed are dropped.
     /// </exception>
-    public static async ValueTask<IngestResult> DecodeAsync(
+    public static ValueTask<IngestResult> DecodeAsync(
         Stream body,
         EventBatch into,
         StreamFields streams,
         NdjsonLimits limits,
         long nowNs,
         FlushHandler? onFlush = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        DecodeAsync(body, into, streams, limits, nowNs, onFlush, fastPath: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DecodeAsync(Stream, EventBatch, StreamFields, NdjsonLimits, long, FlushHandler?, CancellationToken)"/>,
+    /// with the byte scanner or (<paramref name="fastPath"/> false) the reference path alone, which tests compare it against.
+    /// </summary>
+    internal static async ValueTask<IngestResult> DecodeAsync(
+        Stream body,
+        EventBatch into,
+        StreamFields streams,
+        NdjsonLimits limits,
+        long nowNs,
+        FlushHandler? onFlush,
+        bool fastPath,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(into);
@@ -50,7 +65,7 @@ public static class NdjsonDecoder
         var batch = into;
         var errors = new List<IngestError>();
         var state = new Counters();
-        using var parser = new NdjsonLineParser(streams, nowNs);
+        using var parser = new NdjsonLineParser(streams, nowNs, fastPath);
         // Room for the longest line plus its CR LF, so that a line is always whole in the buffer.
         var maxBuffer = limits.MaxLineBytes + 2;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxBuffer));

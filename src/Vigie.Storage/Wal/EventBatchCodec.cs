@@ -6,8 +6,8 @@ using Vigie.Core;
 namespace Vigie.Storage.Wal;
 
 /// <summary>
-/// The binary form of an <see cref="EventBatch"/> inside a WAL record. Persisted: the layout below
-/// changes only with <see cref="WalFormat.Version"/>.
+/// The binary form of an <see cref="EventBatch"/> inside a WAL record of versions 1 and 2, still read
+/// at replay (version 3 writes <see cref="EventBatchLayoutCodec"/>). Persisted: never changes.
 /// </summary>
 /// <remarks>
 /// Layout: event count, names (count, then length-prefixed UTF-8), stream keys (same), then per event:

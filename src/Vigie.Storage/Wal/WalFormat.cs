@@ -6,8 +6,14 @@ internal static class WalFormat
     /// <summary>"VWAL" little-endian, first 4 bytes of every segment.</summary>
     public const uint Magic = 0x4C415756;
 
-    /// <summary>Version 2 puts an optional idempotency key in front of each record's batch (see <see cref="WalKeyCodec"/>).</summary>
-    public const ushort Version = 2;
+    /// <summary>
+    /// Version 3 writes each record's batch as its own arrays (see <see cref="EventBatchLayoutCodec"/>),
+    /// after the optional idempotency key of version 2.
+    /// </summary>
+    public const ushort Version = 3;
+
+    /// <summary>Segments whose batches are varint-encoded (<see cref="EventBatchCodec"/>) after a key. Still read at replay.</summary>
+    public const ushort VersionVarintBatches = 2;
 
     /// <summary>Segments written before idempotency keys: records hold a batch only. Still read at replay.</summary>
     public const ushort VersionWithoutKeys = 1;

@@ -72,7 +72,7 @@ public static class WalReplay
             return 0;
         }
         var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (version is not (WalFormat.Version or WalFormat.VersionWithoutKeys))
+        if (version is not (WalFormat.Version or WalFormat.VersionVarintBatches or WalFormat.VersionWithoutKeys))
         {
             problem = $"unsupported WAL version {version}";
             return 0;
@@ -108,10 +108,14 @@ public static class WalReplay
             try
             {
                 var keyBytes = version == WalFormat.VersionWithoutKeys ? 0 : WalKeyCodec.Read(payload, out key);
-                batch = EventBatchCodec.Read(payload[keyBytes..]);
+                batch = version == WalFormat.Version
+                    ? EventBatchLayoutCodec.Read(payload[keyBytes..])
+                    : EventBatchCodec.Read(payload[keyBytes..]);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException)
             {
+                // A record whose checksum holds but whose content does not decode (a stream key that
+                // does not parse, among others) is damage all the same: reported, never a crash loop.
                 problem = "record does not decode: " + e.Message;
                 return pos;
             }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.IO.Hashing;
 using System.Threading.Channels;
 using Vigie.Core;
 using Vigie.Storage.Idempotency;
@@ -60,6 +61,11 @@ public sealed class WriteAheadLog : IDisposable
     /// <summary>Opens a new segment numbered <paramref name="firstSegmentId"/>; replay of older ones is done before.</summary>
     public WriteAheadLog(string directory, long firstSegmentId, Action<EventBatch, StoredKey?> onDurable, StoreMetrics metrics)
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            // Records hold the batches' arrays as they are in memory, little-endian by format.
+            throw new PlatformNotSupportedException("the write-ahead log needs a little-endian machine");
+        }
         _directory = directory;
         _onDurable = onDurable;
         _metrics = metrics;
@@ -93,21 +99,27 @@ public sealed class WriteAheadLog : IDisposable
     public Task AppendAsync(EventBatch batch, StoredKey? key = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var buffer = RentRecordBuffer(Math.Max(256, batch.ValueBytes + batch.TotalFields * 4 + 64));
+        // The record's head only (its header, the key, the batch's counts and names): the batch's
+        // arrays are written from the batch itself by the writer thread.
+        var buffer = RentRecordBuffer(256);
         buffer.GetSpan(WalFormat.RecordHeaderSize);
         buffer.Advance(WalFormat.RecordHeaderSize);
         WalKeyCodec.Write(key, buffer);
-        EventBatchCodec.Write(batch, buffer);
-        var record = buffer.WrittenMemory;
-        var payloadLength = record.Length - WalFormat.RecordHeaderSize;
+        EventBatchLayoutCodec.WriteHead(batch, buffer);
+        var head = buffer.WrittenMemory;
+        var payloadLength = head.Length - WalFormat.RecordHeaderSize + EventBatchLayoutCodec.BodyLength(batch);
         if (payloadLength > WalFormat.MaxRecordBytes)
         {
             ReturnRecordBuffer(buffer);
             throw new ArgumentException("batch too large for one WAL record", nameof(batch));
         }
-        var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(record[..WalFormat.RecordHeaderSize]).Span;
-        EventBatchCodec.WriteRecordHeader(header, record.Span[WalFormat.RecordHeaderSize..]);
-        var pending = new PendingAppend(record, buffer, batch, key);
+        var crc = new Crc32();
+        crc.Append(head.Span[WalFormat.RecordHeaderSize..]);
+        EventBatchLayoutCodec.AppendBody(batch, crc);
+        var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(head[..WalFormat.RecordHeaderSize]).Span;
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payloadLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], crc.GetCurrentHashAsUInt32());
+        var pending = new PendingAppend(head, WalFormat.RecordHeaderSize + payloadLength, buffer, batch, key);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(WriteAheadLog));
@@ -199,11 +211,11 @@ public sealed class WriteAheadLog : IDisposable
             }
             group.Clear();
             group.Add(first);
-            var bytes = first.Record.Length;
+            var bytes = first.Length;
             while (bytes < MaxGroupBytes && reader.TryRead(out var next))
             {
                 group.Add(next);
-                bytes += next.Record.Length;
+                bytes += next.Length;
             }
             Exception? failure = null;
             lock (_lock)
@@ -252,8 +264,9 @@ public sealed class WriteAheadLog : IDisposable
         long written = 0;
         foreach (var p in group)
         {
-            segment.Write(p.Record.Span);
-            written += p.Record.Length;
+            segment.Write(p.Head.Span);
+            EventBatchLayoutCodec.WriteBody(p.Batch, segment);
+            written += p.Length;
         }
         var started = Stopwatch.GetTimestamp();
         segment.Flush(flushToDisk: true);
@@ -313,9 +326,8 @@ public sealed class WriteAheadLog : IDisposable
     }
 
     /// <summary>
-    /// A record buffer from the pool, else a new one. A record is a few MB for a full batch: allocating
-    /// one per append made as much garbage (large objects, collected only by full collections) as the
-    /// batches themselves, and the peak resident size grew with it.
+    /// A buffer for a record's head from the pool, else a new one. Heads are small (the batch's arrays
+    /// are written from the batch), but a batch of many distinct names or streams makes a large one.
     /// </summary>
     private ArrayBufferWriter<byte> RentRecordBuffer(int sizeHint)
     {
@@ -362,14 +374,18 @@ public sealed class WriteAheadLog : IDisposable
         }
     }
 
-    private sealed class PendingAppend(ReadOnlyMemory<byte> record, ArrayBufferWriter<byte> buffer, EventBatch batch, StoredKey? key)
+    private sealed class PendingAppend(ReadOnlyMemory<byte> head, long length, ArrayBufferWriter<byte> buffer, EventBatch batch, StoredKey? key)
     {
-        /// <summary>Where <see cref="Record"/> lives; back to the pool once the record is written (or failed).</summary>
+        /// <summary>Where <see cref="Head"/> lives; back to the pool once the record is written (or failed).</summary>
         public ArrayBufferWriter<byte> Buffer { get; } = buffer;
 
         public StoredKey? Key { get; } = key;
 
-        public ReadOnlyMemory<byte> Record { get; } = record;
+        /// <summary>The record's header and the start of its payload; the batch's arrays follow.</summary>
+        public ReadOnlyMemory<byte> Head { get; } = head;
+
+        /// <summary>The whole record's bytes.</summary>
+        public long Length { get; } = length;
 
         public EventBatch Batch { get; } = batch;
 

@@ -198,10 +198,15 @@ public sealed class IdempotencyKeysTests
         var old = dir.Path + "-v1";
         try
         {
-            // Rewrite the segment as version 1 wrote it: no key prefix in the records.
+            // Rewrite the segment as version 1 wrote it: no key prefix in the records, the batch in
+            // the varint form (version 3 writes the batch's arrays instead).
             var segment = Directory.GetFiles(Path.Combine(old, StoreLayout.WalDirectory)).Single(f => new FileInfo(f).Length > 16);
             var bytes = File.ReadAllBytes(segment);
-            var payload = bytes.AsSpan(16 + 8 + 2).ToArray();
+            var batch = new EventBatch();
+            batch.Add(new LogEvent(BaseTime, StreamKey.Empty, [new("_msg", FieldValue.Str("v1"))]));
+            var varint = new System.Buffers.ArrayBufferWriter<byte>();
+            Vigie.Storage.Wal.EventBatchCodec.Write(batch, varint);
+            var payload = varint.WrittenSpan.ToArray();
             var rewritten = new byte[16 + 8 + payload.Length];
             bytes.AsSpan(0, 16).CopyTo(rewritten);
             rewritten[4] = 1;

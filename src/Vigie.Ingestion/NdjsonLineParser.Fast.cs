@@ -1,0 +1,599 @@
+using System.Buffers;
+using System.Text;
+using Vigie.Core;
+
+namespace Vigie.Ingestion;
+
+/// <summary>
+/// The fast path of <see cref="NdjsonLineParser"/>: a scanner over the line's UTF-8 bytes that adds the
+/// event straight into the batch, with vectorised searches for the end of each string and no reader
+/// state per token. It accepts only lines it can read exactly as the reference path
+/// (<see cref="System.Text.Json.Utf8JsonReader"/>) does; on anything else (invalid JSON, a rare
+/// construct such as a surrogate escape or deep nesting) it gives up, the event is cancelled and the
+/// reference path reads the line again, so that errors and their wording stay those of the reference.
+/// </summary>
+internal sealed partial class NdjsonLineParser
+{
+    /// <summary>Deeper lines go to the reference path, which enforces its own depth limit.</summary>
+    private const int FastMaxDepth = 48;
+
+    /// <summary>What ends the plain run of a JSON string: its closing quote, an escape, or a control character (invalid).</summary>
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
+        [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
+
+    private bool _candidatesSet;
+
+    /// <summary>Adds the event of a well-formed line; false (with a partial event to cancel) when the reference path must decide.</summary>
+    private bool TryAddFast(ReadOnlySpan<byte> line, EventBatch batch)
+    {
+        var i = SkipWhitespace(line, 0);
+        if (i >= line.Length || line[i] != '{')
+        {
+            return false;
+        }
+        if (_candidatesSet)
+        {
+            Array.Fill(_candidates, default);
+            _candidatesSet = false;
+        }
+        var hasTime = false;
+        var messageWritten = false;
+        i++;
+        if (!ScanMembers(line, ref i, batch, 0, 1, ref hasTime, ref messageWritten) || SkipWhitespace(line, i) != line.Length)
+        {
+            return false;
+        }
+        return !_candidatesSet || AddMessageCandidatesFast(line, batch, messageWritten);
+    }
+
+    /// <summary>Reads the members of an object whose '{' is just behind <paramref name="i"/>, to its '}'.</summary>
+    private bool ScanMembers(ReadOnlySpan<byte> line, ref int i, EventBatch batch, int prefixLength, int depth, ref bool hasTime, ref bool messageWritten)
+    {
+        i = SkipWhitespace(line, i);
+        if (i < line.Length && line[i] == '}')
+        {
+            i++;
+            return true;
+        }
+        while (true)
+        {
+            if (i >= line.Length || line[i] != '"')
+            {
+                return false;
+            }
+            i++;
+            var nameLength = ReadName(line, ref i, prefixLength, depth > 1);
+            if (nameLength < 0)
+            {
+                return false;
+            }
+            i = SkipWhitespace(line, i);
+            if (i >= line.Length || line[i] != ':')
+            {
+                return false;
+            }
+            i = SkipWhitespace(line, i + 1);
+            if (i >= line.Length)
+            {
+                return false;
+            }
+            if (line[i] == '{')
+            {
+                var parent = _name.AsSpan(0, nameLength);
+                // An object under _time is an error and one under _stream is skipped: the reference path's business.
+                if (depth >= FastMaxDepth || parent.SequenceEqual("_time"u8) || parent.SequenceEqual("_stream"u8))
+                {
+                    return false;
+                }
+                i++;
+                if (!ScanMembers(line, ref i, batch, nameLength, depth + 1, ref hasTime, ref messageWritten))
+                {
+                    return false;
+                }
+            }
+            else if (!AddValueFast(line, ref i, batch, _name.AsSpan(0, nameLength), depth, ref hasTime, ref messageWritten))
+            {
+                return false;
+            }
+            i = SkipWhitespace(line, i);
+            if (i >= line.Length)
+            {
+                return false;
+            }
+            if (line[i] == ',')
+            {
+                i = SkipWhitespace(line, i + 1);
+                continue;
+            }
+            if (line[i] == '}')
+            {
+                i++;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>The same decisions as the reference path's <c>AddValue</c>, in the same order.</summary>
+    private bool AddValueFast(ReadOnlySpan<byte> line, ref int i, EventBatch batch, ReadOnlySpan<byte> name, int depth, ref bool hasTime, ref bool messageWritten)
+    {
+        var isNull = line[i] == 'n';
+        if (name.SequenceEqual("_time"u8))
+        {
+            if (hasTime || isNull)
+            {
+                return SkipValue(line, ref i, depth);
+            }
+            hasTime = true;
+            return SetTimeFast(line, ref i, batch);
+        }
+        if (isNull || name.SequenceEqual("_stream"u8))
+        {
+            return SkipValue(line, ref i, depth);
+        }
+        var nameId = Intern(batch, name);
+        if (!MarkSeen(nameId))
+        {
+            return SkipValue(line, ref i, depth);
+        }
+        var rank = MessageRank(name);
+        if (rank > 0)
+        {
+            var start = i;
+            if (!SkipValue(line, ref i, depth))
+            {
+                return false;
+            }
+            _candidates[rank] = new MessageCandidate(nameId, start, i - start);
+            _candidatesSet = true;
+            return true;
+        }
+        if (rank == 0)
+        {
+            messageWritten = true;
+        }
+        return WriteValue(line, ref i, batch, nameId, depth);
+    }
+
+    private bool AddMessageCandidatesFast(ReadOnlySpan<byte> line, EventBatch batch, bool messageWritten)
+    {
+        for (var rank = 1; rank < _candidates.Length; rank++)
+        {
+            var candidate = _candidates[rank];
+            if (candidate.Length == 0)
+            {
+                continue;
+            }
+            var nameId = candidate.NameId;
+            if (!messageWritten)
+            {
+                nameId = batch.InternName(FieldNames.Message);
+                messageWritten = true;
+            }
+            var at = candidate.Start;
+            if (!WriteValue(line, ref at, batch, nameId, 1))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Adds the value at <paramref name="i"/> (not an object, not null) under <paramref name="nameId"/>.</summary>
+    private static bool WriteValue(ReadOnlySpan<byte> line, ref int i, EventBatch batch, int nameId, int depth)
+    {
+        switch (line[i])
+        {
+            case (byte)'"':
+                var start = i + 1;
+                var stop = line[start..].IndexOfAny(StringStops);
+                if (stop >= 0 && line[start + stop] == '"')
+                {
+                    batch.AddField(nameId, ValueKind.String, line.Slice(start, stop));
+                    i = start + stop + 1;
+                    return true;
+                }
+                var end = FindStringEnd(line, start);
+                if (end < 0)
+                {
+                    return false;
+                }
+                // Unescaped text is never longer than its escaped form.
+                var room = batch.ReserveValue(end - start);
+                batch.CommitReservedValue(nameId, ValueKind.String, Unescape(line[start..end], room));
+                i = end + 1;
+                return true;
+            case (byte)'t':
+                if (!line[i..].StartsWith("true"u8))
+                {
+                    return false;
+                }
+                batch.AddField(nameId, ValueKind.Bool, "true"u8);
+                i += 4;
+                return true;
+            case (byte)'f':
+                if (!line[i..].StartsWith("false"u8))
+                {
+                    return false;
+                }
+                batch.AddField(nameId, ValueKind.Bool, "false"u8);
+                i += 5;
+                return true;
+            case (byte)'[':
+                var arrayStart = i;
+                if (!SkipValue(line, ref i, depth))
+                {
+                    return false;
+                }
+                batch.AddField(nameId, ValueKind.Json, line[arrayStart..i]);
+                return true;
+            default:
+                var numberStart = i;
+                if (!SkipNumber(line, ref i))
+                {
+                    return false;
+                }
+                batch.AddField(nameId, ValueKind.Number, line[numberStart..i]);
+                return true;
+        }
+    }
+
+    /// <summary>Reads <c>_time</c>: an RFC 3339 string from its bytes, else as the reference path does.</summary>
+    private bool SetTimeFast(ReadOnlySpan<byte> line, ref int i, EventBatch batch)
+    {
+        ReadOnlySpan<byte> raw;
+        if (line[i] == '"')
+        {
+            var start = i + 1;
+            var stop = line[start..].IndexOfAny(StringStops);
+            if (stop < 0 || line[start + stop] != '"')
+            {
+                return false;
+            }
+            raw = line.Slice(start, stop);
+            i = start + stop + 1;
+            if (raw.Length <= MaxTimeChars && Timestamps.TryParseRfc3339(raw, out var rfc))
+            {
+                batch.SetTime(rfc);
+                return true;
+            }
+        }
+        else
+        {
+            var start = i;
+            if (!SkipNumber(line, ref i))
+            {
+                return false;
+            }
+            raw = line[start..i];
+        }
+        if (raw.Length > MaxTimeChars)
+        {
+            return false;
+        }
+        Span<char> text = stackalloc char[MaxTimeChars];
+        var length = Encoding.UTF8.GetChars(raw, text);
+        if (Timestamps.TryParseRfc3339(text[..length], out var ns) || TryParseEpoch(text[..length], out ns))
+        {
+            batch.SetTime(ns);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Copies a name (its opening quote just behind <paramref name="i"/>) into the name buffer after
+    /// the prefix; returns the full name's length, or -1 when the reference path must read the line.
+    /// </summary>
+    private int ReadName(ReadOnlySpan<byte> line, ref int i, int prefixLength, bool dotted)
+    {
+        var start = i;
+        var stop = line[start..].IndexOfAny(StringStops);
+        if (stop < 0)
+        {
+            return -1;
+        }
+        var escaped = line[start + stop] != '"';
+        var end = escaped ? FindStringEnd(line, start) : start + stop;
+        if (end < 0)
+        {
+            return -1;
+        }
+        var raw = line[start..end];
+        EnsureNameRoom(prefixLength + 1 + raw.Length, prefixLength);
+        var position = prefixLength;
+        if (dotted)
+        {
+            _name[position++] = (byte)'.';
+        }
+        i = end + 1;
+        if (escaped)
+        {
+            return position + Unescape(raw, _name.AsSpan(position));
+        }
+        raw.CopyTo(_name.AsSpan(position));
+        return position + raw.Length;
+    }
+
+    private void EnsureNameRoom(int needed, int prefixLength)
+    {
+        if (needed > _name.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _name.Length * 2));
+            _name.AsSpan(0, prefixLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_name);
+            _name = bigger;
+        }
+    }
+
+    /// <summary>Validates any JSON value and moves past it; false on anything the fast path does not take.</summary>
+    private static bool SkipValue(ReadOnlySpan<byte> line, ref int i, int depth)
+    {
+        switch (line[i])
+        {
+            case (byte)'"':
+                var end = FindStringEnd(line, i + 1);
+                if (end < 0)
+                {
+                    return false;
+                }
+                i = end + 1;
+                return true;
+            case (byte)'t':
+                return SkipLiteral(line, ref i, "true"u8);
+            case (byte)'f':
+                return SkipLiteral(line, ref i, "false"u8);
+            case (byte)'n':
+                return SkipLiteral(line, ref i, "null"u8);
+            case (byte)'[':
+                return SkipContainer(line, ref i, depth, (byte)']');
+            case (byte)'{':
+                return SkipContainer(line, ref i, depth, (byte)'}');
+            default:
+                return SkipNumber(line, ref i);
+        }
+    }
+
+    private static bool SkipContainer(ReadOnlySpan<byte> line, ref int i, int depth, byte close)
+    {
+        if (depth >= FastMaxDepth)
+        {
+            return false;
+        }
+        i = SkipWhitespace(line, i + 1);
+        if (i < line.Length && line[i] == close)
+        {
+            i++;
+            return true;
+        }
+        while (true)
+        {
+            if (i >= line.Length)
+            {
+                return false;
+            }
+            if (close == '}')
+            {
+                if (line[i] != '"')
+                {
+                    return false;
+                }
+                var nameEnd = FindStringEnd(line, i + 1);
+                if (nameEnd < 0)
+                {
+                    return false;
+                }
+                i = SkipWhitespace(line, nameEnd + 1);
+                if (i >= line.Length || line[i] != ':')
+                {
+                    return false;
+                }
+                i = SkipWhitespace(line, i + 1);
+                if (i >= line.Length)
+                {
+                    return false;
+                }
+            }
+            if (!SkipValue(line, ref i, depth + 1))
+            {
+                return false;
+            }
+            i = SkipWhitespace(line, i);
+            if (i >= line.Length)
+            {
+                return false;
+            }
+            if (line[i] == ',')
+            {
+                i = SkipWhitespace(line, i + 1);
+                continue;
+            }
+            if (line[i] == close)
+            {
+                i++;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static bool SkipLiteral(ReadOnlySpan<byte> line, ref int i, ReadOnlySpan<byte> literal)
+    {
+        if (!line[i..].StartsWith(literal))
+        {
+            return false;
+        }
+        i += literal.Length;
+        return true;
+    }
+
+    /// <summary>A JSON number: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>. What follows is checked by the caller.</summary>
+    private static bool SkipNumber(ReadOnlySpan<byte> line, ref int i)
+    {
+        var p = i;
+        if (p < line.Length && line[p] == '-')
+        {
+            p++;
+        }
+        if (p >= line.Length)
+        {
+            return false;
+        }
+        if (line[p] == '0')
+        {
+            p++;
+        }
+        else if (line[p] is >= (byte)'1' and <= (byte)'9')
+        {
+            p = SkipDigits(line, p + 1);
+        }
+        else
+        {
+            return false;
+        }
+        if (p < line.Length && line[p] == '.')
+        {
+            var digits = SkipDigits(line, p + 1);
+            if (digits == p + 1)
+            {
+                return false;
+            }
+            p = digits;
+        }
+        if (p < line.Length && line[p] is (byte)'e' or (byte)'E')
+        {
+            p++;
+            if (p < line.Length && line[p] is (byte)'+' or (byte)'-')
+            {
+                p++;
+            }
+            var digits = SkipDigits(line, p);
+            if (digits == p)
+            {
+                return false;
+            }
+            p = digits;
+        }
+        i = p;
+        return true;
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> line, int p)
+    {
+        while (p < line.Length && line[p] - (uint)'0' <= 9)
+        {
+            p++;
+        }
+        return p;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>
+    /// The index of the closing quote of the string starting at <paramref name="start"/> (after its
+    /// opening quote), or -1 when it is not closed, holds a control character or an invalid escape,
+    /// or escapes a UTF-16 surrogate (left to the reference path, which pairs them or rejects them).
+    /// </summary>
+    private static int FindStringEnd(ReadOnlySpan<byte> line, int start)
+    {
+        var p = start;
+        while (true)
+        {
+            var stop = line[p..].IndexOfAny(StringStops);
+            if (stop < 0)
+            {
+                return -1;
+            }
+            p += stop;
+            if (line[p] == '"')
+            {
+                return p;
+            }
+            if (line[p] != '\\' || p + 1 >= line.Length)
+            {
+                return -1;
+            }
+            switch (line[p + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    p += 2;
+                    break;
+                case (byte)'u':
+                    if (p + 6 > line.Length || !TryHex4(line.Slice(p + 2, 4), out var code) || code is >= 0xD800 and <= 0xDFFF)
+                    {
+                        return -1;
+                    }
+                    p += 6;
+                    break;
+                default:
+                    return -1;
+            }
+        }
+    }
+
+    /// <summary>Unescapes a string checked by <see cref="FindStringEnd"/>; returns the bytes written.</summary>
+    private static int Unescape(ReadOnlySpan<byte> escaped, Span<byte> output)
+    {
+        var written = 0;
+        var p = 0;
+        while (p < escaped.Length)
+        {
+            var backslash = escaped[p..].IndexOf((byte)'\\');
+            if (backslash < 0)
+            {
+                escaped[p..].CopyTo(output[written..]);
+                return written + escaped.Length - p;
+            }
+            escaped.Slice(p, backslash).CopyTo(output[written..]);
+            written += backslash;
+            p += backslash;
+            var c = escaped[p + 1];
+            if (c == 'u')
+            {
+                TryHex4(escaped.Slice(p + 2, 4), out var code);
+                written += new Rune(code).EncodeToUtf8(output[written..]);
+                p += 6;
+                continue;
+            }
+            output[written++] = c switch
+            {
+                (byte)'b' => (byte)'\b',
+                (byte)'f' => (byte)'\f',
+                (byte)'n' => (byte)'\n',
+                (byte)'r' => (byte)'\r',
+                (byte)'t' => (byte)'\t',
+                _ => c,
+            };
+            p += 2;
+        }
+        return written;
+    }
+
+    private static bool TryHex4(ReadOnlySpan<byte> hex, out int value)
+    {
+        value = 0;
+        foreach (var h in hex)
+        {
+            var digit = h switch
+            {
+                >= (byte)'0' and <= (byte)'9' => h - '0',
+                >= (byte)'a' and <= (byte)'f' => h - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => h - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return false;
+            }
+            value = (value << 4) | digit;
+        }
+        return true;
+    }
+}
