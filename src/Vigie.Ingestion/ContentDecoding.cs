@@ -11,6 +11,7 @@ public static class ContentDecoding
     /// (<c>gzip, identity</c>) is undone last-applied first, as RFC 9110 says. <c>deflate</c> is the zlib
     /// format RFC 9110 specifies, not raw deflate. The returned stream leaves <paramref name="body"/> open.
     /// </summary>
+    /// Reading it throws <see cref="InvalidDataException"/> for a body that does not decompress, whichever the codec.
     /// <exception cref="UnsupportedContentEncodingException">An encoding is not one of gzip, x-gzip, zstd, deflate, br, identity.</exception>
     public static Stream Wrap(Stream body, string? contentEncoding)
     {
@@ -41,10 +42,10 @@ public static class ContentDecoding
     private static Stream WrapOne(Stream inner, string coding, bool leaveOpen) => coding.ToLowerInvariant() switch
     {
         "identity" => inner,
-        "gzip" or "x-gzip" => new GZipStream(inner, CompressionMode.Decompress, leaveOpen),
-        "deflate" => new ZLibStream(inner, CompressionMode.Decompress, leaveOpen),
-        "br" => new BrotliStream(inner, CompressionMode.Decompress, leaveOpen),
-        "zstd" => new DecompressionStream(inner, leaveOpen: leaveOpen),
+        "gzip" or "x-gzip" => new CorruptInputStream(new GZipStream(inner, CompressionMode.Decompress, leaveOpen), "gzip"),
+        "deflate" => new CorruptInputStream(new ZLibStream(inner, CompressionMode.Decompress, leaveOpen), "deflate"),
+        "br" => new CorruptInputStream(new BrotliStream(inner, CompressionMode.Decompress, leaveOpen), "br"),
+        "zstd" => new CorruptInputStream(new DecompressionStream(inner, leaveOpen: leaveOpen), "zstd"),
         _ => throw UnsupportedContentEncodingException.For(coding),
     };
 }

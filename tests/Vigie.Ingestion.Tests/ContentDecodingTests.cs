@@ -54,6 +54,24 @@ public class ContentDecodingTests
         Assert.NotEmpty(e.Encoding);
     }
 
+    [Theory]
+    [InlineData("gzip", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 })]
+    [InlineData("deflate", new byte[] { 0x78, 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9 })]
+    [InlineData("deflate", new byte[] { 0x78, 0x9c, 0xff, 0xff, 0xff, 0xff })]
+    [InlineData("zstd", new byte[] { 0x28, 0xb5, 0x2f, 0xfd, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 })]
+    [InlineData("zstd", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 })]
+    [InlineData("br", new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9 })]
+    public async Task DecodeAsync_DamagedBody_InvalidDataNamingTheEncoding(string encoding, byte[] body)
+    {
+        // Each decompressor reports damage its own way (zlib's preset dictionary, zstd, Brotli): the
+        // ingest paths answer 400 only for InvalidDataException, so every one must arrive as that.
+        await using var stream = ContentDecoding.Wrap(new MemoryStream(body), encoding);
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await NdjsonDecoder.DecodeAsync(stream, new EventBatch(), StreamFields.None, new NdjsonLimits(), Decode.Now));
+
+        Assert.Contains(encoding, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DecodeAsync_GzipBomOverLimit_ThrowsBodyTooLarge()
     {

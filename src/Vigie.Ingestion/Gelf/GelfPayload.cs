@@ -19,11 +19,11 @@ public static class GelfPayload
         rented = null;
         if (payload.Count >= 2 && payload[0] == 0x1f && payload[1] == 0x8b)
         {
-            return Inflate(payload, maxBytes, s => new GZipStream(s, CompressionMode.Decompress), out rented);
+            return Inflate(payload, maxBytes, s => new CorruptInputStream(new GZipStream(s, CompressionMode.Decompress), "gzip"), out rented);
         }
         if (payload.Count >= 2 && payload[0] == 0x78 && ((payload[0] << 8) | payload[1]) % 31 == 0)
         {
-            return Inflate(payload, maxBytes, s => new ZLibStream(s, CompressionMode.Decompress), out rented);
+            return Inflate(payload, maxBytes, s => new CorruptInputStream(new ZLibStream(s, CompressionMode.Decompress), "zlib"), out rented);
         }
         return payload.AsSpan();
     }

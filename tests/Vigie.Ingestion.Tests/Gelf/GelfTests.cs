@@ -148,6 +148,22 @@ public sealed class GelfTests
     }
 
     [Theory]
+    [InlineData(0x20)]
+    [InlineData(0xbb)]
+    public void Decode_ZlibHeaderAskingForAPresetDictionary_RejectedAndNextKept(int flags)
+    {
+        // A valid zlib header (its check bits hold) whose FDICT flag is set: zlib refuses it with an
+        // error of its own, not the usual InvalidDataException.
+        byte[] datagram = [0x78, (byte)flags, 1, 2, 3, 4, 5, 6, 7, 8];
+
+        var (events, target) = Frames.Datagrams(new GelfDatagramDecoder(), datagram, Frames.Utf8(Docker));
+
+        Assert.Single(events);
+        Assert.Equal(1, target.Rejected);
+        Assert.Contains("does not decompress", target.LastReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{\"short_message\":")]
     [InlineData("[1,2]")]
     [InlineData("{\"host\":\"h\"}")]
