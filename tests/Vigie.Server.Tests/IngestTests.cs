@@ -73,6 +73,22 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.Equal("packed", Assert.Single(rows).GetProperty("_msg").GetString());
     }
 
+    [Theory]
+    [InlineData("zstd")]
+    [InlineData("br")]
+    [InlineData("deflate")]
+    public async Task Ingest_DamagedCompressedBody_Returns400NamingTheEncoding(string encoding)
+    {
+        // A zlib header asking for a preset dictionary; not a zstd frame; not a Brotli stream.
+        var content = new ByteArrayContent([0x78, 0x20, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        content.Headers.ContentEncoding.Add(encoding);
+
+        var (status, body) = await _server.IngestAsync(content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("could not be decompressed: bad " + encoding, body.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Ingest_UnknownContentEncoding_Returns415AndStoresNothing()
     {
