@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Vigie.Core;
 
@@ -37,10 +38,25 @@ public static partial class Timestamps
     }
 
     /// <summary>Parses RFC 3339 (<c>2026-11-25T10:00:00.123456789+01:00</c>, also with a space or lower-case t/z).</summary>
-    public static bool TryParseRfc3339(ReadOnlySpan<char> s, out long ns)
+    public static bool TryParseRfc3339(ReadOnlySpan<char> s, out long ns) => TryParseRfc3339<char>(s, out ns);
+
+    /// <summary>
+    /// <see cref="TryParseRfc3339(ReadOnlySpan{char}, out long)"/> over UTF-8 bytes, for decoders that
+    /// read times straight from a request body: same forms accepted, same result, no conversion to text.
+    /// </summary>
+    /// <remarks>Every accepted form is ASCII, so any other byte makes both versions fail alike.</remarks>
+    public static bool TryParseRfc3339(ReadOnlySpan<byte> s, out long ns) => TryParseRfc3339<byte>(s, out ns);
+
+    // One parser for text and UTF-8: a byte widens to the char of the same code (Latin-1), and every
+    // character the forms accept is ASCII, so both read alike.
+    private static char Ch<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => (char)ushort.CreateTruncating(s[i]);
+
+    private static bool TryParseRfc3339<T>(ReadOnlySpan<T> s, out long ns)
+        where T : unmanaged, IBinaryInteger<T>
     {
         ns = 0;
-        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || (s[10] is not ('T' or 't' or ' ')) || s[13] != ':' || s[16] != ':')
+        if (s.Length < 19 || Ch(s, 4) != '-' || Ch(s, 7) != '-' || (Ch(s, 10) is not ('T' or 't' or ' ')) || Ch(s, 13) != ':' || Ch(s, 16) != ':')
         {
             return false;
         }
@@ -56,15 +72,15 @@ public static partial class Timestamps
         second = Math.Min(second, 59); // a leap second lands on :59
         var i = 19;
         long fraction = 0;
-        if (i < s.Length && s[i] == '.')
+        if (i < s.Length && Ch(s, i) == '.')
         {
             i++;
             var digits = 0;
-            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            while (i < s.Length && char.IsAsciiDigit(Ch(s, i)))
             {
                 if (digits < 9)
                 {
-                    fraction = fraction * 10 + (s[i] - '0');
+                    fraction = fraction * 10 + (Ch(s, i) - '0');
                 }
                 digits++;
                 i++;
@@ -79,14 +95,14 @@ public static partial class Timestamps
             }
         }
         long offsetSeconds;
-        if (i < s.Length && s[i] is 'Z' or 'z')
+        if (i < s.Length && Ch(s, i) is 'Z' or 'z')
         {
             offsetSeconds = 0;
             i++;
         }
-        else if (i + 6 == s.Length && s[i] is '+' or '-' && s[i + 3] == ':' && TryDigits(s.Slice(i + 1, 2), out var oh) && TryDigits(s.Slice(i + 4, 2), out var om))
+        else if (i + 6 == s.Length && Ch(s, i) is '+' or '-' && Ch(s, i + 3) == ':' && TryDigits(s.Slice(i + 1, 2), out var oh) && TryDigits(s.Slice(i + 4, 2), out var om))
         {
-            offsetSeconds = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
+            offsetSeconds = (oh * 3600 + om * 60) * (Ch(s, i) == '-' ? -1 : 1);
             i += 6;
         }
         else
@@ -201,11 +217,13 @@ public static partial class Timestamps
 
     public static string DayName(int day) => DateTime.UnixEpoch.AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static bool TryDigits(ReadOnlySpan<char> s, out int value)
+    private static bool TryDigits<T>(ReadOnlySpan<T> s, out int value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = Ch(s, i);
             if (!char.IsAsciiDigit(c))
             {
                 return false;
