@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Vigie.Testing.Docker;
@@ -68,7 +69,7 @@ public sealed class AgentDockerLogFilesTests(CliBuild cli, ITestOutputHelper out
                 }
                 await Task.Delay(250);
             }
-            Assert.True(rows.Count == total, $"expected {total} lines, the server has {rows.Count}\nagent log:\n{AgentLog}");
+            Assert.True(rows.Count == total, $"expected {total} lines, the server has {rows.Count}\n{Differences(rows)}\n{await FileListingAsync(docker, [json, local])}\nagent log:\n{AgentLog}");
             Assert.Contains("reading the json-file log files", AgentLog, StringComparison.Ordinal);
             Assert.Contains("reading the local log files", AgentLog, StringComparison.Ordinal);
             foreach (var name in new[] { "json", "local" })
@@ -97,6 +98,72 @@ public sealed class AgentDockerLogFilesTests(CliBuild cli, ITestOutputHelper out
                 return text.Length > 20000 ? text[^20000..] : text;
             }
         }
+    }
+
+    /// <summary>Per container and stream, which numbers are missing or stored more than once (as ranges).</summary>
+    private static string Differences(List<JsonElement> rows)
+    {
+        var text = new StringBuilder();
+        foreach (var name in new[] { "json", "local" })
+        {
+            foreach (var (stream, expected, prefix) in new[]
+            {
+                ("stdout", Enumerable.Range(1, Lines), "line "),
+                ("stderr", Enumerable.Range(1, Lines).Where(i => i % 10 == 0), "err "),
+            })
+            {
+                var counts = rows.Where(r => r.GetProperty("container").GetString() == name && r.GetProperty("stream").GetString() == stream)
+                    .Select(r => r.GetProperty("_msg").GetString() ?? "")
+                    .Where(m => m.StartsWith(prefix, StringComparison.Ordinal))
+                    .Select(m => int.Parse(m[prefix.Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
+                    .GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
+                var missing = expected.Where(n => !counts.ContainsKey(n)).ToList();
+                var twice = counts.Where(c => c.Value > 1).Select(c => c.Key).Order().ToList();
+                text.Append(CultureInfo.InvariantCulture, $"{name} {stream}: {counts.Count} distinct, missing {missing.Count} [{Ranges(missing)}], more than once {twice.Count} [{Ranges(twice)}]\n");
+            }
+        }
+        return text.ToString();
+    }
+
+    private static string Ranges(List<int> numbers)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < numbers.Count;)
+        {
+            var j = i;
+            while (j + 1 < numbers.Count && numbers[j + 1] - numbers[j] <= 10)
+            {
+                j++;
+            }
+            parts.Add(i == j ? $"{numbers[i]}" : $"{numbers[i]}..{numbers[j]} ({j - i + 1})");
+            i = j + 1;
+        }
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>The containers' log files as Docker keeps them (names, sizes): to tell a loss of Docker's from the agent's.</summary>
+    private static async Task<string> FileListingAsync(LocalDockerDaemon docker, string[] ids)
+    {
+        var text = new StringBuilder();
+        foreach (var id in ids)
+        {
+            try
+            {
+                // The local driver's files are not in LogPath but under the container's directory.
+                var directory = Path.GetDirectoryName((await docker.RunOkAsync(["inspect", "--format", "{{.HostnamePath}}", id])).Trim())!;
+                text.Append(CultureInfo.InvariantCulture, $"{id[..12]} log files:");
+                foreach (var file in Directory.EnumerateFiles(directory, "*.log*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" {Path.GetRelativePath(directory, file)}={new FileInfo(file).Length}");
+                }
+                text.Append('\n');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{id[..12]}: {e.Message}\n");
+            }
+        }
+        return text.ToString();
     }
 
     private static long Time(JsonElement row)

@@ -13,6 +13,12 @@ internal sealed class LogFileReader : IDisposable
     /// <summary>How often the live file is read again once at its end.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How many times the files are listed again when one listed was renamed before it could be opened.</summary>
+    private const int OpenAttempts = 20;
+
+    /// <summary>The wait before listing the files again (Docker is rotating them).</summary>
+    private static readonly TimeSpan RetryOpen = TimeSpan.FromMilliseconds(50);
+
     /// <summary>At most this long between two checks that the container still runs, while its log is quiet.</summary>
     private static readonly TimeSpan RunningCheck = TimeSpan.FromSeconds(5);
 
@@ -100,6 +106,8 @@ internal sealed class LogFileReader : IDisposable
             // At the end of the current file: it is final once another file took the live name.
             if (rotated || _current is { Compressed: true })
             {
+                // Until the next file is open (a failed try leaves no current file).
+                rotated = true;
                 if (await NextFileAsync(token).ConfigureAwait(false))
                 {
                     rotated = false;
@@ -110,8 +118,8 @@ internal sealed class LogFileReader : IDisposable
                 }
                 else
                 {
-                    // The new live file is not created yet (Docker is rotating).
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), token).ConfigureAwait(false);
+                    // The new live file is not created yet, or was renamed before it could be opened (Docker is rotating).
+                    await Task.Delay(RetryOpen, token).ConfigureAwait(false);
                 }
                 continue;
             }
@@ -165,36 +173,50 @@ internal sealed class LogFileReader : IDisposable
     {
         CloseCurrent();
         ResetPending();
-        _skip = 0;
-        _filterByTime = false;
-        var files = LogFileSet.List(_logPath, _format);
-        if (position.File is { } cursor)
+        // A file listed can be renamed before it is opened (Docker rotating): then the list is made again.
+        for (var attempt = 1; ; attempt++)
         {
-            var same = files.FirstOrDefault(f => !f.Compressed && f.Identity == new FileIdentity(cursor.Device, cursor.Inode) && f.FirstTimeNs == cursor.FirstTimeNs)
-                ?? files.FirstOrDefault(f => f.FirstTimeNs == cursor.FirstTimeNs && cursor.FirstTimeNs != 0)
-                ?? files.FirstOrDefault(f => !f.Compressed && f.Identity == new FileIdentity(cursor.Device, cursor.Inode) && f.FirstTimeNs == long.MaxValue && cursor.Offset == 0);
-            if (same is not null && await OpenAsync(same, cursor.Offset, token).ConfigureAwait(false))
+            var lastAttempt = attempt == OpenAttempts;
+            _skip = 0;
+            _filterByTime = false;
+            var files = LogFileSet.List(_logPath, _format);
+            if (position.File is { } cursor)
             {
-                _skip = cursor.Skip;
-                _firstTimeNs = cursor.FirstTimeNs;
+                var same = files.FirstOrDefault(f => !f.Compressed && f.Identity == new FileIdentity(cursor.Device, cursor.Inode) && f.FirstTimeNs == cursor.FirstTimeNs)
+                    ?? files.FirstOrDefault(f => f.FirstTimeNs == cursor.FirstTimeNs && cursor.FirstTimeNs != 0)
+                    ?? files.FirstOrDefault(f => !f.Compressed && f.Identity == new FileIdentity(cursor.Device, cursor.Inode) && f.FirstTimeNs == long.MaxValue && cursor.Offset == 0);
+                if (same is not null)
+                {
+                    if (await OpenAsync(same, cursor.Offset, token).ConfigureAwait(false))
+                    {
+                        _skip = cursor.Skip;
+                        _firstTimeNs = cursor.FirstTimeNs;
+                        return;
+                    }
+                    if (!lastAttempt)
+                    {
+                        await Task.Delay(RetryOpen, token).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                // The file is gone (rotated out and deleted): from the oldest left, after the last line's time.
+                _filterByTime = cursor.LastTimeNs > 0;
+                _sinceNs = cursor.LastTimeNs;
+                _skip = _filterByTime ? 1 : 0;
+            }
+            else
+            {
+                // A position of the API stream (or none): Docker's own rule, lines from that time on, less those read.
+                var (since, skip) = position.ApiStart();
+                _filterByTime = since > 0;
+                _sinceNs = since;
+                _skip = skip;
+            }
+            if (files.Count == 0 || await OpenAsync(files[0], 0, token).ConfigureAwait(false) || lastAttempt)
+            {
                 return;
             }
-            // The file is gone (rotated out and deleted): from the oldest left, after the last line's time.
-            _filterByTime = cursor.LastTimeNs > 0;
-            _sinceNs = cursor.LastTimeNs;
-            _skip = _filterByTime ? 1 : 0;
-        }
-        else
-        {
-            // A position of the API stream (or none): Docker's own rule, lines from that time on, less those read.
-            var (since, skip) = position.ApiStart();
-            _filterByTime = since > 0;
-            _sinceNs = since;
-            _skip = skip;
-        }
-        if (files.Count > 0)
-        {
-            await OpenAsync(files[0], 0, token).ConfigureAwait(false);
+            await Task.Delay(RetryOpen, token).ConfigureAwait(false);
         }
     }
 
@@ -204,6 +226,12 @@ internal sealed class LogFileReader : IDisposable
         var stream = LogFileSet.Open(file, out var identity);
         if (stream is null)
         {
+            return false;
+        }
+        if (identity != file.Identity)
+        {
+            // Another file has its name now (Docker rotated since it was listed): list again.
+            await stream.DisposeAsync().ConfigureAwait(false);
             return false;
         }
         try
@@ -255,8 +283,7 @@ internal sealed class LogFileReader : IDisposable
         {
             return false;
         }
-        await OpenAsync(next, 0, token).ConfigureAwait(false);
-        return true;
+        return await OpenAsync(next, 0, token).ConfigureAwait(false);
     }
 
     private async ValueTask OnEntryAsync(LogFileEntry entry, LogPosition position, LineHandler handler, CancellationToken token)

@@ -14,8 +14,15 @@ namespace Vigie.Agent.Docker;
 internal static class LogFileSet
 {
     /// <summary>The files there are now, oldest first, the live file last (if it exists).</summary>
-    public static List<LogFileCandidate> List(string logPath, LogFileFormat format)
+    /// <param name="described">Called after each path is looked at (a test makes Docker rotate in between).</param>
+    public static List<LogFileCandidate> List(string logPath, LogFileFormat format, Action<string>? described = null)
     {
+        // The live file first: a rotation while the rotated files are looked at then only adds files after
+        // it. Looked at last, a file could go from live to .1 after .1 was seen, and the list would skip from
+        // the file before it to the new live file: a whole file of the log left out. The live file's entry
+        // may then name a path that is another file now: opening it checks the identity.
+        var live = Describe(logPath, false, format);
+        described?.Invoke(logPath);
         var rotated = new List<LogFileCandidate>();
         // While Docker rotates, it renames the files one by one from the oldest: one number can be
         // missing for a moment, and a file can be seen under two numbers. So a gap does not end the
@@ -25,6 +32,7 @@ internal static class LogFileSet
             var plain = logPath + "." + i.ToString(CultureInfo.InvariantCulture);
             // The plain file first: while Docker compresses it, both exist, and the plain one is whole.
             var candidate = Describe(plain, false, format) ?? Describe(plain + ".gz", true, format);
+            described?.Invoke(plain);
             if (candidate is null)
             {
                 missing++;
@@ -37,7 +45,8 @@ internal static class LogFileSet
             }
         }
         var files = rotated.GroupBy(f => f.FirstTimeNs).Select(g => g.First()).OrderBy(f => f.FirstTimeNs).ToList();
-        if (Describe(logPath, false, format) is { } live && !files.Any(f => f.FirstTimeNs == live.FirstTimeNs))
+        // Seen rotated too (it was rotated meanwhile): that entry names where it is now.
+        if (live is not null && !files.Any(f => f.FirstTimeNs == live.FirstTimeNs || (!f.Compressed && f.Identity == live.Identity)))
         {
             files.Add(live);
         }
