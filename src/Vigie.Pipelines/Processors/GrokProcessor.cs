@@ -101,7 +101,7 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
             var expression = patterns[x];
             if (expression.AccessLog is { } parser && ascii)
             {
-                if (parser.TryMatch(chars, groups) != true)
+                if (!parser.MatchAscii(chars, groups))
                 {
                     continue;
                 }
