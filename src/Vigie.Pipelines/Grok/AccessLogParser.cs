@@ -64,6 +64,12 @@ public sealed class AccessLogParser
         {
             return null;
         }
+        return MatchAscii(s, groups);
+    }
+
+    /// <summary>As <see cref="TryMatch"/> on a line the caller already knows to be ASCII (it widened it with <see cref="System.Text.Ascii.ToUtf16"/>): not checked again.</summary>
+    internal bool MatchAscii(ReadOnlySpan<char> s, Span<(int Start, int Length)> groups)
+    {
         groups.Fill((-1, 0));
         var ends = TraefikEnds.None;
         if (_traefik)
@@ -370,7 +376,10 @@ public sealed class AccessLogParser
     }
 
     /// <summary><c>\s</c> of .NET regexes, on ASCII.</summary>
-    private static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
+    /// <summary><c>\s</c> on ASCII: one range test and a bit mask rather than six comparisons, in the scanning loops' every character.</summary>
+    private static bool IsSpace(char c) => c <= ' ' && ((1UL << c) & SpaceMask) != 0;
+
+    private const ulong SpaceMask = (1UL << ' ') | (1UL << '\t') | (1UL << '\n') | (1UL << '\v') | (1UL << '\f') | (1UL << '\r');
 
     private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 

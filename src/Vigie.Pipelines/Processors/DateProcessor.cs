@@ -61,8 +61,9 @@ public sealed class DateProcessor(string field, IReadOnlyList<string> formats, T
         }
         ReadOnlySpan<char> trimmed = buffer[..n].Trim();
         string? text = null;
-        foreach (var format in formats)
+        for (var f = 0; f < formats.Count; f++)
         {
+            var format = formats[f];
             var parsed = format switch
             {
                 "HTTPDATE" => TryParseHttpDate(trimmed, out var ns) ? ns : (long?)null,

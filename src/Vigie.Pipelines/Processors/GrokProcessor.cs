@@ -95,11 +95,13 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
         // The access-log matcher reads characters: an ASCII line is widened once.
         var chars = e.Chars(value.Length);
         var ascii = Ascii.ToUtf16(value, chars, out _) == System.Buffers.OperationStatus.Done;
-        foreach (var expression in patterns)
+        // Indexed rather than foreach: enumerating an IReadOnlyList boxes its enumerator, once per event.
+        for (var x = 0; x < patterns.Count; x++)
         {
+            var expression = patterns[x];
             if (expression.AccessLog is { } parser && ascii)
             {
-                if (parser.TryMatch(chars, groups) != true)
+                if (!parser.MatchAscii(chars, groups))
                 {
                     continue;
                 }
@@ -138,8 +140,9 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
             {
                 continue;
             }
-            foreach (var capture in expression.Captures)
+            for (var k = 0; k < expression.Captures.Count; k++)
             {
+                var capture = expression.Captures[k];
                 var group = match.Groups[capture.Group];
                 if (!group.Success)
                 {

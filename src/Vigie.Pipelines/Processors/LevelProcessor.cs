@@ -98,8 +98,9 @@ public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) 
 
     bool ISpanProcessor.TryApply(SpanEvent e)
     {
-        foreach (var f in fields)
+        for (var k = 0; k < fields.Count; k++)
         {
+            var f = fields[k];
             var i = f is FieldNames.Time or FieldNames.Stream ? -2 : e.IndexOf(f);
             if (i == -1)
             {

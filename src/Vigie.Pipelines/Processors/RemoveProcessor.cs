@@ -18,8 +18,9 @@ public sealed class RemoveProcessor(IReadOnlyList<string> fields) : Processor, I
 
     bool ISpanProcessor.TryApply(SpanEvent e)
     {
-        foreach (var f in fields)
+        for (var k = 0; k < fields.Count; k++)
         {
+            var f = fields[k];
             e.Remove(f);
         }
         return true;

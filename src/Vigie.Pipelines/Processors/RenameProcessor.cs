@@ -18,8 +18,9 @@ public sealed class RenameProcessor(IReadOnlyList<KeyValuePair<string, string>> 
 
     bool ISpanProcessor.TryApply(SpanEvent e)
     {
-        foreach (var (from, to) in renames)
+        for (var k = 0; k < renames.Count; k++)
         {
+            var (from, to) = renames[k];
             e.Rename(from, to);
         }
         return true;
