@@ -18,6 +18,7 @@ internal sealed class ContainerFollower : IDisposable
     private readonly LogPosition _position;
     private readonly ILogger _logger;
     private readonly Action _lineRead;
+    private readonly DockerMetrics _metrics;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop;
     private volatile ContainerOrigins _origins;
@@ -26,7 +27,7 @@ internal sealed class ContainerFollower : IDisposable
     private bool _filesRefused;
 
     public ContainerFollower(DockerEngineClient client, DockerSourceOptions options, AgentHost host, ContainerDetails container,
-        ILineSink sink, LogPosition position, ILogger logger, Action lineRead, CancellationToken sessionToken)
+        ILineSink sink, LogPosition position, ILogger logger, Action lineRead, DockerMetrics metrics, CancellationToken sessionToken)
     {
         _client = client;
         _options = options;
@@ -35,6 +36,7 @@ internal sealed class ContainerFollower : IDisposable
         _position = position;
         _logger = logger;
         _lineRead = lineRead;
+        _metrics = metrics;
         Id = container.Id;
         _origins = ContainerOrigins.Build(container, host, options.LabelAllowList);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
@@ -87,6 +89,7 @@ internal sealed class ContainerFollower : IDisposable
                 if (LogFilesOf(container) is { } files)
                 {
                     var malformed = files.Malformed;
+                    files.FilesLost = OnFilesLost;
                     read = await files.ReadRunAsync(_position, EmitFileLineAsync, IsRunningAsync, () => _destroyed, token).ConfigureAwait(false);
                     if (files.Malformed > malformed)
                     {
@@ -192,6 +195,14 @@ internal sealed class ContainerFollower : IDisposable
             _logger.LogInformation("reading the {Driver} log files of container {Container} ({Path})", container.LogDriver, _origins.Name, container.LogPath);
         }
         return _files;
+    }
+
+    /// <summary>Docker deleted log files before they were read to their end: lines are lost, which is counted and said.</summary>
+    private void OnFilesLost(int count, string what)
+    {
+        Interlocked.Add(ref _metrics.LogFilesLost, count);
+        _logger.LogWarning("lines of container {Container} are lost: {What} (Docker rotated its log files out past max-file before the agent read them; raise max-file or max-size)",
+            _origins.Name, what);
     }
 
     private async Task<bool> IsRunningAsync(CancellationToken token) =>

@@ -25,12 +25,16 @@ public sealed class DockerSource : ILogSource
     private long _lines;
     private int _followed;
 
-    public DockerSource(DockerSourceOptions options, AgentHost host, ILogger logger)
+    public DockerSource(DockerSourceOptions options, AgentHost host, ILogger logger, DockerMetrics? metrics = null)
     {
         _options = options;
         _host = host;
         _logger = logger;
+        Metrics = metrics ?? new DockerMetrics();
     }
+
+    /// <summary>The source's counters (the agent's own, rendered in its <c>/metrics</c>).</summary>
+    public DockerMetrics Metrics { get; }
 
     public string Name => "docker";
 
@@ -174,7 +178,7 @@ public sealed class DockerSource : ILogSource
             var position = _positions.GetOrAdd(id, key => new LogPosition(book.TryGet(ContainerOrigins.SourceKey(key), out var p) ? p : null));
             _logger.LogInformation("following container {Name} ({Id}, {Image}){Resume}", container.Name, Short(id), container.Image,
                 position.ResumeTimeNs > 0 ? " from " + Core.Timestamps.FormatRfc3339(position.ResumeTimeNs) : "");
-            followers[id] = new ContainerFollower(client, _options, _host, container, sink, position, _logger, () => Interlocked.Increment(ref _lines), session.Token);
+            followers[id] = new ContainerFollower(client, _options, _host, container, sink, position, _logger, () => Interlocked.Increment(ref _lines), Metrics, session.Token);
             Interlocked.Increment(ref _followed);
         }
     }

@@ -40,6 +40,10 @@ internal sealed class LogFileReader : IDisposable
     private string? _cursorText;
     private LogFileCursor _cursorOfText;
 
+    // First-entry times of the files listed after the current one: one missing from a later list was
+    // deleted by Docker before it was read.
+    private readonly List<long> _seenAfter = [];
+
     // Lines to leave out before handing any over: those read before (a resume).
     private long _skip;
     private long _sinceNs;
@@ -59,6 +63,12 @@ internal sealed class LogFileReader : IDisposable
     public long Malformed => _decoder.Malformed;
 
     public string? LastError => _decoder.LastError;
+
+    /// <summary>
+    /// Called when Docker deleted files before they were read to their end (rotated out past
+    /// <c>max-file</c> while the agent was down or behind): how many, and what was skipped.
+    /// </summary>
+    public Action<int, string>? FilesLost { get; set; }
 
     /// <summary>Whether the agent can read <paramref name="logPath"/> (mounted, and allowed).</summary>
     public static bool CanRead(string logPath)
@@ -191,6 +201,7 @@ internal sealed class LogFileReader : IDisposable
                     {
                         _skip = cursor.Skip;
                         _firstTimeNs = cursor.FirstTimeNs;
+                        RememberAfter(files);
                         return;
                     }
                     if (!lastAttempt)
@@ -199,10 +210,27 @@ internal sealed class LogFileReader : IDisposable
                         continue;
                     }
                 }
-                // The file is gone (rotated out and deleted): from the oldest left, after the last line's time.
+                // The file is gone (rotated out and deleted): from the oldest left, from the last line's time on.
+                // That line was in the file gone, so none of the files left holds it: no line is skipped
+                // (skipping one would lose the first line of the oldest file left).
                 _filterByTime = cursor.LastTimeNs > 0;
                 _sinceNs = cursor.LastTimeNs;
-                _skip = _filterByTime ? 1 : 0;
+                _skip = 0;
+                if (files.Count > 0 && same is null && (await OpenAsync(files[0], 0, token).ConfigureAwait(false) || lastAttempt))
+                {
+                    // Deleted unread past its offset, with any file between it and the oldest left.
+                    if (_stream is not null)
+                    {
+                        FilesLost?.Invoke(1, $"the log file {cursor.Device}:{cursor.Inode} (first entry at {Stamp(cursor.FirstTimeNs)}) is gone, read up to offset {cursor.Offset}; reading on from {files[0].Path} (first entry at {Stamp(files[0].FirstTimeNs)})");
+                    }
+                    RememberAfter(files);
+                    return;
+                }
+                if (files.Count > 0 && same is null)
+                {
+                    await Task.Delay(RetryOpen, token).ConfigureAwait(false);
+                    continue;
+                }
             }
             else
             {
@@ -214,6 +242,7 @@ internal sealed class LogFileReader : IDisposable
             }
             if (files.Count == 0 || await OpenAsync(files[0], 0, token).ConfigureAwait(false) || lastAttempt)
             {
+                RememberAfter(files);
                 return;
             }
             await Task.Delay(RetryOpen, token).ConfigureAwait(false);
@@ -259,9 +288,9 @@ internal sealed class LogFileReader : IDisposable
     private async Task OpenLiveAsync(CancellationToken token)
     {
         var files = LogFileSet.List(_logPath, _format);
-        if (files.Count > 0 && files[^1].Path == _logPath)
+        if (files.Count > 0 && files[^1].Path == _logPath && await OpenAsync(files[^1], 0, token).ConfigureAwait(false))
         {
-            await OpenAsync(files[^1], 0, token).ConfigureAwait(false);
+            RememberAfter(files);
         }
     }
 
@@ -283,8 +312,34 @@ internal sealed class LogFileReader : IDisposable
         {
             return false;
         }
-        return await OpenAsync(next, 0, token).ConfigureAwait(false);
+        if (!await OpenAsync(next, 0, token).ConfigureAwait(false))
+        {
+            return false;
+        }
+        // A file seen before between the one read and this one is gone: Docker deleted it unread.
+        var lost = _seenAfter.Where(t => t > first && t < next.FirstTimeNs && !files.Any(f => f.FirstTimeNs == t)).ToList();
+        if (lost.Count > 0)
+        {
+            FilesLost?.Invoke(lost.Count, $"{lost.Count} log file(s) with first entries from {Stamp(lost.Min())} to {Stamp(lost.Max())} were deleted before they were read; reading on from {next.Path} (first entry at {Stamp(next.FirstTimeNs)})");
+        }
+        RememberAfter(files);
+        return true;
     }
+
+    private void RememberAfter(List<LogFileCandidate> files)
+    {
+        _seenAfter.Clear();
+        foreach (var file in files)
+        {
+            if (file.FirstTimeNs != long.MaxValue && file.FirstTimeNs > _firstTimeNs)
+            {
+                _seenAfter.Add(file.FirstTimeNs);
+            }
+        }
+    }
+
+    private static string Stamp(long timeNs) =>
+        timeNs is 0 or long.MaxValue ? "none" : DateTimeOffset.UnixEpoch.AddTicks(timeNs / 100).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     private async ValueTask OnEntryAsync(LogFileEntry entry, LogPosition position, LineHandler handler, CancellationToken token)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Vigie.Agent.Delivery;
+using Vigie.Agent.Docker;
 using Vigie.Agent.Edge;
 
 namespace Vigie.Agent.Hosting;
@@ -12,6 +13,8 @@ public sealed class AgentMetrics
     private readonly ConcurrentDictionary<string, SourceCounter> _sources = new(StringComparer.Ordinal);
 
     public DeliveryMetrics Delivery { get; } = new();
+
+    public DockerMetrics Docker { get; } = new();
 
     internal SourceCounter For(string source) => _sources.GetOrAdd(source, _ => new SourceCounter());
 
@@ -27,6 +30,7 @@ public sealed class AgentMetrics
             text.Append(CultureInfo.InvariantCulture, $"vigie_agent_lines_read_total{{source=\"{name}\"}} {Interlocked.Read(ref counter.Lines)}\n");
         }
         var d = Delivery;
+        Sample(text, "vigie_agent_docker_log_files_lost_total", "counter", "Container log files Docker deleted (rotated out) before the agent read them to their end.", Interlocked.Read(ref Docker.LogFilesLost));
         Sample(text, "vigie_agent_buffer_lines", "gauge", "Lines on disk waiting to be sent.", buffer?.PendingLines ?? 0);
         Sample(text, "vigie_agent_buffer_batches", "gauge", "Batches on disk waiting to be sent.", buffer?.PendingBatches ?? 0);
         Sample(text, "vigie_agent_buffer_bytes", "gauge", "Bytes of the buffer's segments on disk.", buffer?.Bytes ?? 0);

@@ -30,7 +30,7 @@ public sealed class AgentRunner
         _loggers = loggers;
         _logger = loggers.CreateLogger("vigie.agent");
         Host = new AgentHost(string.IsNullOrWhiteSpace(options.Hostname) ? Environment.MachineName : options.Hostname);
-        _sources = sources ?? BuildSources(options, Host, loggers);
+        _sources = sources ?? BuildSources(options, Host, loggers, Metrics.Docker);
     }
 
     public AgentHost Host { get; }
@@ -44,14 +44,14 @@ public sealed class AgentRunner
     public Task<int?> Started => _started.Task;
 
     /// <summary>The sources the options ask for. Each kind of source is one line here.</summary>
-    public static IReadOnlyList<ILogSource> BuildSources(AgentOptions options, AgentHost host, ILoggerFactory loggers)
+    public static IReadOnlyList<ILogSource> BuildSources(AgentOptions options, AgentHost host, ILoggerFactory loggers, DockerMetrics? dockerMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var sources = new List<ILogSource>();
         if (options.Docker.Enabled)
         {
-            sources.Add(new DockerSource(options.Docker, host, loggers.CreateLogger("vigie.agent.docker")));
+            sources.Add(new DockerSource(options.Docker, host, loggers.CreateLogger("vigie.agent.docker"), dockerMetrics));
         }
         if (options.Files.Inputs.Count > 0)
         {

@@ -11,7 +11,7 @@ namespace Vigie.Agent.Tests.Docker;
 /// </summary>
 public sealed class LogFileSetTests : IDisposable
 {
-    private const long BaseTime = 1_764_000_000_000_000_000;
+    internal const long BaseTime = 1_764_000_000_000_000_000;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("vigie-logfileset-").FullName;
 
@@ -72,7 +72,7 @@ public sealed class LogFileSetTests : IDisposable
     }
 
     /// <summary>A file of the driver's format with a few stdout lines, the first at <paramref name="firstTimeNs"/>.</summary>
-    private static void Write(string path, LogFileFormat format, long firstTimeNs, string text)
+    internal static void Write(string path, LogFileFormat format, long firstTimeNs, string text)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
         for (var i = 0; i < 3; i++)
