@@ -53,10 +53,10 @@ internal sealed class ColumnEncoder : IDisposable
                 DictEncoding.Encode(_picker.Codes, _payload);
                 break;
             case ColumnEncoding.Int64:
-                Int64Encoding.Encode(column, _payload);
+                Int64Encoding.Encode(_picker.Integers, _payload);
                 break;
             case ColumnEncoding.Float64:
-                Float64Encoding.Encode(column, _payload);
+                Float64Encoding.Encode(_picker.Floats, _payload);
                 break;
             default:
                 RawEncoding.Encode(column, _payload);

@@ -24,6 +24,8 @@ internal sealed class EncodingPicker : IDisposable
     private readonly ulong[] _slotHash = new ulong[TableSize];
     private readonly List<int> _entryRows = new(Parts.PartFormat.MaxDictionaryValues);
     private byte[] _codes = new byte[1024];
+    private long[] _integers = new long[1024];
+    private double[] _floats = new double[1024];
     private Column? _column;
     private bool _dictPossible;
     private long _dictBytes;
@@ -48,6 +50,12 @@ internal sealed class EncodingPicker : IDisposable
     /// <summary>The Dict code of each present row, valid when <see cref="Encoding"/> is Dict.</summary>
     public ReadOnlySpan<byte> Codes => _codes.AsSpan(0, PresentRows);
 
+    /// <summary>The integer of each present row, valid when <see cref="AllInt64"/>: the Int64 encoder writes them without parsing again.</summary>
+    public ReadOnlySpan<long> Integers => _integers.AsSpan(0, PresentRows);
+
+    /// <summary>The double of each present row, valid when <see cref="AllFloat64"/>: the Float64 encoder writes them without parsing again.</summary>
+    public ReadOnlySpan<double> Floats => _floats.AsSpan(0, PresentRows);
+
     public ColumnEncoding Analyze(Column column)
     {
         _column = column;
@@ -58,6 +66,11 @@ internal sealed class EncodingPicker : IDisposable
         if (_codes.Length < column.RowCount)
         {
             _codes = GC.AllocateUninitializedArray<byte>(Math.Max(column.RowCount, _codes.Length * 2));
+        }
+        if (_integers.Length < column.RowCount)
+        {
+            _integers = GC.AllocateUninitializedArray<long>(Math.Max(column.RowCount, _integers.Length * 2));
+            _floats = GC.AllocateUninitializedArray<double>(_integers.Length);
         }
         var present = 0;
         ValueKind first = ValueKind.Absent;
@@ -101,6 +114,9 @@ internal sealed class EncodingPicker : IDisposable
                 if (isInt)
                 {
                     (parsed, number) = (true, integer);
+                    _integers[present] = integer;
+                    // Exact: below 1e15 (the only integers the float test below skips) a long is a double.
+                    _floats[present] = integer;
                 }
             }
             // Below 1e15 a canonical integer is also the shortest round-trip text of its double,
@@ -109,6 +125,7 @@ internal sealed class EncodingPicker : IDisposable
             {
                 if (kind == ValueKind.Number && NumberForms.TryParseCanonicalFloat64(value, out var f))
                 {
+                    _floats[present] = f;
                     // "NaN" and "-Infinity" are canonical floats but not numbers to NumberText.
                     (parsed, number) = (double.IsFinite(f) && value[0] is (>= (byte)'0' and <= (byte)'9') or (byte)'-', f);
                 }
@@ -218,5 +235,7 @@ internal sealed class EncodingPicker : IDisposable
     public void Dispose()
     {
         _codes = [];
+        _integers = [];
+        _floats = [];
     }
 }

@@ -12,18 +12,11 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// <remarks>Chosen only when formatting the parsed double gives back the original bytes.</remarks>
 internal static class Float64Encoding
 {
-    public static void Encode(Column column, ByteBuffer payload)
+    /// <summary>Writes the present values, as parsed by <see cref="EncodingPicker"/>, in row order.</summary>
+    public static void Encode(ReadOnlySpan<double> values, ByteBuffer payload)
     {
-        for (var r = 0; r < column.RowCount; r++)
+        foreach (var v in values)
         {
-            if (column.Kinds[r] == ValueKind.Absent)
-            {
-                continue;
-            }
-            if (!NumberForms.TryParseCanonicalFloat64(column.GetValue(r), out var v))
-            {
-                throw new InvalidOperationException($"column {column.Name} row {r} is not a round-trip double");
-            }
             payload.WriteDouble(v);
         }
     }

@@ -14,19 +14,12 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// </remarks>
 internal static class Int64Encoding
 {
-    public static void Encode(Column column, ByteBuffer payload)
+    /// <summary>Writes the present values, as parsed by <see cref="EncodingPicker"/>, in row order.</summary>
+    public static void Encode(ReadOnlySpan<long> values, ByteBuffer payload)
     {
         long prev = 0;
-        for (var r = 0; r < column.RowCount; r++)
+        foreach (var v in values)
         {
-            if (column.Kinds[r] == ValueKind.Absent)
-            {
-                continue;
-            }
-            if (!NumberForms.TryParseCanonicalInt64(column.GetValue(r), out var v))
-            {
-                throw new InvalidOperationException($"column {column.Name} row {r} is not a canonical integer");
-            }
             payload.WriteZigZag(unchecked(v - prev));
             prev = v;
         }
