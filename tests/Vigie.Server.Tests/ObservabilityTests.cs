@@ -88,6 +88,7 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
         Assert.Contains("vigie_wal_fsync_duration_seconds_bucket{le=\"+Inf\"}", text, StringComparison.Ordinal);
         Assert.True(LiveServer.Sample(text, "process_resident_memory_bytes") > 0);
         Assert.Equal(4, LiveServer.Sample(text, "vigie_store_events_total"));
+        Assert.Equal(0, LiveServer.Sample(text, "vigie_merge_rows_rebuilt_total"));
         Assert.Contains("vigie_listener_events_total{listener=\"api\",result=\"accepted\"} 4\n", text, StringComparison.Ordinal);
         Assert.Contains("vigie_listener_events_total{listener=\"api\",result=\"rejected\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("vigie_listener_connections_total{listener=\"api\"} 2\n", text, StringComparison.Ordinal);

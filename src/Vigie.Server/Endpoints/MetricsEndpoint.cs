@@ -37,7 +37,8 @@ internal static class MetricsEndpoint
         w.Counter("vigie_flush_failures_total", "Flushes that failed and were retried.", Interlocked.Read(ref s.FlushFailures));
         w.Histogram("vigie_flush_duration_seconds", "Time to write and publish a flush.", s.FlushSeconds);
         w.Counter("vigie_merges_total", "Background merges of parts.", Interlocked.Read(ref s.Merges));
-        w.Counter("vigie_merged_rows_total", "Rows rewritten by merges.", Interlocked.Read(ref s.RowsMerged));
+        w.Counter("vigie_merge_rows_rebuilt_total", "Rows that merges decoded and wrote again (large blocks are copied as stored and not counted).", Interlocked.Read(ref s.RowsRebuiltByMerges));
+        w.Counter("vigie_merged_rows_total", "Rows written into merged parts, copied as stored or rebuilt.", Interlocked.Read(ref s.RowsMerged));
         w.Counter("vigie_parts_quarantined_total", "Damaged part files moved to quarantine.", Interlocked.Read(ref s.PartsQuarantined));
         w.Counter("vigie_partitions_dropped_total", "Day partitions dropped by retention.", Interlocked.Read(ref s.PartitionsDropped));
         w.Gauge("vigie_parts", "Live parts.", status.Parts);
