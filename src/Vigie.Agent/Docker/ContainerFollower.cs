@@ -75,6 +75,7 @@ internal sealed class ContainerFollower : IDisposable
     {
         var token = _stop.Token;
         var backoff = new Backoff();
+        var drained = false;
         while (!token.IsCancellationRequested)
         {
             try
@@ -119,9 +120,19 @@ internal sealed class ContainerFollower : IDisposable
                     {
                         await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
                     }
+                    drained = false;
+                    continue;
+                }
+                if (!drained)
+                {
+                    // Docker can end a follow stream as the container stops, before the stream has
+                    // carried the run's last bytes (a last line without a line feed, above all): read
+                    // once more now that the run is over; the lines already taken are skipped.
+                    drained = true;
                     continue;
                 }
                 await _wake.WaitAsync(token).ConfigureAwait(false);
+                drained = false;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
