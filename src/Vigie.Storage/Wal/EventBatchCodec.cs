@@ -97,7 +97,8 @@ public static class EventBatchCodec
         return batch;
     }
 
-    private ref struct VarintWriter(ArrayBufferWriter<byte> output)
+    /// <summary>Varints into a buffer writer; the layout codec (format 3) writes its header with it too.</summary>
+    internal ref struct VarintWriter(ArrayBufferWriter<byte> output)
     {
         public readonly void WriteUInt(ulong value)
         {

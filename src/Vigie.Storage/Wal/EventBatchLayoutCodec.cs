@@ -124,18 +124,7 @@ internal static class EventBatchLayoutCodec
         return array;
     }
 
-    private static void WriteUInt(ArrayBufferWriter<byte> output, ulong value)
-    {
-        var span = output.GetSpan(10);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[n++] = (byte)value;
-        output.Advance(n);
-    }
+    private static void WriteUInt(ArrayBufferWriter<byte> output, ulong value) => new EventBatchCodec.VarintWriter(output).WriteUInt(value);
 
     private static void WriteString(ArrayBufferWriter<byte> output, string s)
     {
