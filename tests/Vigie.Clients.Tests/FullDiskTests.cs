@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 
@@ -10,30 +9,24 @@ namespace Vigie.Clients.Tests;
 /// </summary>
 public sealed class FullDiskTests : IAsyncLifetime
 {
-    private readonly string _mount = Directory.CreateTempSubdirectory("vigie-clients-full-").FullName;
-    private bool _mounted;
+    private TmpfsMount? _tmpfs;
 
-    public async Task InitializeAsync()
-    {
-        var (code, output) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", _mount);
-        Assert.True(code == 0, $"cannot mount a tmpfs (run the tests as root, as CI does): {output}");
-        _mounted = true;
-    }
+    private string Mount => _tmpfs!.Path;
+
+    public async Task InitializeAsync() => _tmpfs = await TmpfsMount.CreateAsync("vigie-clients-full-", "8m");
 
     public async Task DisposeAsync()
     {
-        if (_mounted)
+        if (_tmpfs is not null)
         {
-            var (code, output) = await RunAsync("umount", _mount);
-            Assert.True(code == 0, "umount failed: " + output);
+            await _tmpfs.DisposeAsync();
         }
-        Directory.Delete(_mount, recursive: true);
     }
 
     [Fact]
     public async Task DiskFull_EveryHttpProtocolAnswers503WithRetryAfter()
     {
-        await using var server = await ClientServer.StartAsync(Path.Combine(_mount, "data"));
+        await using var server = await ClientServer.StartAsync(Path.Combine(Mount, "data"));
         // Fill every byte left, after the store opened: no flush can free WAL space (there is nothing
         // to flush), so each request below is refused on its first try, whatever the timing.
         FillTheDisk();
@@ -83,7 +76,7 @@ public sealed class FullDiskTests : IAsyncLifetime
     /// <summary>Writes a file until the file system has no byte left.</summary>
     private void FillTheDisk()
     {
-        using var filler = new FileStream(Path.Combine(_mount, "filler"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        using var filler = new FileStream(Path.Combine(Mount, "filler"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         var chunk = new byte[64 * 1024];
         var size = chunk.Length;
         while (size > 0)
@@ -98,18 +91,5 @@ public sealed class FullDiskTests : IAsyncLifetime
                 size /= 2;
             }
         }
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Vigie.EndToEnd.Tests;
 
 /// <summary>
@@ -59,32 +57,4 @@ public sealed class CliBuild : IDisposable
 public sealed class CliCollection : ICollectionFixture<CliBuild>
 {
     public const string Name = "cli";
-}
-
-internal static class ProcessRunner
-{
-    /// <summary>Runs a process to its end; on timeout kills it (by its own PID) and fails.</summary>
-    public static async Task<(int Code, string Out, string Error)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + file);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
 }

@@ -4,33 +4,23 @@ using System.Net;
 namespace Vigie.EndToEnd.Tests;
 
 /// <summary>
-/// The data directory on a small tmpfs. Mounting needs root (as in CI); without it the test cannot
-/// run here, says so in its output and returns: xunit 2 has no run-time skip.
+/// The data directory on a small tmpfs. Mounting needs root, as in CI.
 /// </summary>
 [Collection(CliCollection.Name)]
 public sealed class FullDiskTests(CliBuild cli, ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string _mount = Directory.CreateTempSubdirectory("vigie-e2e-full-").FullName;
-    private bool _mounted;
+    private TmpfsMount? _tmpfs;
 
-    public async Task InitializeAsync()
-    {
-        var (code, _, error) = await ProcessRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", _mount], TimeSpan.FromSeconds(10));
-        _mounted = code == 0;
-        if (!_mounted)
-        {
-            output.WriteLine($"NOT RUN: cannot mount a tmpfs (needs root): {error.Trim()}");
-        }
-    }
+    private string Mount => _tmpfs!.Path;
+
+    public async Task InitializeAsync() => _tmpfs = await TmpfsMount.CreateAsync("vigie-e2e-full-", "8m");
 
     public async Task DisposeAsync()
     {
-        if (_mounted)
+        if (_tmpfs is not null)
         {
-            var (code, _, error) = await ProcessRunner.RunAsync("umount", [_mount], TimeSpan.FromSeconds(10));
-            Assert.True(code == 0, "umount failed: " + error);
+            await _tmpfs.DisposeAsync();
         }
-        Directory.Delete(_mount, recursive: true);
     }
 
     /// <summary>Sends 40 KB requests until one is refused with 503; returns the acknowledged ids and the refusal.</summary>
@@ -56,13 +46,9 @@ public sealed class FullDiskTests(CliBuild cli, ITestOutputHelper output) : IAsy
     [Fact]
     public async Task Ingest_UntilDiskFull_Refuses503KeepsAcknowledgedEventsAndResumesWhenSpaceIsFreed()
     {
-        if (!_mounted)
-        {
-            return;
-        }
-        var filler = Path.Combine(_mount, "filler");
+        var filler = Path.Combine(Mount, "filler");
         await File.WriteAllBytesAsync(filler, new byte[3 * 1024 * 1024]);
-        var data = Path.Combine(_mount, "data");
+        var data = Path.Combine(Mount, "data");
         using var server = await VigieProcess.StartAsync(cli, data);
 
         var (acknowledged, status, body, retryAfter) = await FillAsync(server, "full");
@@ -104,12 +90,8 @@ public sealed class FullDiskTests(CliBuild cli, ITestOutputHelper output) : IAsy
     [Fact]
     public async Task Healthz_DiskFull_Returns503()
     {
-        if (!_mounted)
-        {
-            return;
-        }
-        await File.WriteAllBytesAsync(Path.Combine(_mount, "filler"), new byte[3 * 1024 * 1024]);
-        using var server = await VigieProcess.StartAsync(cli, Path.Combine(_mount, "data"));
+        await File.WriteAllBytesAsync(Path.Combine(Mount, "filler"), new byte[3 * 1024 * 1024]);
+        using var server = await VigieProcess.StartAsync(cli, Path.Combine(Mount, "data"));
         var (_, status, _, _) = await FillAsync(server, "h");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
 

@@ -47,10 +47,10 @@ public sealed class VigieServe : IAsyncDisposable
     public static async Task<VigieServe> StartAsync()
     {
         var root = RepoRoot();
-        var build = await RunAsync("bash", [Path.Combine(root, "vigie"), "version"], TimeSpan.FromMinutes(5));
-        if (build.Code != 0)
+        var build = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "vigie"), "version"], TimeSpan.FromMinutes(5));
+        if (build.Exit != 0)
         {
-            throw new InvalidOperationException($"./vigie version failed with {build.Code}:\n{build.Output}");
+            throw new InvalidOperationException($"./vigie version failed with {build.Exit}:\n{build.Out}{build.Err}");
         }
         var copy = Directory.CreateTempSubdirectory("vigie-browser-cli-").FullName;
         var source = Path.Combine(root, ".build");
@@ -171,29 +171,5 @@ public sealed class VigieServe : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + file);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Vigie.Agent.Collection;
 using Vigie.Agent.Delivery;
@@ -13,32 +12,26 @@ namespace Vigie.Agent.Tests.Delivery;
 /// </summary>
 public sealed class FullDiskTests : IAsyncLifetime
 {
-    private readonly string _mount = Directory.CreateTempSubdirectory("vigie-agent-full-").FullName;
     private readonly string _copy = Directory.CreateTempSubdirectory("vigie-agent-full-copy-").FullName;
-    private bool _mounted;
+    private TmpfsMount? _tmpfs;
 
-    public async Task InitializeAsync()
-    {
-        var (code, output) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", _mount);
-        Assert.True(code == 0, $"cannot mount a tmpfs (run the tests as root, as CI does): {output}");
-        _mounted = true;
-    }
+    private string Mount => _tmpfs!.Path;
+
+    public async Task InitializeAsync() => _tmpfs = await TmpfsMount.CreateAsync("vigie-agent-full-", "2m");
 
     public async Task DisposeAsync()
     {
-        if (_mounted)
+        if (_tmpfs is not null)
         {
-            var (code, output) = await RunAsync("umount", _mount);
-            Assert.True(code == 0, "umount failed: " + output);
+            await _tmpfs.DisposeAsync();
         }
-        Directory.Delete(_mount, recursive: true);
         Directory.Delete(_copy, recursive: true);
     }
 
     [Fact]
     public async Task DiskFull_WriterWaits_SourceWaits_NothingLostOrCorrupt()
     {
-        var filler = Path.Combine(_mount, "filler");
+        var filler = Path.Combine(Mount, "filler");
         await File.WriteAllBytesAsync(filler, new byte[(2 * 1024 - 400) * 1024]);
         var metrics = new DeliveryMetrics();
         var origin = Origin("file:full");
@@ -46,7 +39,7 @@ public sealed class FullDiskTests : IAsyncLifetime
         long appended = 0;
         // The source stops by itself once past this, so that it cannot fill the disk again after the filler goes.
         var limit = long.MaxValue;
-        var directory = Path.Combine(_mount, "buffer");
+        var directory = Path.Combine(Mount, "buffer");
         await using var buffer = Open(directory, o => o with { MaxBytes = 64 * 1024 * 1024, DiskFullRetry = TimeSpan.FromMilliseconds(100) }, metrics);
         using var stop = new CancellationTokenSource();
         var source = Task.Run(async () =>
@@ -98,18 +91,5 @@ public sealed class FullDiskTests : IAsyncLifetime
         Assert.Equal([.. Enumerable.Range(1, (int)last).Select(i => (long)i)], all);
         Assert.True(buffer.TryGet("file:full", out var final));
         Assert.Equal(last, final.Offset);
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + file);
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Vigie.Testing.Docker;
+namespace Vigie.Testing;
 
 /// <summary>Runs a real program to its end; a missing program is an error (it is installed by scripts/install-test-deps.sh).</summary>
 public static class ProcessRunner
@@ -54,6 +54,9 @@ public static class ProcessRunner
             return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }
     }
+
+    public static Task<(int Exit, string Out, string Err)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout) =>
+        RunAsync(file, args, env: null, timeout);
 
     /// <summary>Runs and throws unless the exit code is 0.</summary>
     public static async Task<string> RunOkAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, string? stdin = null)
