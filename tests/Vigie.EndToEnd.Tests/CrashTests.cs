@@ -24,6 +24,7 @@ public sealed class CrashTests(CliBuild cli, ITestOutputHelper output) : IDispos
             await VerifyAsync(server, acknowledged.Keys.ToHashSet(), $"after restart {round}");
 
             using var stop = new CancellationTokenSource();
+            var acknowledgedRequests = 0;
             var senders = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
             {
                 var sent = 0;
@@ -49,11 +50,19 @@ public sealed class CrashTests(CliBuild cli, ITestOutputHelper output) : IDispos
                         acknowledged.TryAdd(id, 0);
                     }
                     sent++;
+                    Interlocked.Increment(ref acknowledgedRequests);
                 }
                 return sent;
             })).ToList();
 
-            await Task.Delay(random.Next(300, 1500));
+            // Killed at a random moment once requests are being acknowledged: on a busy machine the first
+            // answer can take longer than any fixed delay, and a round killed before it tests nothing.
+            var firstAnswer = Stopwatch.StartNew();
+            while (Volatile.Read(ref acknowledgedRequests) == 0 && firstAnswer.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+            await Task.Delay(random.Next(0, 1200));
             var inFlightBefore = senders.Count(t => !t.IsCompleted);
             server.KillHard();
             await stop.CancelAsync();

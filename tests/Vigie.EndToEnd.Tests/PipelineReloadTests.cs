@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace Vigie.EndToEnd.Tests;
 
@@ -10,16 +9,13 @@ namespace Vigie.EndToEnd.Tests;
 /// under load, and a multiline event held when the server stops is stored, never acknowledged then lost.
 /// </summary>
 [Collection(CliCollection.Name)]
-public sealed partial class PipelineReloadTests(CliBuild cli) : IDisposable
+public sealed class PipelineReloadTests(CliBuild cli) : IDisposable
 {
     private const int Sighup = 1;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("vigie-e2e-reload-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     private static string Tagging(string version) => $$"""
         pipelines:
@@ -86,14 +82,14 @@ public sealed partial class PipelineReloadTests(CliBuild cli) : IDisposable
         Assert.Equal("v1", await VersionOfAsync(server, "b"));
         Assert.Equal(0, await server.MetricAsync("vigie_pipeline_reloads_total"));
 
-        Assert.Equal(0, Kill(server.Pid, Sighup));
+        server.Signal(Sighup);
         await WaitForMetricAsync(server, "vigie_pipeline_reloads_total", 1);
         await server.IngestOkAsync(Events.Ndjson([new { _msg = "c", service = "reload", id = "c" }]));
         Assert.Equal("v2", await VersionOfAsync(server, "c"));
 
         // An invalid config: refused with the file, line and reason; the v2 pipelines go on.
         await File.WriteAllTextAsync(target, "pipelines:\n  tag:\n    if: 'service:reload'\n    processors:\n      - no_such_processor: {}\n");
-        Assert.Equal(0, Kill(server.Pid, Sighup));
+        server.Signal(Sighup);
         await WaitForMetricAsync(server, "vigie_pipeline_reload_failures_total", 1);
         // The counter moves before the log line has come through the child's output.
         await WaitForLogAsync(server, "refused");
@@ -133,7 +129,7 @@ public sealed partial class PipelineReloadTests(CliBuild cli) : IDisposable
         {
             await Task.Delay(150);
             await File.WriteAllTextAsync(target, round % 3 == 0 ? "pipelines: [not, a, mapping]\n" : Tagging($"v{round}"));
-            Assert.Equal(0, Kill(server.Pid, Sighup));
+            server.Signal(Sighup);
             await WaitForMetricAsync(server, round % 3 == 0 ? "vigie_pipeline_reload_failures_total" : "vigie_pipeline_reloads_total", round % 3 == 0 ? round / 3 : round - round / 3);
         }
         await Task.Delay(150);

@@ -2,23 +2,21 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
 namespace Vigie.EndToEnd.Tests;
 
 /// <summary>A <c>vigie serve</c> child process on 127.0.0.1 and a free port.</summary>
-internal sealed partial class VigieProcess : IDisposable
+internal sealed class VigieProcess : IDisposable
 {
     /// <summary>Listeners with ports of their own would collide between servers running side by side.</summary>
     private static readonly string[] OwnPortsOff =
         ["--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"];
 
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly ChildProcess _process;
 
-    private VigieProcess(Process process, Uri address)
+    private VigieProcess(ChildProcess process, Uri address)
     {
         _process = process;
         Address = address;
@@ -34,16 +32,7 @@ internal sealed partial class VigieProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>What the server printed so far (for failure messages).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Output;
 
     /// <summary>Starts the server and waits until <c>/healthz</c> answers; fails with its output if it exits first.</summary>
     public static Task<VigieProcess> StartAsync(CliBuild cli, string dataDir, params string[] extraArgs) =>
@@ -52,28 +41,18 @@ internal sealed partial class VigieProcess : IDisposable
     /// <summary>Starts the server on a given port: a restarted server where its clients expect it.</summary>
     public static async Task<VigieProcess> StartOnPortAsync(CliBuild cli, string dataDir, int port, params string[] extraArgs)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[cli.Dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff, .. extraArgs])
-        {
-            info.ArgumentList.Add(a);
-        }
         // Socket listeners on ports of their own: tests run side by side, the default ports would collide.
-        foreach (var listener in new[] { "VIGIE_SYSLOG_UDP", "VIGIE_SYSLOG_TCP", "VIGIE_GELF_UDP", "VIGIE_GELF_TCP", "VIGIE_FLUENT" })
-        {
-            info.Environment.TryAdd(listener, "127.0.0.1:0");
-        }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start vigie serve");
+        var environment = new[] { "VIGIE_SYSLOG_UDP", "VIGIE_SYSLOG_TCP", "VIGIE_GELF_UDP", "VIGIE_GELF_TCP", "VIGIE_FLUENT" }
+            .Where(name => Environment.GetEnvironmentVariable(name) is null)
+            .ToDictionary(name => name, _ => "127.0.0.1:0");
+        var process = ChildProcess.Start("dotnet", [cli.Dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}", .. OwnPortsOff, .. extraArgs], environment);
         var server = new VigieProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var clock = Stopwatch.StartNew();
         while (true)
         {
             if (process.HasExited)
             {
-                await process.WaitForExitAsync();
+                await process.WaitAsync(TimeSpan.FromSeconds(10));
                 var log = server.Log;
                 server.Dispose();
                 throw new InvalidOperationException($"vigie serve exited with {process.ExitCode} during start-up:\n{log}");
@@ -99,17 +78,6 @@ internal sealed partial class VigieProcess : IDisposable
         }
     }
 
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(line);
-            }
-        }
-    }
-
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -118,39 +86,17 @@ internal sealed partial class VigieProcess : IDisposable
     }
 
     /// <summary>SIGKILL: no flush, no shutdown code runs.</summary>
-    public void KillHard()
-    {
-        _process.Kill();
-        _process.WaitForExit();
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
+    public void KillHard() => _process.KillHard();
 
     /// <summary>SIGTERM, as a service manager stops it; returns the exit code.</summary>
-    public async Task<int> StopAsync()
-    {
-        const int sigterm = 15;
-        Assert.Equal(0, SendSignal(_process.Id, sigterm));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(timeout.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> StopAsync() => _process.StopAsync();
+
+    /// <summary>Sends a signal, e.g. 1 (SIGHUP): read the configuration again.</summary>
+    public void Signal(int signal) => _process.Signal(signal);
 
     public void Dispose()
     {
         Client.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
         _process.Dispose();
     }
 

@@ -23,7 +23,7 @@ public sealed class ReconnectTests(UiFixture ui)
         }
         await Assertions.Expect(row).ToHaveCountAsync(1);
 
-        await server.KillAsync();
+        server.Kill();
         var dialog = page.GetByTestId("reconnect");
         await Assertions.Expect(dialog).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
         await Assertions.Expect(dialog).ToContainTextAsync("The connection to the Vigie server was lost");

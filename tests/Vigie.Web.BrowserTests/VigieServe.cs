@@ -16,7 +16,8 @@ public sealed class VigieServe : IAsyncDisposable
     private static readonly string[] OwnPortsOff =
         ["--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"];
 
-    private Process? _process;
+    private ChildProcess? _process;
+    // One log over every run of the server (a test kills it and starts it again).
     private readonly StringBuilder _log = new();
     private readonly string _buildCopy;
     private readonly string _dataDir;
@@ -67,12 +68,11 @@ public sealed class VigieServe : IAsyncDisposable
     }
 
     /// <summary>Kills the server (SIGKILL), keeping its data and port for <see cref="LaunchAsync"/>.</summary>
-    public async Task KillAsync()
+    public void Kill()
     {
         if (_process is { HasExited: false } p)
         {
-            p.Kill();
-            await p.WaitForExitAsync();
+            p.KillHard();
         }
     }
 
@@ -80,17 +80,8 @@ public sealed class VigieServe : IAsyncDisposable
     public async Task LaunchAsync()
     {
         _process?.Dispose();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[Path.Combine(_buildCopy, "vigie.dll"), "serve", "--data", _dataDir, "--listen", $"127.0.0.1:{Address.Port}", .. OwnPortsOff])
-        {
-            info.ArgumentList.Add(a);
-        }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start vigie serve");
+        var process = ChildProcess.Start("dotnet", [Path.Combine(_buildCopy, "vigie.dll"), "serve", "--data", _dataDir, "--listen", $"127.0.0.1:{Address.Port}", .. OwnPortsOff], output: _log);
         _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -132,7 +123,7 @@ public sealed class VigieServe : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await KillAsync();
+        Kill();
         _process?.Dispose();
         foreach (var dir in (string[])[_buildCopy, _dataDir])
         {
@@ -153,17 +144,6 @@ public sealed class VigieServe : IAsyncDisposable
             }
         }
         throw new InvalidOperationException("no Vigie.slnx above " + AppContext.BaseDirectory);
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(line);
-            }
-        }
     }
 
     private static int FreePort()
