@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Vigie.Agent.Collection;
 using Vigie.Agent.Docker;
 using Vigie.Agent.Tests.Support;
@@ -12,66 +11,13 @@ namespace Vigie.Agent.Tests.Docker;
 /// across rotations and restarts of the source.
 /// </summary>
 [Collection(DockerCollection.Name)]
-public sealed class DockerLogFilesTests(DockerFixture docker) : IAsyncLifetime
+public sealed class DockerLogFilesTests(DockerFixture docker) : DockerSourceTestBase(docker, TimeSpan.FromSeconds(30))
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private static readonly AgentHost Host = new("test-host");
-
-    private readonly List<string> _containers = [];
-    private readonly List<(CancellationTokenSource Stop, Task Run)> _sources = [];
-
-    private LocalDockerDaemon Daemon => docker.Daemon;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var (stop, run) in _sources)
-        {
-            await stop.CancelAsync();
-            await run;
-            stop.Dispose();
-        }
-        if (_containers.Count > 0)
-        {
-            await Daemon.RunAsync(["rm", "-f", .. _containers]);
-        }
-    }
-
-    private (CancellationTokenSource Stop, Task Run) StartSource(RecordingSink sink, bool files = true)
-    {
-        var options = new DockerSourceOptions { Endpoint = Daemon.Host, ReadLogFiles = files };
-        var source = new DockerSource(options, Host, NullLogger.Instance);
-        var stop = new CancellationTokenSource();
-        var run = Task.Run(() => source.RunAsync(sink, sink, stop.Token));
-        _sources.Add((stop, run));
-        return (stop, run);
-    }
-
-    private async Task StopSourceAsync((CancellationTokenSource Stop, Task Run) source)
-    {
-        _sources.Remove(source);
-        await source.Stop.CancelAsync();
-        await source.Run.WaitAsync(TimeSpan.FromSeconds(10));
-        source.Stop.Dispose();
-    }
-
-    private async Task<string> RunAsync(string name, string script, params string[] options)
-    {
-        var id = (await Daemon.RunOkAsync(["run", "-d", "--network=none", "--name", name, .. options, LocalDockerDaemon.Image, "sh", "-c", script])).Trim();
-        _containers.Add(id);
-        return id;
-    }
+    private (CancellationTokenSource Stop, Task Run) StartSource(RecordingSink sink, bool files = true) =>
+        StartSource(sink, new DockerSourceOptions { ReadLogFiles = files });
 
     private static string[] Driver(string driver, params string[] options) =>
         ["--log-driver", driver, .. options.SelectMany(o => new[] { "--log-opt", o })];
-
-    private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
-
-    private static Task<IReadOnlyList<RecordedLine>> LinesOfAsync(RecordingSink sink, string id, int count) =>
-        sink.WaitForAsync(lines => lines.Count(l => l.SourceKey == "docker:" + id) >= count, Wait);
-
-    private static List<RecordedLine> Of(IEnumerable<RecordedLine> lines, string id) => [.. lines.Where(l => l.SourceKey == "docker:" + id)];
 
     /// <summary>The position kept is a file's (identity, offset), not the API stream's (time, count).</summary>
     private static void AssertReadFromFiles(RecordingSink sink, string id)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Vigie.Agent.Collection;
 using Vigie.Agent.Docker;
 using Vigie.Agent.Tests.Support;
@@ -8,64 +7,10 @@ namespace Vigie.Agent.Tests.Docker;
 
 /// <summary>The Docker source against a real daemon and busybox containers, into a recording sink.</summary>
 [Collection(DockerCollection.Name)]
-public sealed class DockerSourceTests(DockerFixture docker) : IAsyncLifetime
+public sealed class DockerSourceTests(DockerFixture docker) : DockerSourceTestBase(docker, TimeSpan.FromSeconds(20))
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private static readonly AgentHost Host = new("test-host");
-
-    private readonly List<string> _containers = [];
-    private readonly List<(CancellationTokenSource Stop, Task Run)> _sources = [];
-
-    private LocalDockerDaemon Daemon => docker.Daemon;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var (stop, run) in _sources)
-        {
-            await stop.CancelAsync();
-            await run;
-            stop.Dispose();
-        }
-        if (_containers.Count > 0)
-        {
-            await Daemon.RunAsync(["rm", "-f", .. _containers]);
-        }
-    }
-
-    private (CancellationTokenSource Stop, Task Run) StartSource(RecordingSink sink, IReadOnlyList<string>? labels = null)
-    {
-        var options = new DockerSourceOptions { Endpoint = Daemon.Host, LabelAllowList = labels ?? [] };
-        var source = new DockerSource(options, Host, NullLogger.Instance);
-        var stop = new CancellationTokenSource();
-        var run = Task.Run(() => source.RunAsync(sink, sink, stop.Token));
-        _sources.Add((stop, run));
-        return (stop, run);
-    }
-
-    private async Task StopSourceAsync((CancellationTokenSource Stop, Task Run) source)
-    {
-        _sources.Remove(source);
-        await source.Stop.CancelAsync();
-        await source.Run.WaitAsync(TimeSpan.FromSeconds(10));
-        source.Stop.Dispose();
-    }
-
-    /// <summary>Runs a container in the background and returns its id.</summary>
-    private async Task<string> RunAsync(string name, string script, params string[] options)
-    {
-        var id = (await Daemon.RunOkAsync(["run", "-d", "--network=none", "--name", name, .. options, LocalDockerDaemon.Image, "sh", "-c", script])).Trim();
-        _containers.Add(id);
-        return id;
-    }
-
-    private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
-
-    private static Task<IReadOnlyList<RecordedLine>> LinesOfAsync(RecordingSink sink, string id, int count) =>
-        sink.WaitForAsync(lines => lines.Count(l => l.SourceKey == "docker:" + id) >= count, Wait);
-
-    private static List<RecordedLine> Of(IEnumerable<RecordedLine> lines, string id) => [.. lines.Where(l => l.SourceKey == "docker:" + id)];
+    private (CancellationTokenSource Stop, Task Run) StartSource(RecordingSink sink, IReadOnlyList<string>? labels = null) =>
+        StartSource(sink, new DockerSourceOptions { LabelAllowList = labels ?? [] });
 
     [Fact]
     public async Task Run_ContainerWithoutTty_StdoutAndStderrWithMetadata()
@@ -272,10 +217,7 @@ public sealed class DockerSourceTests(DockerFixture docker) : IAsyncLifetime
     {
         var sink = new RecordingSink();
         var refusing = new RefusingSink(sink, refuseAt: 5);
-        var options = new DockerSourceOptions { Endpoint = Daemon.Host };
-        var stop = new CancellationTokenSource();
-        var run = Task.Run(() => new DockerSource(options, Host, NullLogger.Instance).RunAsync(refusing, sink, stop.Token));
-        _sources.Add((stop, run));
+        StartSource(refusing, sink, new DockerSourceOptions());
         var id = await RunAsync(Unique("refused"), "i=1; while [ $i -le 10 ]; do echo line $i; i=$((i+1)); done");
         await LinesOfAsync(sink, id, 10);
         await Task.Delay(300);
