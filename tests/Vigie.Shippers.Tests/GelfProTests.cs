@@ -1,4 +1,3 @@
-using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 

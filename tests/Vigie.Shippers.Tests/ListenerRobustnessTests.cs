@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net;
 using System.Text;
-using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -33,12 +31,7 @@ public sealed class RsyslogTests(ShipperServer server)
             input(type="imtcp" address="127.0.0.1" port="{input}")
             action(type="omfwd" target="127.0.0.1" port="{target}" protocol="{protocol}"{framingOption} template="{template}")
             """);
-        var rsyslogd = Process.Start(new ProcessStartInfo("rsyslogd")
-        {
-            ArgumentList = { "-n", "-f", Path.Combine(dir, "rsyslog.conf"), "-i", Path.Combine(dir, "rsyslogd.pid") },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
+        var rsyslogd = ChildProcess.Start("rsyslogd", "-n", "-f", Path.Combine(dir, "rsyslog.conf"), "-i", Path.Combine(dir, "rsyslogd.pid"));
         try
         {
             await Ports.WaitTcpAsync(input, TimeSpan.FromSeconds(10));
@@ -56,8 +49,6 @@ public sealed class RsyslogTests(ShipperServer server)
         }
         finally
         {
-            rsyslogd.Kill();
-            await rsyslogd.WaitForExitAsync();
             rsyslogd.Dispose();
             Directory.Delete(dir, recursive: true);
         }

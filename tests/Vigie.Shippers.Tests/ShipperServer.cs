@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Vigie.Server.Protocols;
 using Vigie.Server;
-using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
@@ -30,18 +28,12 @@ public sealed class SyslogNgTests(ShipperServer server)
             destination d_vigie {"{"} {driver}("127.0.0.1" transport("tcp") port({server.SyslogTcp})); {"}"};
             log {"{"} source(s_in); destination(d_vigie); {"}"};
             """);
-        var info = new ProcessStartInfo(binary)
-        {
-            ArgumentList =
-            {
+        var syslogNg = ChildProcess.Start(binary,
+            [
                 "-F", "-f", config, "--module-path", Path.Combine(root, "usr", "lib", "syslog-ng", "3.38"),
                 "--persist-file", Path.Combine(dir, "persist"), "--pidfile", Path.Combine(dir, "pid"), "--control", Path.Combine(dir, "ctl"),
-            },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        info.Environment["LD_LIBRARY_PATH"] = Path.Combine(root, "usr", "lib", "syslog-ng") + ":" + Path.Combine(root, "usr", "lib");
-        var syslogNg = Process.Start(info)!;
+            ],
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = Path.Combine(root, "usr", "lib", "syslog-ng") + ":" + Path.Combine(root, "usr", "lib") });
         try
         {
             await Ports.WaitTcpAsync(input, TimeSpan.FromSeconds(10));
@@ -59,8 +51,6 @@ public sealed class SyslogNgTests(ShipperServer server)
         }
         finally
         {
-            syslogNg.Kill();
-            await syslogNg.WaitForExitAsync();
             syslogNg.Dispose();
             Directory.Delete(dir, recursive: true);
         }

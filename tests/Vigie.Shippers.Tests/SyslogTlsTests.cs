@@ -1,5 +1,4 @@
 using System.Globalization;
-using Vigie.Testing.Docker;
 
 namespace Vigie.Shippers.Tests;
 
