@@ -33,8 +33,12 @@ public sealed record StoreOptions
     /// </summary>
     public int MaxPartsWhileIngesting { get; init; } = 8;
 
-    /// <summary>A partition that got no new part for this long is merged down to <see cref="MaxPartsPerPartition"/>.</summary>
-    public TimeSpan MergeQuietAfter { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A partition that got no new part for this long is merged down to <see cref="MaxPartsPerPartition"/>:
+    /// six flush intervals, so that steady ingestion never looks quiet and a pause soon brings queries
+    /// back to the part count at rest.
+    /// </summary>
+    public TimeSpan MergeQuietAfter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>At most this many parts go into one merge.</summary>
     public int MaxPartsPerMerge { get; init; } = 12;
