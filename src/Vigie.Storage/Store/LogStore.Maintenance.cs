@@ -152,6 +152,11 @@ public sealed partial class LogStore
     {
         var liveIds = _live.Select(p => p.Entry.Id).ToHashSet();
         _mergeOutputIds.RemoveWhere(id => !liveIds.Contains(id) && !_mergesInFlight.Contains(id));
+        var days = _live.Select(p => p.Entry.Day).ToHashSet();
+        foreach (var gone in _partitionActivity.Keys.Where(d => !days.Contains(d)).ToList())
+        {
+            _partitionActivity.Remove(gone); // dropped by retention
+        }
         foreach (var g in _live.GroupBy(p => p.Entry.Day))
         {
             var newest = g.Where(p => !_mergeOutputIds.Contains(p.Entry.Id)).Select(p => p.Entry.Id).DefaultIfEmpty(0).Max();
