@@ -7,13 +7,14 @@ using Vigie.Storage.Store;
 namespace Vigie.Bench;
 
 /// <summary>
-/// <c>vigie-bench merges [EVENTS] [FLUSH_EVENTS] [RUNS]</c>: flushes and background merges as the server runs
+/// <c>vigie-bench merges [EVENTS] [FLUSH_EVENTS] [RUNS] [MAX_PARTS_WHILE_INGESTING]</c>: flushes and background merges as the server runs
 /// them over a long ingestion, in-process and in a fixed order so that two builds do the same work:
 /// the benchmark's corpus is decoded and appended, every FLUSH_EVENTS events the memtable is flushed
 /// to a part (the server flushes at 32 MB of values, about 130,000 events of this corpus), then the
 /// store's merge policy runs until it has nothing to merge. Prints the process CPU time per
 /// ingested event spent in flushes and in merges, how many times merges wrote each event (all rows
-/// of the merged parts) and rebuilt it (decoded and encoded again), and the bytes per event at the end.
+/// of the merged parts) and rebuilt it (decoded and encoded again), the merges that bring the quiet
+/// partition down to its part count at rest once ingestion stops, and the bytes per event at the end.
 /// </summary>
 internal static class MergePathBench
 {
@@ -25,6 +26,8 @@ internal static class MergePathBench
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000_000;
         var flushEvents = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 130_000;
         var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+        // The merge policy's bound while ingesting (StoreOptions.MaxPartsWhileIngesting), to compare settings.
+        var maxPartsWhileIngesting = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : new StoreOptions { DataDirectory = "." }.MaxPartsWhileIngesting;
         var dir = Directory.CreateTempSubdirectory("vigie-bench-merges-").FullName;
         try
         {
@@ -33,10 +36,10 @@ internal static class MergePathBench
             new Corpus(events, 42, DateTimeOffset.UtcNow).Write(ndjson, tsv, 16 * 1024 * 1024);
             File.Delete(tsv);
             Console.WriteLine($"corpus: {events:N0} events, {new FileInfo(ndjson).Length / 1e6:0} MB of NDJSON; flush every {flushEvents:N0} events; " +
-                $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
+                $"at most {maxPartsWhileIngesting} parts while ingesting; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
             for (var r = 0; r < runs; r++)
             {
-                await RunOnce(ndjson, Path.Combine(dir, $"store{r}"), events, flushEvents);
+                await RunOnce(ndjson, Path.Combine(dir, $"store{r}"), events, flushEvents, maxPartsWhileIngesting);
             }
             return 0;
         }
@@ -46,7 +49,7 @@ internal static class MergePathBench
         }
     }
 
-    private static async Task RunOnce(string ndjson, string storeDir, int events, int flushEvents)
+    private static async Task RunOnce(string ndjson, string storeDir, int events, int flushEvents, int maxPartsWhileIngesting)
     {
         GC.Collect();
         using var store = LogStore.Open(new StoreOptions
@@ -56,6 +59,7 @@ internal static class MergePathBench
             MemtableFlushBytes = long.MaxValue,
             MaxUnflushedBytes = long.MaxValue,
             BackgroundMerges = false,
+            MaxPartsWhileIngesting = maxPartsWhileIngesting,
         });
         var flushCpu = TimeSpan.Zero;
         var mergeCpu = TimeSpan.Zero;
@@ -95,15 +99,27 @@ internal static class MergePathBench
         }
         await FlushAndMerge();
 
+        // Once ingestion stops, the server merges a quiet partition down to its part count at rest.
+        var ingestMerges = store.Metrics.Merges;
+        var ingestMerged = Interlocked.Read(ref store.Metrics.RowsMerged);
+        var ingestRebuilt = Interlocked.Read(ref store.Metrics.RowsRebuiltByMerges);
+        var partsBeforeSettling = store.GetStatus().Parts;
+        var settleStart = Cpu();
+        while (await store.SettleOnceAsync())
+        {
+        }
+        var settleCpu = Cpu() - settleStart;
+
         var status = store.GetStatus();
         var merged = Interlocked.Read(ref store.Metrics.RowsMerged);
-        var rebuilt = RowsRebuilt(store.Metrics) ?? merged;
+        var rebuilt = Interlocked.Read(ref store.Metrics.RowsRebuiltByMerges);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             flushes                  {flushes,8}  {flushCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event
-            merges                   {store.Metrics.Merges,8}  {mergeCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event ingested
-            rows written by merges   {(double)merged / events,8:0.00} per event
-            rows rebuilt by merges   {(double)rebuilt / events,8:0.00} per event
-            parts at the end         {status.Parts,8}  (at most {maxParts} right after a flush)
+            merges while ingesting   {ingestMerges,8}  {mergeCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event ingested
+            merges once quiet        {store.Metrics.Merges - ingestMerges,8}  {settleCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event ingested
+            rows written by merges   {(double)merged / events,8:0.00} per event ({(double)ingestMerged / events:0.00} while ingesting)
+            rows rebuilt by merges   {(double)rebuilt / events,8:0.00} per event ({(double)ingestRebuilt / events:0.00} while ingesting)
+            parts at the end         {status.Parts,8}  ({partsBeforeSettling} before the quiet merges, at most {maxParts} right after a flush)
             disk                     {(double)status.PartBytes / events,8:0.0} bytes/event
             """));
         PrintLayout(store, events);
@@ -142,10 +158,6 @@ internal static class MergePathBench
                 $"  {name,-16} data {(double)bytes / events,6:0.00}  bloom {(double)blooms[name] / events,6:0.00} B/event"));
         }
     }
-
-    /// <summary>The store's count of rows merges rebuilt, if this build has it (older builds rebuilt every merged row).</summary>
-    private static long? RowsRebuilt(StoreMetrics metrics) =>
-        typeof(StoreMetrics).GetField("RowsRebuiltByMerges")?.GetValue(metrics) is long n ? n : null;
 
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
 

@@ -44,26 +44,64 @@ public sealed partial class LogStore
         }
     }
 
+    /// <summary>What a merge aims at: see <see cref="MergeOnceAsync(bool)"/> and <see cref="SettleOnceAsync"/>.</summary>
+    private enum MergeGoal
+    {
+        Background,
+        AtRest,
+        Force,
+    }
+
+    // Guarded by _liveLock: when each day partition last received a part that is not a merge's output,
+    // and the ids of merge outputs (so that a merged part does not count as new data arriving).
+    private readonly Dictionary<int, PartitionActivity> _partitionActivity = [];
+    private readonly HashSet<long> _mergeOutputIds = [];
+    private readonly HashSet<long> _mergesInFlight = [];
+
     /// <summary>
-    /// Merges the smallest parts of the partition with the most parts, if it has more than
-    /// <see cref="StoreOptions.MaxPartsPerPartition"/>. Returns whether it merged.
+    /// Runs one merge of the merge policy, if a partition needs one: a partition still receiving
+    /// parts is merged above <see cref="StoreOptions.MaxPartsWhileIngesting"/> parts, a quiet one
+    /// (no new part for <see cref="StoreOptions.MergeQuietAfter"/>) above
+    /// <see cref="StoreOptions.MaxPartsPerPartition"/>. With <paramref name="force"/>, any partition
+    /// of two parts or more is merged (tests). Returns whether it merged.
     /// </summary>
-    public async Task<bool> MergeOnceAsync(bool force = false)
+    public Task<bool> MergeOnceAsync(bool force = false) => MergeOnceAsync(force ? MergeGoal.Force : MergeGoal.Background);
+
+    /// <summary>
+    /// Runs one merge towards the part count at rest (<see cref="StoreOptions.MaxPartsPerPartition"/>)
+    /// as if every partition were already quiet. Returns whether it merged.
+    /// </summary>
+    public Task<bool> SettleOnceAsync() => MergeOnceAsync(MergeGoal.AtRest);
+
+    private async Task<bool> MergeOnceAsync(MergeGoal goal)
     {
         List<PartHandle> sources;
+        long id;
         lock (_liveLock)
         {
+            var now = Stopwatch.GetTimestamp();
+            ObserveArrivals(now);
             var partition = _live.GroupBy(p => p.Entry.Day)
-                .Where(g => g.Count() > (force ? 1 : _options.MaxPartsPerPartition))
-                .OrderByDescending(g => g.Count())
+                .Select(g => (Parts: g, Limit: PartLimit(goal, g.Key, now)))
+                .Where(g => g.Parts.Count() > g.Limit)
+                .OrderByDescending(g => g.Parts.Count() - g.Limit)
                 .FirstOrDefault();
-            if (partition is null)
+            if (partition.Parts is null)
             {
                 return false;
             }
-            var candidates = partition.OrderBy(p => p.Entry.Bytes).ToList();
-            var take = force ? Math.Min(candidates.Count, _options.MaxPartsPerMerge) : MergeWidth([.. candidates.Select(p => p.Entry.Bytes)], _options.MaxPartsPerMerge);
+            var candidates = partition.Parts.OrderBy(p => p.Entry.Bytes).ToList();
+            var take = goal switch
+            {
+                MergeGoal.Force => Math.Min(candidates.Count, _options.MaxPartsPerMerge),
+                _ when candidates.Count > _options.MaxPartsWhileIngesting => MergeWidth([.. candidates.Select(p => p.Entry.Bytes)], _options.MaxPartsPerMerge),
+                // Quiet, a little above the bound at rest: merge just enough of the smallest parts to meet it.
+                _ => Math.Clamp(candidates.Count - partition.Limit + 1, 2, _options.MaxPartsPerMerge),
+            };
             sources = [.. candidates.Take(take).Where(p => p.TryAddReference()).OrderBy(p => p.Entry.Id)];
+            id = Interlocked.Increment(ref _nextPartId) - 1;
+            _mergeOutputIds.Add(id);
+            _mergesInFlight.Add(id);
         }
         try
         {
@@ -72,7 +110,6 @@ public sealed partial class LogStore
                 return false;
             }
             var day = sources[0].Entry.Day;
-            var id = Interlocked.Increment(ref _nextPartId) - 1;
             var started = Stopwatch.GetTimestamp();
             var stats = new PartMerger.Stats();
             var written = await Task.Run(() => WritePart(day, id, temp => PartWriter.Write(temp, PartMerger.Blocks([.. sources.Select(s => s.Reader)], stats)))).ConfigureAwait(false);
@@ -92,6 +129,45 @@ public sealed partial class LogStore
             foreach (var s in sources)
             {
                 s.Release();
+            }
+            lock (_liveLock)
+            {
+                _mergesInFlight.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>How many parts the partition of <paramref name="day"/> may keep for <paramref name="goal"/>.</summary>
+    private int PartLimit(MergeGoal goal, int day, long now) => goal switch
+    {
+        MergeGoal.Force => 1,
+        MergeGoal.AtRest => _options.MaxPartsPerPartition,
+        _ => _partitionActivity.TryGetValue(day, out var a) && Stopwatch.GetElapsedTime(a.LastArrival, now) < _options.MergeQuietAfter
+            ? Math.Max(_options.MaxPartsWhileIngesting, _options.MaxPartsPerPartition)
+            : _options.MaxPartsPerPartition,
+    };
+
+    /// <summary>Notes, under _liveLock, which partitions got a part that no merge wrote since the last look.</summary>
+    private void ObserveArrivals(long now)
+    {
+        var liveIds = _live.Select(p => p.Entry.Id).ToHashSet();
+        _mergeOutputIds.RemoveWhere(id => !liveIds.Contains(id) && !_mergesInFlight.Contains(id));
+        var days = _live.Select(p => p.Entry.Day).ToHashSet();
+        foreach (var gone in _partitionActivity.Keys.Where(d => !days.Contains(d)).ToList())
+        {
+            _partitionActivity.Remove(gone); // dropped by retention
+        }
+        foreach (var g in _live.GroupBy(p => p.Entry.Day))
+        {
+            var newest = g.Where(p => !_mergeOutputIds.Contains(p.Entry.Id)).Select(p => p.Entry.Id).DefaultIfEmpty(0).Max();
+            if (!_partitionActivity.TryGetValue(g.Key, out var a))
+            {
+                _partitionActivity[g.Key] = new PartitionActivity { NewestId = newest, LastArrival = now };
+            }
+            else if (newest > a.NewestId)
+            {
+                a.NewestId = newest;
+                a.LastArrival = now;
             }
         }
     }
@@ -113,6 +189,13 @@ public sealed partial class LogStore
             take++;
         }
         return take;
+    }
+
+    private sealed class PartitionActivity
+    {
+        public long NewestId { get; set; }
+
+        public long LastArrival { get; set; }
     }
 
     /// <summary>Drops whole day partitions past the age limit, then the oldest ones past the size limit.</summary>

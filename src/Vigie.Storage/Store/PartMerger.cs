@@ -17,8 +17,13 @@ namespace Vigie.Storage.Store;
 /// </remarks>
 internal static class PartMerger
 {
-    /// <summary>A block with at least this many rows is left as it is: combining it would gain little.</summary>
-    internal const int FullRows = BlockCut.MaxRows / 4;
+    /// <summary>
+    /// A block with at least this many rows is left as it is: combining it would gain little. An eighth
+    /// of the cut rather than a quarter: a stream sending 2,048 to 4,095 rows per flush (a busy
+    /// service's) had each of its blocks decoded and encoded again once more for about 1 % of disk,
+    /// about 40 % of a merge's CPU on the benchmark's corpus (docs/performance.md).
+    /// </summary>
+    internal const int FullRows = BlockCut.MaxRows / 8;
 
     /// <summary>A block storing at least this many bytes is left as it is (about half the cut once compressed a few times).</summary>
     internal const long FullStoredBytes = BlockCut.MaxValueBytes / 8;

@@ -21,8 +21,24 @@ public sealed record StoreOptions
     /// </summary>
     public long MaxUnflushedBytes { get; init; } = 128L * 1024 * 1024;
 
-    /// <summary>A day partition with more parts than this gets a merge.</summary>
+    /// <summary>
+    /// A quiet day partition (no new part for <see cref="MergeQuietAfter"/>) with more parts than
+    /// this gets a merge: the part count queries see at rest.
+    /// </summary>
     public int MaxPartsPerPartition { get; init; } = 6;
+
+    /// <summary>
+    /// A day partition still receiving parts gets a merge above this many: a few more parts than at
+    /// rest let merges wait for parts of similar size instead of rewriting large ones to absorb small ones.
+    /// </summary>
+    public int MaxPartsWhileIngesting { get; init; } = 8;
+
+    /// <summary>
+    /// A partition that got no new part for this long is merged down to <see cref="MaxPartsPerPartition"/>:
+    /// six flush intervals, so that steady ingestion never looks quiet and a pause soon brings queries
+    /// back to the part count at rest.
+    /// </summary>
+    public TimeSpan MergeQuietAfter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>At most this many parts go into one merge.</summary>
     public int MaxPartsPerMerge { get; init; } = 12;
