@@ -162,7 +162,16 @@ internal static class WritePathBench
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes(part));
             sha.AppendData(File.ReadAllBytes(Path.Combine(dir, part)));
         }
-        return $"{parts.Count} parts, {Convert.ToHexStringLower(sha.GetHashAndReset())}";
+        long blocks = 0, columns = 0, rows = 0;
+        foreach (var part in parts)
+        {
+            using var reader = Vigie.Storage.Parts.PartReader.Open(Path.Combine(dir, part));
+            blocks += reader.Blocks.Count;
+            columns += reader.Blocks.Sum(b => b.Columns.Count);
+            rows += reader.RowCount;
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{parts.Count} parts, {Convert.ToHexStringLower(sha.GetHashAndReset())} ({blocks} blocks, {(double)rows / blocks:0} rows and {(double)columns / blocks:0.0} columns per block)");
     }
 
     private static async Task<(Measure Wal, Measure Flush)> DecodeWalThenFlush(byte[] corpus, Action<string>? inspect = null)
