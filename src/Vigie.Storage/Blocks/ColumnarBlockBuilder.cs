@@ -19,6 +19,7 @@ public sealed class ColumnarBlockBuilder
     private readonly List<ColumnBuffer> _columns = [];
     private readonly Dictionary<string, ColumnBuffer> _byName = new(StringComparer.Ordinal);
     private readonly Stack<ColumnBuffer> _spare = new();
+    private readonly LentBuffers _lender = new();
     private long[] _times = new long[256];
     private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ColumnarBlock, ColumnBuffer?[]> _columnsBySource = new(ReferenceEqualityComparer.Instance);
@@ -163,6 +164,25 @@ public sealed class ColumnarBlockBuilder
             columns[i] = _columns[i].ToColumn(_rows);
         }
         return new ColumnarBlock(Stream, times, columns);
+    }
+
+    /// <summary>
+    /// Like <see cref="Build"/>, but the block's columns take the builder's value arrays instead of
+    /// copies; the flush hands such blocks to the part writer, which gives the arrays back
+    /// (<see cref="ColumnarBlock.ReturnLentBuffers"/>) once the block is written. Until then no other
+    /// block of this builder shares them.
+    /// </summary>
+    internal ColumnarBlock BuildLent()
+    {
+        var times = _times.AsSpan(0, _rows).ToArray();
+        var columns = new Column[_columns.Count];
+        var lent = new byte[_columns.Count][];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = _columns[i].LendColumn(_rows, _lender);
+            lent[i] = columns[i].Bytes;
+        }
+        return new ColumnarBlock(Stream, times, columns) { Lent = (_lender, lent) };
     }
 
     private int BeginRow(long timeNs)

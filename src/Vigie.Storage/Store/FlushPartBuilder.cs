@@ -89,7 +89,11 @@ internal static class FlushPartBuilder
         return rows;
     }
 
-    /// <summary>The blocks of one day's part, built lazily so that one block is in memory at a time.</summary>
+    /// <summary>
+    /// The blocks of one day's part, built lazily so that few blocks are in memory at a time. Their
+    /// value bytes are lent by the builder: they are meant for <see cref="Parts.PartWriter"/>, which
+    /// gives them back once written, and must not be kept.
+    /// </summary>
     public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, List<RowRef>> streams)
     {
         var builder = new ColumnarBlockBuilder();
@@ -101,7 +105,7 @@ internal static class FlushPartBuilder
             {
                 if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
                 {
-                    yield return builder.Build();
+                    yield return builder.BuildLent();
                     builder.Reset(stream);
                 }
                 if (i + PrefetchDistance < rows.Count)
@@ -113,7 +117,7 @@ internal static class FlushPartBuilder
             }
             if (builder.RowCount > 0)
             {
-                yield return builder.Build();
+                yield return builder.BuildLent();
             }
         }
     }
