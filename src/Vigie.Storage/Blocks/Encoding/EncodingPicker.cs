@@ -256,6 +256,8 @@ internal sealed class EncodingPicker : IDisposable
                 _slotHash[slot] = hash;
                 _dictBytes += value.Length;
                 _codes[presentIndex] = (byte)code;
+                // Past the index's budget no dictionary can be chosen: stop hashing the column's values.
+                _dictPossible = _dictBytes <= MaxIndexValueBytes;
                 return;
             }
             if (_slotHash[slot] == hash)
