@@ -22,44 +22,77 @@ internal static class FlushPartBuilder
     /// </summary>
     internal readonly record struct RowRef(long Time, int Batch, int Sequence, int FieldStart, int FieldCount, int ByteStart, int ByteLength);
 
-    /// <summary>The days present in <paramref name="batches"/>, each with its rows grouped by stream.</summary>
-    public static SortedDictionary<int, Dictionary<StreamKey, List<RowRef>>> Group(IReadOnlyList<EventBatch> batches)
+    /// <summary>
+    /// The days present in <paramref name="batches"/>, each with its rows grouped by stream. All rows lie
+    /// in one array, group after group: a first pass finds each event's group and counts the groups,
+    /// a second places the rows, so no list grows and is copied on the way.
+    /// </summary>
+    public static SortedDictionary<int, Dictionary<StreamKey, ArraySegment<RowRef>>> Group(IReadOnlyList<EventBatch> batches)
     {
-        var days = new SortedDictionary<int, Dictionary<StreamKey, List<RowRef>>>();
-        var sequence = 0;
-        // The rows list of each of a batch's streams, found by the batch's stream index rather than by
+        var total = 0;
+        foreach (var batch in batches)
+        {
+            total += batch.Count;
+        }
+        var groupOfEvent = GC.AllocateUninitializedArray<int>(total);
+        var groupIds = new Dictionary<(int Day, StreamKey Stream), int>();
+        var groups = new List<(int Day, StreamKey Stream)>();
+        var counts = new List<int>();
+        // The group of each of a batch's streams, found by the batch's stream index rather than by
         // hashing the stream key of every event; a slot is valid for the day it was found for.
-        var byIndex = new List<RowRef>?[16];
+        var byIndex = new int[16];
         var dayOfIndex = new int[16];
+        var i = 0;
+        foreach (var batch in batches)
+        {
+            if (byIndex.Length < batch.Streams.Count)
+            {
+                byIndex = new int[batch.Streams.Count];
+                dayOfIndex = new int[batch.Streams.Count];
+            }
+            byIndex.AsSpan().Fill(-1);
+            var times = batch.Times;
+            var streamIndexes = batch.StreamIndexes;
+            for (var e = 0; e < times.Length; e++)
+            {
+                var day = Timestamps.DayOf(times[e]);
+                var streamIndex = streamIndexes[e];
+                var group = byIndex[streamIndex];
+                if (group < 0 || dayOfIndex[streamIndex] != day)
+                {
+                    var key = (day, batch.Streams[streamIndex]);
+                    if (!groupIds.TryGetValue(key, out group))
+                    {
+                        group = groups.Count;
+                        groupIds.Add(key, group);
+                        groups.Add(key);
+                        counts.Add(0);
+                    }
+                    byIndex[streamIndex] = group;
+                    dayOfIndex[streamIndex] = day;
+                }
+                counts[group]++;
+                groupOfEvent[i++] = group;
+            }
+        }
+
+        var starts = new int[groups.Count];
+        var next = new int[groups.Count];
+        for (int g = 0, offset = 0; g < groups.Count; offset += counts[g], g++)
+        {
+            starts[g] = next[g] = offset;
+        }
+        var rows = new RowRef[total];
+        i = 0;
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
-            if (byIndex.Length < batch.Streams.Count)
-            {
-                byIndex = new List<RowRef>?[batch.Streams.Count];
-                dayOfIndex = new int[batch.Streams.Count];
-            }
-            else
-            {
-                byIndex.AsSpan().Clear();
-            }
             var times = batch.Times;
-            var streamIndexes = batch.StreamIndexes;
             var fieldStarts = batch.FieldStarts;
             var lengths = batch.ValueLengths;
             var byteStart = 0;
             for (var e = 0; e < times.Length; e++)
             {
-                var time = times[e];
-                var day = Timestamps.DayOf(time);
-                var streamIndex = streamIndexes[e];
-                var rows = byIndex[streamIndex];
-                if (rows is null || dayOfIndex[streamIndex] != day)
-                {
-                    rows = RowsOf(days, day, batch.Streams[streamIndex]);
-                    byIndex[streamIndex] = rows;
-                    dayOfIndex[streamIndex] = day;
-                }
                 var start = fieldStarts[e];
                 var end = fieldStarts[e + 1];
                 var byteLength = 0;
@@ -67,26 +100,25 @@ internal static class FlushPartBuilder
                 {
                     byteLength += length;
                 }
-                rows.Add(new RowRef(time, b, sequence++, start, end - start, byteStart, byteLength));
+                // The arrival number is the event's place in the batches: equal times keep that order.
+                rows[next[groupOfEvent[i]]++] = new RowRef(times[e], b, i, start, end - start, byteStart, byteLength);
                 byteStart += byteLength;
+                i++;
             }
         }
-        return days;
-    }
 
-    private static List<RowRef> RowsOf(SortedDictionary<int, Dictionary<StreamKey, List<RowRef>>> days, int day, StreamKey stream)
-    {
-        if (!days.TryGetValue(day, out var streams))
+        var days = new SortedDictionary<int, Dictionary<StreamKey, ArraySegment<RowRef>>>();
+        for (var g = 0; g < groups.Count; g++)
         {
-            streams = [];
-            days.Add(day, streams);
+            var (day, stream) = groups[g];
+            if (!days.TryGetValue(day, out var streams))
+            {
+                streams = [];
+                days.Add(day, streams);
+            }
+            streams.Add(stream, new ArraySegment<RowRef>(rows, starts[g], counts[g]));
         }
-        if (!streams.TryGetValue(stream, out var rows))
-        {
-            rows = [];
-            streams.Add(stream, rows);
-        }
-        return rows;
+        return days;
     }
 
     /// <summary>
@@ -94,12 +126,12 @@ internal static class FlushPartBuilder
     /// value bytes are lent by the builder: they are meant for <see cref="Parts.PartWriter"/>, which
     /// gives them back once written, and must not be kept.
     /// </summary>
-    public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, List<RowRef>> streams)
+    public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, ArraySegment<RowRef>> streams)
     {
         var builder = new ColumnarBlockBuilder();
         foreach (var (stream, rows) in streams.OrderBy(s => s.Key.Text, StringComparer.Ordinal))
         {
-            SortByTime(CollectionsMarshal.AsSpan(rows));
+            SortByTime(rows.AsSpan());
             builder.Reset(stream);
             for (var i = 0; i < rows.Count; i++)
             {
