@@ -7,7 +7,7 @@ using Vigie.Storage.Store;
 namespace Vigie.Bench;
 
 /// <summary>
-/// <c>vigie-bench write-path [EVENTS] [RUNS] [decode]</c>: the server's write path in-process, without HTTP or
+/// <c>vigie-bench write-path [EVENTS] [RUNS] [decode|flush]</c>: the server's write path in-process, without HTTP or
 /// ClickHouse, on the benchmark's own corpus. Each phase is measured as process CPU time and bytes
 /// allocated per event (both far less sensitive to a busy machine than wall-clock time), the median
 /// of RUNS runs:
@@ -16,6 +16,8 @@ namespace Vigie.Bench;
 /// (3) flush: that store's memtable turned into parts (blocks, encodings, bloom filters, zstd);
 /// (4) all: decode, WAL and flushes as the server runs them (flush every 0.5 s or 32 MB);
 /// (5) merge: the parts of (4) merged into one.
+/// "flush" measures (3) alone, on a corpus that ends at a fixed time, and prints a digest of the part
+/// files it wrote: two builds that write the same parts print the same digest.
 /// </summary>
 internal static class WritePathBench
 {
@@ -26,11 +28,18 @@ internal static class WritePathBench
     {
         // "decode" as a third argument measures the decode phase alone (a quick loop, or for a profiler).
         var decodeOnly = args.Length > 2 && args[2] == "decode";
+        var flushOnly = args.Length > 2 && args[2] == "flush";
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500_000;
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-        var corpus = Generate(events);
+        // A fixed end keeps the corpus, hence the part files, the same from one run to the next.
+        var corpus = Generate(events, flushOnly ? FixedEnd : DateTimeOffset.UtcNow);
         Console.WriteLine($"corpus: {events:N0} events, {corpus.Length / 1e6:0.0} MB of NDJSON ({(double)corpus.Length / events:0} B/event); " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; median of {runs} runs");
+
+        if (flushOnly)
+        {
+            return await FlushOnly(corpus, events, runs);
+        }
 
         await DecodeOnly(corpus); // warm-up: JIT, pools
         var decode = Median(runs, () => DecodeOnly(corpus));
@@ -123,7 +132,49 @@ internal static class WritePathBench
         return probe.Stop();
     }
 
-    private static async Task<(Measure Wal, Measure Flush)> DecodeWalThenFlush(byte[] corpus)
+    private static readonly DateTimeOffset FixedEnd = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static async Task<int> FlushOnly(byte[] corpus, int events, int runs)
+    {
+        await DecodeWalThenFlush(corpus); // warm-up: JIT, pools
+        var flush = new List<Measure>();
+        var digest = "";
+        for (var r = 0; r < runs; r++)
+        {
+            var (_, f) = await DecodeWalThenFlush(corpus, dir => digest = DigestParts(dir));
+            flush.Add(f);
+        }
+        Print("flush to parts", MedianOf(flush), events);
+        Console.WriteLine($"part files digest: {digest}");
+        return 0;
+    }
+
+    /// <summary>SHA-256 over the part files' relative paths and contents, in path order.</summary>
+    private static string DigestParts(string dir)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var parts = Directory.EnumerateFiles(dir, "*.part", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(dir, f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var part in parts)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(part));
+            sha.AppendData(File.ReadAllBytes(Path.Combine(dir, part)));
+        }
+        long blocks = 0, columns = 0, rows = 0;
+        foreach (var part in parts)
+        {
+            using var reader = Vigie.Storage.Parts.PartReader.Open(Path.Combine(dir, part));
+            blocks += reader.Blocks.Count;
+            columns += reader.Blocks.Sum(b => b.Columns.Count);
+            rows += reader.RowCount;
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{parts.Count} parts, {Convert.ToHexStringLower(sha.GetHashAndReset())} ({blocks} blocks, {(double)rows / blocks:0} rows and {(double)columns / blocks:0.0} columns per block)");
+    }
+
+    private static async Task<(Measure Wal, Measure Flush)> DecodeWalThenFlush(byte[] corpus, Action<string>? inspect = null)
     {
         var dir = Directory.CreateTempSubdirectory("vigie-bench-write-").FullName;
         try
@@ -144,7 +195,9 @@ internal static class WritePathBench
             Settle();
             probe = new Probe();
             await store.FlushAsync();
-            return (wal, probe.Stop());
+            var flush = probe.Stop();
+            inspect?.Invoke(dir);
+            return (wal, flush);
         }
         finally
         {
@@ -206,13 +259,13 @@ internal static class WritePathBench
         GC.Collect();
     }
 
-    private static byte[] Generate(int events)
+    private static byte[] Generate(int events, DateTimeOffset end)
     {
         var dir = Directory.CreateTempSubdirectory("vigie-bench-corpus-").FullName;
         try
         {
             var ndjson = Path.Combine(dir, "corpus.ndjson");
-            new Corpus(events, 42, DateTimeOffset.UtcNow).Write(ndjson, Path.Combine(dir, "corpus.tsv"), 16 * 1024 * 1024);
+            new Corpus(events, 42, end).Write(ndjson, Path.Combine(dir, "corpus.tsv"), 16 * 1024 * 1024);
             return File.ReadAllBytes(ndjson);
         }
         finally

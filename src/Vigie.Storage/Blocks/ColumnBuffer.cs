@@ -13,7 +13,7 @@ namespace Vigie.Storage.Blocks;
 /// </remarks>
 internal sealed class ColumnBuffer
 {
-    private const int RetainLimitBytes = 8 << 20;
+    private const int RetainLimitBytes = LentBuffers.RetainLimitBytes;
 
     private ValueKind[] _kinds = new ValueKind[64];
     private int[] _offsets = new int[65];
@@ -95,6 +95,21 @@ internal sealed class ColumnBuffer
         var n = Encoding.UTF8.GetBytes(value, span);
         EndValue(row, n);
         return n - replaced;
+    }
+
+    /// <summary>
+    /// The first <paramref name="rowCount"/> rows as a column whose value bytes are this buffer's own
+    /// array, lent rather than copied (the column's <see cref="Column.Bytes"/> may then be longer than its
+    /// values); the buffer goes on with an array from <paramref name="lender"/>.
+    /// </summary>
+    public Column LendColumn(int rowCount, LentBuffers lender)
+    {
+        PadTo(rowCount);
+        var kinds = _kinds.AsSpan(0, rowCount).ToArray();
+        var offsets = _offsets.AsSpan(0, rowCount + 1).ToArray();
+        var column = new Column(Name, kinds, offsets, _bytes);
+        _bytes = lender.Rent(_bytes.Length);
+        return column;
     }
 
     /// <summary>Copies the first <paramref name="rowCount"/> rows out as an immutable column.</summary>

@@ -13,6 +13,7 @@ namespace Vigie.Storage.Blocks;
 public sealed class ColumnarBlock
 {
     private readonly Dictionary<string, Column> _byName;
+    private (LentBuffers Lender, byte[][] Arrays)? _lent;
 
     public ColumnarBlock(StreamKey stream, long[] times, IReadOnlyList<Column> columns)
         : this(stream, times, times.Length, columns)
@@ -52,6 +53,27 @@ public sealed class ColumnarBlock
     public static ColumnarBlock WithoutTimes(StreamKey stream, int rowCount, IReadOnlyList<Column> columns) => new(stream, [], rowCount, columns);
 
     public Column? GetColumn(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The value arrays this block borrows from its builder (<see cref="ColumnarBlockBuilder.BuildLent"/>); null for other blocks.</summary>
+    internal (LentBuffers Lender, byte[][] Arrays)? Lent { get => _lent; init => _lent = value; }
+
+    /// <summary>
+    /// Gives the arrays of a block built with <see cref="ColumnarBlockBuilder.BuildLent"/> back to its
+    /// builder, which fills them again: the block must not be read afterwards. Does nothing for other
+    /// blocks, or a second time.
+    /// </summary>
+    internal void ReturnLentBuffers()
+    {
+        if (_lent is not { } lent)
+        {
+            return;
+        }
+        _lent = null;
+        foreach (var array in lent.Arrays)
+        {
+            lent.Lender.Return(array);
+        }
+    }
 
     /// <summary>Materialises one row; for tests and cold paths.</summary>
     public LogEvent ToLogEvent(int row)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Vigie.Core;
 
 namespace Vigie.Storage.Blocks;
@@ -17,6 +19,7 @@ public sealed class ColumnarBlockBuilder
     private readonly List<ColumnBuffer> _columns = [];
     private readonly Dictionary<string, ColumnBuffer> _byName = new(StringComparer.Ordinal);
     private readonly Stack<ColumnBuffer> _spare = new();
+    private readonly LentBuffers _lender = new();
     private long[] _times = new long[256];
     private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ColumnarBlock, ColumnBuffer?[]> _columnsBySource = new(ReferenceEqualityComparer.Instance);
@@ -65,8 +68,21 @@ public sealed class ColumnarBlockBuilder
     /// <summary>Appends the fields of event <paramref name="eventIndex"/> of <paramref name="batch"/> at <paramref name="timeNs"/>.</summary>
     public void Add(long timeNs, EventBatch batch, int eventIndex)
     {
-        var row = BeginRow(timeNs);
         var (start, end) = batch.GetFieldRange(eventIndex);
+        var byteStart = start == end ? 0 : (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(batch.RawBytes), ref MemoryMarshal.GetReference(batch.GetValue(start)));
+        Add(timeNs, batch, start, end, byteStart);
+    }
+
+    /// <summary>
+    /// Appends the fields <paramref name="fieldStart"/> to <paramref name="fieldEnd"/> (excluded) of one event of
+    /// <paramref name="batch"/>, whose values begin at <paramref name="byteStart"/> in <see cref="EventBatch.RawBytes"/>
+    /// and follow one another there: the flush knows where each event lies, and reads it without the
+    /// batch's value offsets.
+    /// </summary>
+    internal void Add(long timeNs, EventBatch batch, int fieldStart, int fieldEnd, int byteStart)
+    {
+        var row = BeginRow(timeNs);
+        var (start, end) = (fieldStart, fieldEnd);
         // Columns are found by the batch's name ids (an array index per field, not a string hash);
         // rows of one block come from several batches, hence one map per batch. Consecutive rows
         // mostly come from the same batch: the last map is checked before the dictionary.
@@ -82,16 +98,23 @@ public sealed class ColumnarBlockBuilder
             _lastMap = map;
         }
         var byId = map.Columns;
+        var nameIds = batch.NameIds;
+        var kinds = batch.Kinds;
+        var lengths = batch.ValueLengths;
+        var bytes = batch.RawBytes;
+        var position = byteStart;
         for (var f = start; f < end; f++)
         {
-            var id = batch.GetNameId(f);
+            var id = nameIds[f];
             if (id >= byId.Length)
             {
                 Array.Resize(ref byId, Math.Max(id + 1, byId.Length * 2));
                 _columnsByBatch[batch] = _lastMap = map = map with { Columns = byId };
             }
             var column = byId[id] ??= GetOrAddColumn(batch.GetName(f));
-            _valueBytes += column.Set(row, batch.GetKind(f), batch.GetValue(f));
+            var length = lengths[f];
+            _valueBytes += column.Set(row, kinds[f], bytes.Slice(position, length));
+            position += length;
         }
         _rows++;
     }
@@ -141,6 +164,25 @@ public sealed class ColumnarBlockBuilder
             columns[i] = _columns[i].ToColumn(_rows);
         }
         return new ColumnarBlock(Stream, times, columns);
+    }
+
+    /// <summary>
+    /// Like <see cref="Build"/>, but the block's columns take the builder's value arrays instead of
+    /// copies; the flush hands such blocks to the part writer, which gives the arrays back
+    /// (<see cref="ColumnarBlock.ReturnLentBuffers"/>) once the block is written. Until then no other
+    /// block of this builder shares them.
+    /// </summary>
+    internal ColumnarBlock BuildLent()
+    {
+        var times = _times.AsSpan(0, _rows).ToArray();
+        var columns = new Column[_columns.Count];
+        var lent = new byte[_columns.Count][];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = _columns[i].LendColumn(_rows, _lender);
+            lent[i] = columns[i].Bytes;
+        }
+        return new ColumnarBlock(Stream, times, columns) { Lent = (_lender, lent) };
     }
 
     private int BeginRow(long timeNs)

@@ -104,6 +104,8 @@ public static class PartWriter
             var blockMin = block.Times[0];
             var blockMax = block.Times[^1];
             infos.Add(new BlockInfo(block.Stream, blockMin, blockMax, block.RowCount, times, columns));
+            // A flush's block borrows its builder's arrays: written, they can fill the next blocks.
+            block.ReturnLentBuffers();
             rows += block.RowCount;
             minTime = Math.Min(minTime, blockMin);
             maxTime = Math.Max(maxTime, blockMax);

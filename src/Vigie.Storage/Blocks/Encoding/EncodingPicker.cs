@@ -5,8 +5,9 @@ using Vigie.Core;
 namespace Vigie.Storage.Blocks.Encodings;
 
 /// <summary>
-/// Looks at one column in a single pass and picks its encoding: Const, then Dict, then Int64,
-/// then Float64, then Raw, the first whose preconditions hold. Also gathers what the index keeps
+/// Looks at one column and picks its encoding: Const, then Dict, then Int64, then Float64, then
+/// Raw, the first whose preconditions hold. A first pass finds the distinct values; only a column
+/// that is neither Const nor Dict is then parsed as numbers, row by row. Also gathers what the index keeps
 /// about the column (present rows, uniform kind, numeric range, dictionary).
 /// </summary>
 /// <remarks>
@@ -37,8 +38,10 @@ internal sealed class EncodingPicker : IDisposable
 
     public int DistinctCount => _dictPossible ? _entryRows.Count : -1;
 
+    /// <summary>Every present value is a canonical Int64; computed only for columns that are neither Const nor Dict.</summary>
     public bool AllInt64 { get; private set; }
 
+    /// <summary>Every present value is a canonical Float64; computed only for columns that are neither Const nor Dict.</summary>
     public bool AllFloat64 { get; private set; }
 
     public double? MinNumber { get; private set; }
@@ -67,22 +70,15 @@ internal sealed class EncodingPicker : IDisposable
         {
             _codes = GC.AllocateUninitializedArray<byte>(Math.Max(column.RowCount, _codes.Length * 2));
         }
-        if (_integers.Length < column.RowCount)
-        {
-            _integers = GC.AllocateUninitializedArray<long>(Math.Max(column.RowCount, _integers.Length * 2));
-            _floats = GC.AllocateUninitializedArray<double>(_integers.Length);
-        }
+        var kinds = column.Kinds;
+        var offsets = column.Offsets;
+        var bytes = column.Bytes;
         var present = 0;
         ValueKind first = ValueKind.Absent;
         var uniform = true;
-        var allInt = true;
-        var allFloat = true;
-        var allNumeric = true;
-        var min = double.PositiveInfinity;
-        var max = double.NegativeInfinity;
-        for (var r = 0; r < column.RowCount; r++)
+        for (var r = 0; r < kinds.Length; r++)
         {
-            var kind = column.Kinds[r];
+            var kind = kinds[r];
             if (kind == ValueKind.Absent)
             {
                 uniform = false;
@@ -96,11 +92,83 @@ internal sealed class EncodingPicker : IDisposable
             {
                 uniform = false;
             }
-            var value = column.GetValue(r);
             if (_dictPossible)
             {
-                TrackDistinct(r, kind, value, present);
+                TrackDistinct(r, kind, bytes.AsSpan(offsets[r], offsets[r + 1] - offsets[r]), present);
             }
+            present++;
+        }
+        PresentRows = present;
+        UniformKind = uniform && present > 0 ? first : null;
+        AllInt64 = AllFloat64 = false;
+        MinNumber = MaxNumber = null;
+        if (present == 0)
+        {
+            return Encoding = ColumnEncoding.Raw;
+        }
+        if (ChooseDictionary() is { } dictionary)
+        {
+            // The range of a column's values is the range of its distinct values: no row is parsed.
+            RangeOfEntries();
+            return Encoding = dictionary;
+        }
+        AnalyzeNumbers(kinds, offsets, bytes);
+        return Encoding = AllInt64 ? ColumnEncoding.Int64 : AllFloat64 ? ColumnEncoding.Float64 : ColumnEncoding.Raw;
+    }
+
+    /// <summary>Const or Dict when the distinct values allow it (Const first), else null.</summary>
+    private ColumnEncoding? ChooseDictionary()
+    {
+        if (!_dictPossible || _dictBytes > MaxIndexValueBytes)
+        {
+            return null;
+        }
+        if (_entryRows.Count == 1 && UniformKind is not null)
+        {
+            return ColumnEncoding.Const;
+        }
+        return _entryRows.Count * 2 <= PresentRows ? ColumnEncoding.Dict : null;
+    }
+
+    private void RangeOfEntries()
+    {
+        var column = _column!;
+        var min = double.PositiveInfinity;
+        var max = double.NegativeInfinity;
+        foreach (var r in _entryRows)
+        {
+            if (!NumberText.TryParse(column.GetValue(r), out var number))
+            {
+                return;
+            }
+            min = Math.Min(min, number);
+            max = Math.Max(max, number);
+        }
+        (MinNumber, MaxNumber) = (min, max);
+    }
+
+    /// <summary>Whether every present value is a canonical Int64 or Float64 (keeping the numbers for their encoders), and the numeric range.</summary>
+    private void AnalyzeNumbers(ValueKind[] kinds, int[] offsets, byte[] bytes)
+    {
+        if (_integers.Length < kinds.Length)
+        {
+            _integers = GC.AllocateUninitializedArray<long>(Math.Max(kinds.Length, _integers.Length * 2));
+            _floats = GC.AllocateUninitializedArray<double>(_integers.Length);
+        }
+        var present = 0;
+        var allInt = true;
+        var allFloat = true;
+        var allNumeric = true;
+        var min = double.PositiveInfinity;
+        var max = double.NegativeInfinity;
+        for (var r = 0; r < kinds.Length && (allInt || allFloat || allNumeric); r++)
+        {
+            var kind = kinds[r];
+            if (kind == ValueKind.Absent)
+            {
+                continue;
+            }
+            var value = bytes.AsSpan(offsets[r], offsets[r + 1] - offsets[r]);
             var isInt = false;
             long integer = 0;
             // The number a value is, once parsed by one of the tests below: the numeric range reuses
@@ -138,9 +206,8 @@ internal sealed class EncodingPicker : IDisposable
             {
                 if (parsed || NumberText.TryParse(value, out number))
                 {
-                    var d = number;
-                    min = Math.Min(min, d);
-                    max = Math.Max(max, d);
+                    min = Math.Min(min, number);
+                    max = Math.Max(max, number);
                 }
                 else
                 {
@@ -149,14 +216,10 @@ internal sealed class EncodingPicker : IDisposable
             }
             present++;
         }
-        PresentRows = present;
-        UniformKind = uniform && present > 0 ? first : null;
-        AllInt64 = present > 0 && allInt;
-        AllFloat64 = present > 0 && allFloat;
-        MinNumber = present > 0 && allNumeric ? min : null;
-        MaxNumber = present > 0 && allNumeric ? max : null;
-        Encoding = Choose();
-        return Encoding;
+        AllInt64 = allInt;
+        AllFloat64 = allFloat;
+        MinNumber = allNumeric ? min : null;
+        MaxNumber = allNumeric ? max : null;
     }
 
     /// <summary>The entries of a Const or Dict column, in code order; allocates their copies.</summary>
@@ -170,30 +233,6 @@ internal sealed class EncodingPicker : IDisposable
             entries[i] = new DictEntry(column.Kinds[r], column.GetValue(r).ToArray());
         }
         return entries;
-    }
-
-    private ColumnEncoding Choose()
-    {
-        if (PresentRows == 0)
-        {
-            return ColumnEncoding.Raw;
-        }
-        if (_dictPossible && _dictBytes <= MaxIndexValueBytes)
-        {
-            if (_entryRows.Count == 1 && UniformKind is not null)
-            {
-                return ColumnEncoding.Const;
-            }
-            if (_entryRows.Count * 2 <= PresentRows)
-            {
-                return ColumnEncoding.Dict;
-            }
-        }
-        if (AllInt64)
-        {
-            return ColumnEncoding.Int64;
-        }
-        return AllFloat64 ? ColumnEncoding.Float64 : ColumnEncoding.Raw;
     }
 
     private void TrackDistinct(int row, ValueKind kind, ReadOnlySpan<byte> value, int presentIndex)
@@ -217,6 +256,8 @@ internal sealed class EncodingPicker : IDisposable
                 _slotHash[slot] = hash;
                 _dictBytes += value.Length;
                 _codes[presentIndex] = (byte)code;
+                // Past the index's budget no dictionary can be chosen: stop hashing the column's values.
+                _dictPossible = _dictBytes <= MaxIndexValueBytes;
                 return;
             }
             if (_slotHash[slot] == hash)

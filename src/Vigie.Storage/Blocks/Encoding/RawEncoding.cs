@@ -11,12 +11,25 @@ internal static class RawEncoding
     public static void Encode(Column column, ByteBuffer payload)
     {
         var kinds = column.Kinds;
+        var offsets = column.Offsets;
+        var absentAreEmpty = true;
         for (var r = 0; r < kinds.Length; r++)
         {
             if (kinds[r] != ValueKind.Absent)
             {
-                payload.WriteVarint((ulong)(column.Offsets[r + 1] - column.Offsets[r]));
+                payload.WriteVarint((ulong)(offsets[r + 1] - offsets[r]));
             }
+            else
+            {
+                absentAreEmpty &= offsets[r + 1] == offsets[r];
+            }
+        }
+        if (absentAreEmpty)
+        {
+            // Each row's range starts where the previous one ends, so the present values back to back
+            // are one run of the column's bytes: one copy.
+            payload.Write(column.Bytes.AsSpan(offsets[0], offsets[kinds.Length] - offsets[0]));
+            return;
         }
         for (var r = 0; r < kinds.Length; r++)
         {
