@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Vigie.Query.Engine;
 using Vigie.Storage.Store;
@@ -22,7 +24,7 @@ namespace Vigie.Server.Web;
 /// the requests of the server's port that the API does not answer. It is never started as a host:
 /// it has no server of its own, only its request pipeline, its services and its lifetime.
 /// </summary>
-internal sealed class WebUiApp : IAsyncDisposable
+internal sealed class WebUiApp : IAsyncDisposable, IDisposable
 {
     /// <summary>
     /// The static web assets (the UI's CSS and JS, Blazor's script) are described by manifests the
@@ -94,7 +96,14 @@ internal sealed class WebUiApp : IAsyncDisposable
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         MapDashboards(app);
         app.UseEndpoints(_ => { });
-        return new WebUiApp(app, ((IApplicationBuilder)app).Build());
+        var pipeline = ((IApplicationBuilder)app).Build();
+        // What a started host would signal: SignalR starts its heartbeat then (it closes the
+        // connections that time out).
+        if (app.Services.GetRequiredService<IHostApplicationLifetime>() is ApplicationLifetime lifetime)
+        {
+            lifetime.NotifyStarted();
+        }
+        return new WebUiApp(app, pipeline);
     }
 
     /// <summary>Answers one request of the server with the UI's services and endpoints.</summary>
@@ -118,6 +127,8 @@ internal sealed class WebUiApp : IAsyncDisposable
     public void Stop() => _app.Lifetime.StopApplication();
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    public void Dispose() => ((IDisposable)_app).Dispose();
 
     private static void MapDashboards(WebApplication app)
     {

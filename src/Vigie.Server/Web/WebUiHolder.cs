@@ -6,7 +6,7 @@ namespace Vigie.Server.Web;
 /// Builds the <see cref="WebUiApp"/> once, at its first request, and keeps it. Nothing here names a
 /// type of the UI's assemblies, so that compiling it does not load them.
 /// </summary>
-internal sealed class WebUiHolder(ServerOptions options, IServiceProvider server) : IAsyncDisposable
+internal sealed class WebUiHolder(ServerOptions options, IServiceProvider server) : IAsyncDisposable, IDisposable
 {
     private readonly Lock _gate = new();
     private WebUiApp? _app;
@@ -30,6 +30,9 @@ internal sealed class WebUiHolder(ServerOptions options, IServiceProvider server
             await app.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>A host disposed synchronously disposes its services so: the UI goes with them.</summary>
+    public void Dispose() => Volatile.Read(ref _app)?.Dispose();
 
     private WebUiApp App()
     {
