@@ -3,12 +3,21 @@ using Vigie.Core;
 namespace Vigie.Storage.Parts;
 
 /// <summary>What a part's index knows about one block: its stream, time range, rows and columns.</summary>
-/// <remarks>Immutable; shared by all readers of the part.</remarks>
+/// <remarks>
+/// Immutable; shared by all readers of the part. A block finds its columns by name through a
+/// <see cref="ColumnLayout"/>, shared by the blocks of a part that hold the same columns in the
+/// same order (when the index is read, most of them do), not a table of its own.
+/// </remarks>
 public sealed class BlockInfo
 {
-    private readonly Dictionary<string, ColumnInfo> _byName;
+    private readonly ColumnLayout _layout;
 
     internal BlockInfo(StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns)
+        : this(stream, minTime, maxTime, rowCount, times, columns, ColumnLayout.Of(columns))
+    {
+    }
+
+    internal BlockInfo(StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns, ColumnLayout layout)
     {
         Stream = stream;
         MinTime = minTime;
@@ -16,11 +25,7 @@ public sealed class BlockInfo
         RowCount = rowCount;
         Times = times;
         Columns = columns;
-        _byName = new Dictionary<string, ColumnInfo>(columns.Count, StringComparer.Ordinal);
-        foreach (var c in columns)
-        {
-            _byName.TryAdd(c.Name, c);
-        }
+        _layout = layout;
     }
 
     public StreamKey Stream { get; }
@@ -33,7 +38,7 @@ public sealed class BlockInfo
 
     public IReadOnlyList<ColumnInfo> Columns { get; }
 
-    public ColumnInfo? FindColumn(string name) => _byName.GetValueOrDefault(name);
+    public ColumnInfo? FindColumn(string name) => _layout.IndexOf(name) is var i and >= 0 ? Columns[i] : null;
 
     /// <summary>Bytes the block's times take in the file.</summary>
     public int TimesBytes => Times.Length;
@@ -59,5 +64,5 @@ public sealed class BlockInfo
 
     /// <summary>The same block with every segment moved by <paramref name="delta"/> bytes: a block copied into another part.</summary>
     internal BlockInfo Moved(long delta) =>
-        new(Stream, MinTime, MaxTime, RowCount, Times with { Offset = Times.Offset + delta }, [.. Columns.Select(c => c.Moved(delta))]);
+        new(Stream, MinTime, MaxTime, RowCount, Times with { Offset = Times.Offset + delta }, [.. Columns.Select(c => c.Moved(delta))], _layout);
 }

@@ -7,9 +7,22 @@ namespace Vigie.Storage.Parts;
 /// What a part's index knows about one column of one block, without reading its data: enough for
 /// a query to skip the block (constant or dictionary values, numeric range, bloom filter).
 /// </summary>
-/// <remarks>Immutable; shared by all readers of the part.</remarks>
+/// <remarks>
+/// Immutable; shared by all readers of the part. The index of every live part stays in memory for
+/// the server's lifetime, one of these per column per block: the fields are packed (no nullable
+/// wrappers, one array for constant and dictionary values, shared with the blocks that hold the
+/// same values when the index is read).
+/// </remarks>
 public sealed class ColumnInfo
 {
+    private readonly FieldValue[] _values;
+    private readonly double _minNumber;
+    private readonly double _maxNumber;
+    private readonly SegmentRef _bloom;
+    private readonly ValueKind _uniformKind;
+    private readonly bool _hasRange;
+    private readonly bool _hasBloom;
+
     internal ColumnInfo(
         string name,
         ColumnEncoding encoding,
@@ -26,16 +39,19 @@ public sealed class ColumnInfo
         Name = name;
         Encoding = encoding;
         KindsLayout = kindsLayout;
-        UniformKind = kindsLayout == PartFormat.KindsLayout.Uniform ? uniformKind : null;
+        _uniformKind = kindsLayout == PartFormat.KindsLayout.Uniform ? uniformKind : ValueKind.Absent;
         PresentRows = presentRows;
         Entries = entries;
-        MinNumber = minNumber;
-        MaxNumber = maxNumber;
+        _hasRange = minNumber is not null && maxNumber is not null;
+        _minNumber = minNumber ?? 0;
+        _maxNumber = maxNumber ?? 0;
         Data = data;
-        Bloom = bloom;
+        _hasBloom = bloom is not null;
+        _bloom = bloom ?? default;
         // values: the entries' values when the caller decoded them already (shared across the blocks of a part).
-        ConstValue = encoding == ColumnEncoding.Const && entries.Length == 1 ? (values is { } v ? v[0] : entries[0].ToFieldValue()) : null;
-        DictionaryValues = encoding == ColumnEncoding.Dict ? values ?? Array.ConvertAll(entries, e => e.ToFieldValue()) : [];
+        _values = (encoding == ColumnEncoding.Const && entries.Length == 1) || encoding == ColumnEncoding.Dict
+            ? values ?? Array.ConvertAll(entries, e => e.ToFieldValue())
+            : [];
     }
 
     public string Name { get; }
@@ -46,27 +62,27 @@ public sealed class ColumnInfo
     public int PresentRows { get; }
 
     /// <summary>The kind of every row when all rows are present with one kind; null otherwise.</summary>
-    public ValueKind? UniformKind { get; }
+    public ValueKind? UniformKind => KindsLayout == PartFormat.KindsLayout.Uniform ? _uniformKind : null;
 
     /// <summary>The value of every row, for a <see cref="ColumnEncoding.Const"/> column.</summary>
-    public FieldValue? ConstValue { get; }
+    public FieldValue? ConstValue => Encoding == ColumnEncoding.Const && _values.Length == 1 ? _values[0] : null;
 
     /// <summary>The distinct values, for a <see cref="ColumnEncoding.Dict"/> column (empty otherwise); each present row holds one.</summary>
-    public IReadOnlyList<FieldValue> DictionaryValues { get; }
+    public IReadOnlyList<FieldValue> DictionaryValues => Encoding == ColumnEncoding.Dict ? _values : [];
 
     /// <summary>Least present value, when every present value parses as a number (<see cref="NumberText"/>).</summary>
-    public double? MinNumber { get; }
+    public double? MinNumber => _hasRange ? _minNumber : null;
 
-    public double? MaxNumber { get; }
+    public double? MaxNumber => _hasRange ? _maxNumber : null;
 
     /// <summary>Whether the column has a token bloom filter (Raw, Int64 and Float64 columns do).</summary>
-    public bool HasBloom => Bloom is not null;
+    public bool HasBloom => _hasBloom;
 
     /// <summary>Bytes the column's bloom filter takes in the file (0 without one).</summary>
-    public int BloomBytes => Bloom?.Length ?? 0;
+    public int BloomBytes => _hasBloom ? _bloom.Length : 0;
 
     /// <summary>Bytes the column's data and bloom take in the file.</summary>
-    public long StoredBytes => Data.Length + (Bloom?.Length ?? 0);
+    public long StoredBytes => Data.Length + BloomBytes;
 
     internal PartFormat.KindsLayout KindsLayout { get; }
 
@@ -74,10 +90,11 @@ public sealed class ColumnInfo
 
     internal SegmentRef Data { get; }
 
-    internal SegmentRef? Bloom { get; }
+    internal SegmentRef? Bloom => _hasBloom ? _bloom : null;
 
     /// <summary>The same column with its segments moved by <paramref name="delta"/> bytes.</summary>
     internal ColumnInfo Moved(long delta) => new(
-        Name, Encoding, KindsLayout, UniformKind ?? ValueKind.Absent, PresentRows, Entries, MinNumber, MaxNumber,
-        Data with { Offset = Data.Offset + delta }, Bloom is { } b ? b with { Offset = b.Offset + delta } : null);
+        Name, Encoding, KindsLayout, _uniformKind, PresentRows, Entries, MinNumber, MaxNumber,
+        Data with { Offset = Data.Offset + delta }, Bloom is { } b ? b with { Offset = b.Offset + delta } : null,
+        Encoding is ColumnEncoding.Const or ColumnEncoding.Dict ? _values : null);
 }

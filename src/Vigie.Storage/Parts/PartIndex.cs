@@ -90,16 +90,15 @@ internal static class PartIndex
             var times = ReadSegment(ref r, fileLength);
             var columnCount = r.ReadCount(PartFormat.MaxColumnsPerBlock);
             var columns = new ColumnInfo[columnCount];
-            var names = new HashSet<string>(columnCount, StringComparer.Ordinal);
+            var names = new string[columnCount];
             for (var c = 0; c < columnCount; c++)
             {
                 columns[c] = ReadColumn(ref r, rows, fileLength, interner);
-                if (!names.Add(columns[c].Name))
-                {
-                    throw new InvalidDataException($"block {b}: column {columns[c].Name} appears twice");
-                }
+                names[c] = columns[c].Name;
             }
-            blocks.Add(new BlockInfo(stream, minTime, maxTime, rows, times, columns));
+            var layout = interner.Layout(names)
+                ?? throw new InvalidDataException($"block {b}: column {names.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key} appears twice");
+            blocks.Add(new BlockInfo(stream, minTime, maxTime, rows, times, columns, layout));
         }
         if (!r.AtEnd)
         {
@@ -153,6 +152,7 @@ internal static class PartIndex
                 }
                 (entries[i], values[i]) = interner.Value(kind, r.ReadBlob());
             }
+            (entries, values) = interner.Values(entries, values);
         }
         double? min = null;
         double? max = null;
