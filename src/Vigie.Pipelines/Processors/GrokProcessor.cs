@@ -10,6 +10,8 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
 {
     public override string Type => "grok";
 
+    public override IReadOnlyCollection<string>? Writes => [.. patterns.SelectMany(p => p.Captures).Select(c => c.Field).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The expressions, tried in order.</summary>
     public IReadOnlyList<GrokExpression> Patterns => patterns;
 
