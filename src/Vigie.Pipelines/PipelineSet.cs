@@ -74,9 +74,10 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     public Pipeline? Find(string name) => _pipelines.FirstOrDefault(p => p.Name == name);
 
     /// <summary>
-    /// Runs the pipelines on <paramref name="batch"/>. The result is the batch itself when no pipeline
-    /// selects any of its events; else a new batch owned by the caller (one reference: release it once
-    /// stored, see <see cref="EventBatch.Release"/>).
+    /// Runs the pipelines on <paramref name="batch"/>. The result is the batch itself when the pipelines
+    /// change none of its events (none selected, or the steps of those selected neither matched nor
+    /// wrote); else a new batch owned by the caller (one reference: release it once stored, see
+    /// <see cref="EventBatch.Release"/>).
     /// </summary>
     public ProcessedBatch Process(EventBatch batch, string listener) => Process(batch, listener, null);
 
@@ -136,18 +137,26 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 }
                 continue;
             }
-            if (output is null)
-            {
-                output = CopyHead(batch, i, out nameMap);
-            }
             if (trace is null && !routed)
             {
                 fast ??= new FastRun();
-                if (fast.TryRun(this, batch, i, first, plan, entry, output))
+                if (fast.TryRun(this, batch, i, first, plan, entry))
                 {
+                    if (!fast.Changed)
+                    {
+                        // Selected but left as it came (no step matched or wrote): stored as if no pipeline had selected it.
+                        if (output is not null)
+                        {
+                            CopyRaw(batch, i, output, nameMap!);
+                        }
+                        continue;
+                    }
+                    output ??= CopyHead(batch, i, out nameMap);
+                    fast.Write(output);
                     continue;
                 }
             }
+            output ??= CopyHead(batch, i, out nameMap);
             var e = Materialise(batch, i);
             RunAll(e, trace);
             if (!e.Dropped)
@@ -554,7 +563,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         /// <param name="first">The first pipeline that selects the event as it came (the ones before it do not).</param>
         /// <param name="plan">The pipelines that may select the event, when it has a plan; else all are tested.</param>
         /// <param name="entry">The entry of <paramref name="first"/> in <paramref name="plan"/>.</param>
-        public bool TryRun(PipelineSet set, EventBatch batch, int index, int first, PipelinePlans.Plan? plan, int entry, EventBatch output)
+        public bool TryRun(PipelineSet set, EventBatch batch, int index, int first, PipelinePlans.Plan? plan, int entry)
         {
             _event.Reset(batch, index);
             var pipelines = set._pipelines;
@@ -589,15 +598,24 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             {
                 _out[step >> 16][step & 0xFFFF]++;
             }
-            if (!_event.Dropped)
-            {
-                if (!ReferenceEquals(_names?.Output, output))
-                {
-                    _names = new OutputNames(output);
-                }
-                _event.WriteTo(_names);
-            }
             return true;
+        }
+
+        /// <summary>Whether the event <see cref="TryRun"/> ran differs from the batch's as it came.</summary>
+        public bool Changed => _event.Changed;
+
+        /// <summary>Appends the event <see cref="TryRun"/> ran to <paramref name="output"/>, unless it was dropped.</summary>
+        public void Write(EventBatch output)
+        {
+            if (_event.Dropped)
+            {
+                return;
+            }
+            if (!ReferenceEquals(_names?.Output, output))
+            {
+                _names = new OutputNames(output);
+            }
+            _event.WriteTo(_names);
         }
     }
 
