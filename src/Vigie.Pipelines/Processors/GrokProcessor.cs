@@ -136,6 +136,11 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
                 // backtrack up to its timeout on such a line) once, rather than after this form did.
                 return false;
             }
+            // A line without a text the pattern requires cannot match: no regex run (values are valid UTF-8 here).
+            if (!RequiredLiterals.AllIn(expression.Literals, value))
+            {
+                continue;
+            }
             text ??= Encoding.UTF8.GetString(value);
             var match = expression.Regex.Match(text);
             if (!match.Success)
