@@ -20,8 +20,12 @@ namespace Vigie.Pipelines;
 /// </remarks>
 internal sealed class PipelinePlans
 {
-    /// <summary>Distinct value combinations kept; past it the table starts again (a field with many values gains nothing).</summary>
-    private const int MaxPlans = 4096;
+    /// <summary>
+    /// Distinct value combinations planned for. Past it the plans are turned off for good and every
+    /// event is tested as before: a condition on a field with many values (an id) gains nothing from
+    /// plans, and making one per event would cost more than the conditions.
+    /// </summary>
+    internal const int MaxPlans = 4096;
 
     /// <summary>Longer values are not planned for (the event is tested as before): keys stay small.</summary>
     private const int MaxValueBytes = 256;
@@ -35,6 +39,8 @@ internal sealed class PipelinePlans
 
     private readonly ConcurrentDictionary<int, Plan> _plans = new();
 
+    private volatile bool _off;
+
     private PipelinePlans(Pipeline[] pipelines, string[] fields)
     {
         _pipelines = pipelines;
@@ -47,7 +53,8 @@ internal sealed class PipelinePlans
     {
         string[] fields = [.. pipelines
             .SelectMany(p => p.Condition?.ComparedFields() ?? [])
-            .Where(f => f is not (FieldNames.Time or FieldNames.Stream))
+            // The message is different on every event: no use as a key.
+            .Where(f => f is not (FieldNames.Time or FieldNames.Stream or FieldNames.Message))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
         return fields.Length == 0 ? null : new PipelinePlans(pipelines, fields);
@@ -56,6 +63,10 @@ internal sealed class PipelinePlans
     /// <summary>The plan for event <paramref name="index"/>; null when its values are not planned for (too long, not valid UTF-8).</summary>
     public Plan? Find(EventBatch batch, int index, BatchEventRow row)
     {
+        if (_off)
+        {
+            return null;
+        }
         var hash = new HashCode();
         for (var k = 0; k < _slots.Length; k++)
         {
@@ -95,11 +106,13 @@ internal sealed class PipelinePlans
             }
             values[k] = value.ToArray();
         }
-        plan = Build(values);
         if (_plans.Count >= MaxPlans)
         {
+            _off = true;
             _plans.Clear();
+            return null;
         }
+        plan = Build(values);
         _plans[key] = plan;
         return plan;
     }

@@ -88,6 +88,32 @@ public class PipelinePlansTests
         Assert.Contains("f:String=b", stored, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Plans_turn_off_for_a_field_with_too_many_values()
+    {
+        var pipelines = Run.Config("pipelines:\n  a: {if: 'user:u7', processors: [{set: {field: f, value: 'a'}}]}\n");
+        var plans = PipelinePlans.For([.. pipelines])!;
+        var batch = new EventBatch();
+        for (var i = 0; i < PipelinePlans.MaxPlans + 10; i++)
+        {
+            batch.BeginEvent(0);
+            batch.AddField("user", ValueKind.String, "u" + i.ToString(CultureInfo.InvariantCulture));
+            batch.EndEvent(StreamKey.Empty);
+        }
+        var row = new Model.BatchEventRow(batch);
+        Assert.NotNull(plans.Find(batch, 0, row));
+        for (var i = 1; i <= PipelinePlans.MaxPlans; i++)
+        {
+            plans.Find(batch, i, row);
+        }
+        Assert.Null(plans.Find(batch, 0, row));
+        Assert.Null(plans.Find(batch, PipelinePlans.MaxPlans + 5, row));
+        // The events are still selected as their conditions say.
+        using var set = new PipelineSet(pipelines, new PipelineMetrics());
+        var stored = set.Process(batch, "test").Batch.ToLogEvents();
+        Assert.Single(stored, e => e.Fields.Any(f => f.Key == "f"));
+    }
+
     private static EventBatch Batch((string Service, string Host, string Message)[] events)
     {
         var batch = new EventBatch();
