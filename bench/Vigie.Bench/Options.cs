@@ -17,6 +17,8 @@ internal sealed class Options
     public int SettleSeconds { get; private set; } = 10;
     public string? VigieDll { get; private set; }
     public string? ClickHouseBinary { get; private set; }
+    public string? VigieConfig { get; private set; }
+    public bool NoPipelines { get; private set; }
 
     public const string Usage = """
         usage: vigie-bench [options]
@@ -37,6 +39,9 @@ internal sealed class Options
           --settle-seconds N   how long part counts must stay unchanged to call merges settled (default 10)
           --vigie-dll FILE     the vigie.dll to run (default: <repo>/.build/vigie.dll, built by ./vigie)
           --clickhouse FILE    clickhouse-server or clickhouse binary (default: looked up in /usr/bin, /usr/sbin)
+          --vigie-config FILE  config file given to vigie serve as --config (pipelines, listeners, ...)
+          --no-pipelines       run vigie with its built-in pipelines turned off (stores the lines as
+                               given, as ClickHouse does); not with --vigie-config
         """;
 
     public static Options Parse(string[] args)
@@ -60,6 +65,8 @@ internal sealed class Options
                 case "--settle-seconds": o.SettleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--vigie-dll": o.VigieDll = Next(); break;
                 case "--clickhouse": o.ClickHouseBinary = Next(); break;
+                case "--vigie-config": o.VigieConfig = Next(); break;
+                case "--no-pipelines": o.NoPipelines = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -70,6 +77,18 @@ internal sealed class Options
         if (o.Encodings.Count == 0 || o.Encodings.Any(e => e is not ("plain" or "gzip")))
         {
             throw new ArgumentException("--encodings takes plain, gzip or both");
+        }
+        if (o.NoPipelines && o.VigieConfig is not null)
+        {
+            throw new ArgumentException("--no-pipelines writes its own config: turn the built-in pipelines off in the file given to --vigie-config instead");
+        }
+        if (o.VigieConfig is not null)
+        {
+            if (!File.Exists(o.VigieConfig))
+            {
+                throw new ArgumentException($"--vigie-config: no file {o.VigieConfig}");
+            }
+            o.VigieConfig = Path.GetFullPath(o.VigieConfig);
         }
         return o;
     }

@@ -124,7 +124,7 @@ internal static class PipelinesBench
     /// </summary>
     private static async Task<(double Pipelines, double Bytes, double StoreRaw, double StoreProcessed)> Alone(byte[] corpus, PipelineSet set)
     {
-        var batches = Decode(corpus);
+        var batches = Decode(corpus, new StreamFields(["service"]));
         var events = batches.Sum(b => b.Count);
         var best = double.MaxValue;
         var bytes = double.MaxValue;
@@ -156,13 +156,17 @@ internal static class PipelinesBench
     }
 
     /// <summary>
-    /// <c>vigie-bench pipelines profile mix|nginx|json|other [SECONDS]</c>: only <see cref="PipelineSet.Process(EventBatch, string)"/>
+    /// <c>vigie-bench pipelines profile mix|nginx|json|other|FILE.ndjson [SECONDS]</c>: only <see cref="PipelineSet.Process(EventBatch, string)"/>
     /// in a loop on batches decoded beforehand, for a profiler to attach to (e.g. <c>dotnet-trace collect -p PID</c>).
     /// </summary>
     private static int Profile(string kindName, int seconds)
     {
         var kind = kindName switch { "nginx" => 0, "json" => 4, "other" => 9, _ => -1 };
-        var batches = Decode(Corpus(100_000, AccessLines(100_000, new Random(42)), new Random(7), kind));
+        // An NDJSON file instead of a kind: its first 32 MB, with the macro benchmark's stream fields (e.g. the
+        // corpus.ndjson that `vigie-bench --keep` leaves), to see what the pipelines cost on what is sent over HTTP.
+        var batches = File.Exists(kindName)
+            ? Decode(Head(kindName, 32 << 20), new StreamFields(["host", "service"]))
+            : Decode(Corpus(100_000, AccessLines(100_000, new Random(42)), new Random(7), kind), new StreamFields(["service"]));
         using var set = new PipelineSet(PipelineConfigLoader.BuiltInsOnly(), new PipelineMetrics(), outputs: s_allocateOutputs ? null : NewPool());
         Console.WriteLine($"process id {Environment.ProcessId}: processing {kindName} for {seconds} s");
         var warm = Stopwatch.StartNew();
@@ -192,11 +196,10 @@ internal static class PipelinesBench
     }
 
     /// <summary>The corpus decoded into batches of 4,096 events from a pool, as the server's HTTP ingest decodes a large body.</summary>
-    private static List<EventBatch> Decode(byte[] corpus)
+    private static List<EventBatch> Decode(byte[] corpus, StreamFields streams)
     {
         var batches = new List<EventBatch>();
         var pool = NewPool();
-        var streams = new StreamFields(["service"]);
         var limits = new NdjsonLimits { FlushEvents = LogStore.PooledBatchEvents - 1, FlushValueBytes = 1024 * 1024 };
         NdjsonDecoder.DecodeAsync(new MemoryStream(corpus), pool.Rent(), streams, limits, Timestamps.Now(),
             (full, ct) =>
@@ -205,6 +208,15 @@ internal static class PipelinesBench
                 return ValueTask.FromResult(pool.Rent());
             }).AsTask().GetAwaiter().GetResult();
         return batches;
+    }
+
+    /// <summary>The whole lines within the first <paramref name="bytes"/> bytes of a file.</summary>
+    private static byte[] Head(string path, int bytes)
+    {
+        using var file = File.OpenRead(path);
+        var buffer = new byte[Math.Min(bytes, file.Length)];
+        file.ReadExactly(buffer);
+        return buffer.AsSpan(0, buffer.AsSpan().LastIndexOf((byte)'\n') + 1).ToArray();
     }
 
     /// <summary>Best of 3: process CPU seconds to durably store batches already built.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Vigie.Pipelines.Configuration;
 
 namespace Vigie.Bench;
 
@@ -9,6 +10,14 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
     public async Task<SystemResult> RunAsync(CancellationToken ct)
     {
         var result = new SystemResult { Name = "Vigie" };
+        if (options.NoPipelines)
+        {
+            result.Notes.Add("built-in pipelines off (--no-pipelines): lines stored as given");
+        }
+        else if (options.VigieConfig is not null)
+        {
+            result.Notes.Add($"config: {Path.GetFileName(options.VigieConfig)} (--vigie-config)");
+        }
         // The gzip pass only measures ingestion, on its own data dir; the plain pass does everything.
         string? gzPath = null;
         List<Chunk>? gzChunks = null;
@@ -44,9 +53,13 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         var baseUrl = $"http://127.0.0.1:{port}";
         Console.WriteLine($"vigie ({encoding}): starting on {baseUrl}");
         // Only the HTTP API: the socket listeners' fixed default ports may be taken on a shared machine.
-        using var server = ChildProcess.Start("dotnet", [dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}",
-            "--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"],
-            Path.Combine(workDir, $"vigie-{encoding}.log"));
+        List<string> args = [dll, "serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}",
+            "--syslog-udp", "off", "--syslog-tcp", "off", "--gelf-udp", "off", "--gelf-tcp", "off", "--fluent", "off", "--otlp-grpc", "off"];
+        if (ConfigFile() is { } config)
+        {
+            args.AddRange(["--config", config]);
+        }
+        using var server = ChildProcess.Start("dotnet", args, Path.Combine(workDir, $"vigie-{encoding}.log"));
         await WaitHealthyAsync(server, baseUrl, ct).ConfigureAwait(false);
         if (result.Version.Length == 0)
         {
@@ -109,6 +122,22 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
 
         await QueryMixRun.RunAsync(result, server.Pid, spec => RunQueryAsync(baseUrl, spec, server.Pid, ct)).ConfigureAwait(false);
         server.Stop(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// The config the server runs with: the one given, or with <c>--no-pipelines</c> one that turns every
+    /// built-in pipeline off (Vigie then stores the lines as given, as ClickHouse does), or none.
+    /// </summary>
+    private string? ConfigFile()
+    {
+        if (!options.NoPipelines)
+        {
+            return options.VigieConfig;
+        }
+        var path = Path.Combine(workDir, "vigie-no-pipelines.yaml");
+        var lines = PipelineConfigLoader.BuiltInsOnly().Select(p => $"  {p.Name}: {{enabled: false}}");
+        File.WriteAllText(path, "pipelines:\n" + string.Join("\n", lines) + "\n");
+        return path;
     }
 
     private async Task<string> VersionAsync(CancellationToken ct)

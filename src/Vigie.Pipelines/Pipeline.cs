@@ -19,7 +19,24 @@ public sealed class Pipeline
         Processors = processors;
         BuiltIn = builtIn;
         Multiline = processors.OfType<MultilineProcessor>().FirstOrDefault();
+        var writes = new HashSet<string>(StringComparer.Ordinal) { ErrorField };
+        foreach (var p in processors)
+        {
+            if (p.Writes is not { } w)
+            {
+                writes = null;
+                break;
+            }
+            writes.UnionWith(w);
+        }
+        Writes = writes;
     }
+
+    /// <summary>
+    /// The fields a run of this pipeline may set, change or remove (its steps' and <see cref="ErrorField"/>);
+    /// null when a step may write any field.
+    /// </summary>
+    internal IReadOnlySet<string>? Writes { get; }
 
     private BoundCounters? _bound;
 

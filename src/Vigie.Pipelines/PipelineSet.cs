@@ -32,6 +32,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
     private readonly Timer? _timer;
     private readonly Dictionary<string, Pipeline> _byName;
     private readonly EventBatchPool? _outputs;
+    private readonly PipelinePlans? _plans;
     private bool _disposed;
 
     /// <summary>The field that names the one pipeline an event goes through.</summary>
@@ -48,6 +49,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         _outputs = outputs;
         _pipelines = [.. pipelines];
         _multiline = [.. pipelines.Where(p => p.Multiline is not null)];
+        _plans = PipelinePlans.For(_pipelines);
         _byName = new Dictionary<string, Pipeline>(StringComparer.Ordinal);
         foreach (var p in _pipelines)
         {
@@ -64,14 +66,18 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
 
     public IReadOnlyList<Pipeline> Pipelines => _pipelines;
 
+    /// <summary>Whether the pipelines that may select an event are chosen once per stream (<see cref="PipelinePlans"/>); off, every condition is tested on every event (what tests compare the plans against).</summary>
+    internal bool Planned { get; init; } = true;
+
     public PipelineMetrics Metrics { get; }
 
     public Pipeline? Find(string name) => _pipelines.FirstOrDefault(p => p.Name == name);
 
     /// <summary>
-    /// Runs the pipelines on <paramref name="batch"/>. The result is the batch itself when no pipeline
-    /// selects any of its events; else a new batch owned by the caller (one reference: release it once
-    /// stored, see <see cref="EventBatch.Release"/>).
+    /// Runs the pipelines on <paramref name="batch"/>. The result is the batch itself when the pipelines
+    /// change none of its events (none selected, or the steps of those selected neither matched nor
+    /// wrote); else a new batch owned by the caller (one reference: release it once stored, see
+    /// <see cref="EventBatch.Release"/>).
     /// </summary>
     public ProcessedBatch Process(EventBatch batch, string listener) => Process(batch, listener, null);
 
@@ -119,7 +125,10 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 JoinLine(batch, i, row, ml, listener, token, output, trace, ref held, ref late);
                 continue;
             }
-            var first = routed ? -1 : FirstSelecting(batch, i, row);
+            // The pipelines that may select it, chosen once per value of the fields the conditions compare.
+            var plan = routed || !Planned ? null : _plans?.Find(batch, i, row);
+            var entry = plan?.FirstSelecting(batch, i, row) ?? -1;
+            var first = routed ? -1 : plan is null ? FirstSelecting(batch, i, row) : entry < 0 ? -1 : plan.Pipeline(entry);
             if (!routed && first < 0)
             {
                 if (output is not null)
@@ -128,18 +137,26 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 }
                 continue;
             }
-            if (output is null)
-            {
-                output = CopyHead(batch, i, out nameMap);
-            }
             if (trace is null && !routed)
             {
                 fast ??= new FastRun();
-                if (fast.TryRun(this, batch, i, first, output))
+                if (fast.TryRun(this, batch, i, first, plan, entry))
                 {
+                    if (!fast.Changed)
+                    {
+                        // Selected but left as it came (no step matched or wrote): stored as if no pipeline had selected it.
+                        if (output is not null)
+                        {
+                            CopyRaw(batch, i, output, nameMap!);
+                        }
+                        continue;
+                    }
+                    output ??= CopyHead(batch, i, out nameMap);
+                    fast.Write(output);
                     continue;
                 }
             }
+            output ??= CopyHead(batch, i, out nameMap);
             var e = Materialise(batch, i);
             RunAll(e, trace);
             if (!e.Dropped)
@@ -544,7 +561,9 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         }
 
         /// <param name="first">The first pipeline that selects the event as it came (the ones before it do not).</param>
-        public bool TryRun(PipelineSet set, EventBatch batch, int index, int first, EventBatch output)
+        /// <param name="plan">The pipelines that may select the event, when it has a plan; else all are tested.</param>
+        /// <param name="entry">The entry of <paramref name="first"/> in <paramref name="plan"/>.</param>
+        public bool TryRun(PipelineSet set, EventBatch batch, int index, int first, PipelinePlans.Plan? plan, int entry)
         {
             _event.Reset(batch, index);
             var pipelines = set._pipelines;
@@ -552,15 +571,17 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             _out ??= [.. pipelines.Select(p => new long[p.Processors.Count + 1])];
             _ins.Clear();
             _outs.Clear();
-            for (var i = first; i < pipelines.Length; i++)
+            var end = plan is null ? pipelines.Length : plan.Count;
+            for (var k = plan is null ? first : entry; k < end; k++)
             {
                 if (_event.Dropped)
                 {
                     break;
                 }
+                var i = plan is null ? k : plan.Pipeline(k);
                 var p = pipelines[i];
                 // The batch form already said yes to the first; the others see the event as the pipelines before them left it.
-                if (i != first && p.Condition is not null && !p.Condition.Matches(_event))
+                if (i != first && !(plan is null ? p.Condition is null || p.Condition.Matches(_event) : plan.Selects(k, _event)))
                 {
                     continue;
                 }
@@ -577,15 +598,24 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
             {
                 _out[step >> 16][step & 0xFFFF]++;
             }
-            if (!_event.Dropped)
-            {
-                if (!ReferenceEquals(_names?.Output, output))
-                {
-                    _names = new OutputNames(output);
-                }
-                _event.WriteTo(_names);
-            }
             return true;
+        }
+
+        /// <summary>Whether the event <see cref="TryRun"/> ran differs from the batch's as it came.</summary>
+        public bool Changed => _event.Changed;
+
+        /// <summary>Appends the event <see cref="TryRun"/> ran to <paramref name="output"/>, unless it was dropped.</summary>
+        public void Write(EventBatch output)
+        {
+            if (_event.Dropped)
+            {
+                return;
+            }
+            if (!ReferenceEquals(_names?.Output, output))
+            {
+                _names = new OutputNames(output);
+            }
+            _event.WriteTo(_names);
         }
     }
 

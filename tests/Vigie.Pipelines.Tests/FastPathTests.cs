@@ -83,6 +83,26 @@ public class FastPathTests
         }
     }
 
+    [Fact]
+    public void A_batch_the_pipelines_leave_as_it_came_is_stored_without_a_copy()
+    {
+        // sshd selects these lines, but its last pattern (^.*$) captures nothing: no step writes anything.
+        (string, string)[] unchanged = [("sshd", "sshd[4242]: Accepted publickey for deploy from 10.1.2.3 port 50000 ssh2"), ("cron", "CRON[1]: (root) CMD (true)"), ("sshd", "Server listening on 0.0.0.0 port 22.")];
+        using var set = new PipelineSet(BuiltIns.Value, new PipelineMetrics());
+        var batch = new EventBatch();
+        foreach (var (service, line) in unchanged)
+        {
+            batch.BeginEvent(0);
+            batch.AddField(FieldNames.Message, ValueKind.String, line);
+            batch.AddField("service", ValueKind.String, service);
+            batch.EndEvent(new StreamFields(["service"]));
+        }
+        Assert.Same(batch, set.Process(batch, "test").Batch);
+        Assert.Equal(2, set.Metrics.Snapshot().Single(s => s.Key.Pipeline == "sshd" && s.Key.Processor == "").Value.In);
+        // With one line the pipelines change, the others are copied as they came, as the general path stores them.
+        AssertAlike([.. unchanged, ("sshd", "Failed password for root from 10.1.2.3 port 22 ssh2"), .. unchanged]);
+    }
+
     [Property(MaxTest = 300)]
     public Property Json_application_logs_are_stored_alike() =>
         Prop.ForAll(Gen.ListOf(JsonLine()).Select(l => l.Select(line => ("billing", line)).ToArray()).ToArbitrary(), AssertAlike);

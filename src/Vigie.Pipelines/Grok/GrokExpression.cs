@@ -23,6 +23,7 @@ public sealed class GrokExpression
 
     private GrokExpression(string source, Regex regex, IReadOnlyList<GrokCapture> captures, AccessLogParser? accessLog)
     {
+        Literals = RequiredLiterals.Of(source);
         Source = source;
         Regex = regex;
         Captures = captures;
@@ -36,6 +37,9 @@ public sealed class GrokExpression
     public AccessLogParser? AccessLog { get; }
 
     public string Source { get; }
+
+    /// <summary>UTF-8 texts every match contains (see <see cref="Grok.RequiredLiterals"/>): a value without one of them cannot match.</summary>
+    internal byte[][] Literals { get; }
 
     public Regex Regex { get; }
 

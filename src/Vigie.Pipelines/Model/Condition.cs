@@ -38,6 +38,44 @@ public sealed class Condition
 
     internal bool Matches(SpanEvent e) => _node.Matches(e);
 
+    /// <summary>The fields whose value this condition compares (not by regex): what a per-stream choice of pipelines can key on.</summary>
+    internal IEnumerable<string> ComparedFields()
+    {
+        var names = new List<string>();
+        _node.Compared(names);
+        return names;
+    }
+
+    /// <summary>
+    /// This condition for the events whose fields <paramref name="known"/> answers have those values:
+    /// the tests of those fields replaced by their outcome. The result may always or never hold, or
+    /// hold a smaller test of the other fields; on such events it answers as this condition does.
+    /// </summary>
+    internal Specialised Specialise(KnownField known) => new(_node.Specialise(known));
+
+    /// <summary>Whether a field's value is known and, when it is, the value's bytes (null: the event has no such field).</summary>
+    internal delegate bool KnownField(string name, out byte[]? value);
+
+    /// <summary>A condition with some fields' values fixed (<see cref="Specialise"/>).</summary>
+    internal sealed class Specialised
+    {
+        private readonly Node _node;
+
+        internal Specialised(Node node) => _node = node;
+
+        public bool Always => _node is All;
+
+        public bool Never => _node is None;
+
+        public bool Matches(EventBatch batch, int index, BatchEventRow row)
+        {
+            row.Index = index;
+            return _node.Matches(batch, index, row);
+        }
+
+        public bool Matches(SpanEvent e) => _node.Matches(e);
+    }
+
     private static Node Compile(Filter filter, long nowNs) => filter switch
     {
         AllFilter => new All(),
@@ -237,7 +275,7 @@ public sealed class Condition
         }
     }
 
-    private abstract class Node
+    internal abstract class Node
     {
         /// <summary>A rough rank of what testing it costs: a value compared, a regex run, a row built.</summary>
         public virtual int Cost => 3;
@@ -245,6 +283,14 @@ public sealed class Condition
         public abstract bool Matches(EventBatch batch, int index, BatchEventRow row);
 
         public abstract bool Matches(SpanEvent e);
+
+        /// <summary>Adds the names of the fields compared by value (see <see cref="ComparedFields"/>).</summary>
+        public virtual void Compared(List<string> names)
+        {
+        }
+
+        /// <summary>See <see cref="Condition.Specialise"/>: <see cref="All"/>, <see cref="None"/> or what is left to test.</summary>
+        public virtual Node Specialise(KnownField known) => this;
     }
 
     private sealed class All : Node
@@ -256,9 +302,45 @@ public sealed class Condition
         public override bool Matches(SpanEvent e) => true;
     }
 
+    /// <summary>Never holds: what a specialised condition becomes when the known values already say no.</summary>
+    private sealed class None : Node
+    {
+        public override int Cost => 0;
+
+        public override bool Matches(EventBatch batch, int index, BatchEventRow row) => false;
+
+        public override bool Matches(SpanEvent e) => false;
+    }
+
     private sealed class And(Node[] operands) : Node
     {
         public override int Cost => operands.Max(o => o.Cost);
+
+        public override void Compared(List<string> names)
+        {
+            foreach (var o in operands)
+            {
+                o.Compared(names);
+            }
+        }
+
+        public override Node Specialise(KnownField known)
+        {
+            var left = new List<Node>();
+            foreach (var o in operands)
+            {
+                var s = o.Specialise(known);
+                if (s is None)
+                {
+                    return s;
+                }
+                if (s is not All)
+                {
+                    left.Add(s);
+                }
+            }
+            return left.Count switch { 0 => new All(), 1 => left[0], _ => new And([.. left]) };
+        }
 
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
@@ -289,6 +371,32 @@ public sealed class Condition
     {
         public override int Cost => operands.Max(o => o.Cost);
 
+        public override void Compared(List<string> names)
+        {
+            foreach (var o in operands)
+            {
+                o.Compared(names);
+            }
+        }
+
+        public override Node Specialise(KnownField known)
+        {
+            var left = new List<Node>();
+            foreach (var o in operands)
+            {
+                var s = o.Specialise(known);
+                if (s is All)
+                {
+                    return s;
+                }
+                if (s is not None)
+                {
+                    left.Add(s);
+                }
+            }
+            return left.Count switch { 0 => new None(), 1 => left[0], _ => new Or([.. left]) };
+        }
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
             foreach (var o in operands)
@@ -318,6 +426,15 @@ public sealed class Condition
     {
         public override int Cost => operand.Cost;
 
+        public override void Compared(List<string> names) => operand.Compared(names);
+
+        public override Node Specialise(KnownField known) => operand.Specialise(known) switch
+        {
+            All => new None(),
+            None => new All(),
+            var s => ReferenceEquals(s, operand) ? this : new Not(s),
+        };
+
         public override bool Matches(EventBatch batch, int index, BatchEventRow row) => !operand.Matches(batch, index, row);
 
         public override bool Matches(SpanEvent e) => !operand.Matches(e);
@@ -329,6 +446,24 @@ public sealed class Condition
         private readonly int _slot = ConditionSlots.Add(name);
 
         public override int Cost => cost;
+
+        public override void Compared(List<string> names)
+        {
+            // A value compared (cost 1), not a regex: the kind of test a stream's fields get (service:nginx).
+            if (cost == 1)
+            {
+                names.Add(name);
+            }
+        }
+
+        public override Node Specialise(KnownField known)
+        {
+            if (!known(name, out var value))
+            {
+                return this;
+            }
+            return value is not null && values.MatchesUtf8(value) ? new All() : new None();
+        }
 
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {

@@ -45,6 +45,16 @@ internal sealed class SpanEvent : IRow
 
     public bool Dropped { get; set; }
 
+    /// <summary>
+    /// Whether the event differs from the batch's as it came: a field set, removed or renamed, its time
+    /// changed, dropped, or a value repaired to valid UTF-8. An unchanged event is stored as it came,
+    /// and a batch of only such events is stored without a copy.
+    /// </summary>
+    public bool Changed => _changed || Dropped || TimeNs != _timeAsCame;
+
+    private bool _changed;
+    private long _timeAsCame;
+
     /// <summary>Becomes event <paramref name="index"/> of <paramref name="batch"/> (its bytes are copied once).</summary>
     public void Reset(EventBatch batch, int index)
     {
@@ -52,7 +62,8 @@ internal sealed class SpanEvent : IRow
         _nameBits = 0;
         _byteLength = 0;
         Dropped = false;
-        TimeNs = batch.GetTime(index);
+        _changed = false;
+        TimeNs = _timeAsCame = batch.GetTime(index);
         Stream = batch.GetStream(index);
         var (start, end) = batch.GetFieldRange(index);
         for (var f = start; f < end; f++)
@@ -63,6 +74,7 @@ internal sealed class SpanEvent : IRow
                 // As the general path stores it (through a string): each invalid sequence becomes U+FFFD.
                 // Checking is cheap (vectorised); repairing, rare, may allocate.
                 var text = Encoding.UTF8.GetString(value);
+                _changed = true;
                 EnsureBytes(Encoding.UTF8.GetMaxByteCount(text.Length));
                 var n = Encoding.UTF8.GetBytes(text, _bytes.AsSpan(_byteLength));
                 AddSlot(batch.GetName(f), batch.GetKind(f), _byteLength, n);
@@ -185,6 +197,7 @@ internal sealed class SpanEvent : IRow
             return false;
         }
         _live[i] = false;
+        _changed = true;
         return true;
     }
 
@@ -197,6 +210,7 @@ internal sealed class SpanEvent : IRow
             return false;
         }
         _live[i] = false;
+        _changed = true;
         if (IsSpecial(to, Value(i)))
         {
             return true;
@@ -306,6 +320,7 @@ internal sealed class SpanEvent : IRow
 
     private void Place(string name, ValueKind kind, int offset, int length)
     {
+        _changed = true;
         var i = IndexOf(name);
         if (i >= 0)
         {

@@ -16,6 +16,8 @@ public sealed class DateProcessor(string field, IReadOnlyList<string> formats, T
 
     public override string Type => "date";
 
+    public override IReadOnlyCollection<string>? Writes => [target];
+
     public override string? Apply(PipelineEvent e)
     {
         var text = e.GetText(field);

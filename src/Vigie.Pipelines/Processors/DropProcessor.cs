@@ -7,6 +7,8 @@ public sealed class DropProcessor : Processor, ISpanProcessor
 {
     public override string Type => "drop";
 
+    public override IReadOnlyCollection<string>? Writes => [];
+
     public override string? Apply(PipelineEvent e)
     {
         e.Dropped = true;

@@ -10,6 +10,8 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
 {
     public override string Type => "grok";
 
+    public override IReadOnlyCollection<string>? Writes => [.. patterns.SelectMany(p => p.Captures).Select(c => c.Field).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The expressions, tried in order.</summary>
     public IReadOnlyList<GrokExpression> Patterns => patterns;
 
@@ -133,6 +135,11 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
                 // A line that is not ASCII: the general path runs this regex (an access-log one, which may
                 // backtrack up to its timeout on such a line) once, rather than after this form did.
                 return false;
+            }
+            // A line without a text the pattern requires cannot match: no regex run (values are valid UTF-8 here).
+            if (!RequiredLiterals.AllIn(expression.Literals, value))
+            {
+                continue;
             }
             text ??= Encoding.UTF8.GetString(value);
             var match = expression.Regex.Match(text);

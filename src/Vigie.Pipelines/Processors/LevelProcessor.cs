@@ -14,6 +14,8 @@ public sealed class LevelProcessor(IReadOnlyList<string> fields, string target) 
 {
     public override string Type => "level";
 
+    public override IReadOnlyCollection<string>? Writes => [target];
+
     public override string? Apply(PipelineEvent e)
     {
         foreach (var f in fields)

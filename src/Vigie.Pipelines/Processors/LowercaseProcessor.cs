@@ -8,6 +8,8 @@ public sealed class LowercaseProcessor(IReadOnlyList<string> fields) : Processor
 {
     public override string Type => "lowercase";
 
+    public override IReadOnlyCollection<string>? Writes => fields;
+
     public override string? Apply(PipelineEvent e)
     {
         foreach (var f in fields)

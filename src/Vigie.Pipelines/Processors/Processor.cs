@@ -21,6 +21,13 @@ public abstract class Processor
     /// <summary>The same condition in the form that also tests a <see cref="SpanEvent"/>'s bytes (set with <see cref="Condition"/> by the config loader).</summary>
     internal Model.Condition? When { get; set; }
 
+    /// <summary>
+    /// The fields this processor may set, change or remove; null when it cannot say (it may write any
+    /// field, e.g. <c>json</c>). The pipelines use it to decide, once per stream, which later conditions
+    /// a value that no earlier step can touch (<c>service</c>) already answers.
+    /// </summary>
+    public virtual IReadOnlyCollection<string>? Writes => null;
+
     /// <summary>Changes <paramref name="e"/>; returns null on success, else why it failed.</summary>
     public abstract string? Apply(PipelineEvent e);
 }

@@ -7,6 +7,8 @@ public sealed class RemoveProcessor(IReadOnlyList<string> fields) : Processor, I
 {
     public override string Type => "remove";
 
+    public override IReadOnlyCollection<string>? Writes => fields;
+
     public override string? Apply(PipelineEvent e)
     {
         foreach (var f in fields)

@@ -7,6 +7,8 @@ public sealed class RenameProcessor(IReadOnlyList<KeyValuePair<string, string>> 
 {
     public override string Type => "rename";
 
+    public override IReadOnlyCollection<string>? Writes => [.. renames.SelectMany(r => new[] { r.Key, r.Value }).Distinct(StringComparer.Ordinal)];
+
     public override string? Apply(PipelineEvent e)
     {
         foreach (var (from, to) in renames)

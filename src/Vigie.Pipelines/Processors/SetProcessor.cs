@@ -9,6 +9,8 @@ public sealed class SetProcessor(string field, string value, bool overwrite, Val
 {
     public override string Type => "set";
 
+    public override IReadOnlyCollection<string>? Writes => [@field];
+
     public override string? Apply(PipelineEvent e)
     {
         if (!overwrite && e.Has(field))
