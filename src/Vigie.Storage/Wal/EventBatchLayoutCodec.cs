@@ -71,7 +71,7 @@ internal static class EventBatchLayoutCodec
     }
 
     /// <summary>Writes the body where the head was written (each piece straight from the batch's arrays).</summary>
-    public static void WriteBody(EventBatch batch, Stream output)
+    public static void WriteBody(EventBatch batch, IBufferWriter<byte> output)
     {
         for (var p = 0; p < Pieces; p++)
         {

@@ -261,12 +261,23 @@ public sealed class WriteAheadLog : IDisposable
     private void WriteGroup(List<PendingAppend> group)
     {
         var segment = _segment ?? throw new IOException("no open WAL segment");
+        // The group's records are gathered and written with one write: a process killed between
+        // several writes would leave a torn record at the tail, which replay has to quarantine.
+        var gathered = RentRecordBuffer((int)Math.Min(group.Sum(p => p.Length), MaxPooledRecordBytes));
         long written = 0;
-        foreach (var p in group)
+        try
         {
-            segment.Write(p.Head.Span);
-            EventBatchLayoutCodec.WriteBody(p.Batch, segment);
-            written += p.Length;
+            foreach (var p in group)
+            {
+                gathered.Write(p.Head.Span);
+                EventBatchLayoutCodec.WriteBody(p.Batch, gathered);
+                written += p.Length;
+            }
+            segment.Write(gathered.WrittenSpan);
+        }
+        finally
+        {
+            ReturnRecordBuffer(gathered);
         }
         var started = Stopwatch.GetTimestamp();
         segment.Flush(flushToDisk: true);
