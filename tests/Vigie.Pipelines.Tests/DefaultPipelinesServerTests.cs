@@ -2,11 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Vigie.Server;
 
 namespace Vigie.Pipelines.Tests;
 
@@ -18,31 +13,25 @@ namespace Vigie.Pipelines.Tests;
 public sealed class DefaultPipelinesServerTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vigie-pipelines-defaults-").FullName;
-    private WebApplication? _app;
-    private HttpClient? _client;
+    private InProcessServer? _server;
 
     public async Task InitializeAsync()
     {
-        _app = VigieServer.Build(new ServerOptions { DataDir = Path.Combine(_dir, "data"), Listen = "127.0.0.1:0", Listeners = new ListenerOptions().WithoutOwnPorts() });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        _server = await InProcessServer.StartAsync(Path.Combine(_dir, "data"));
     }
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
         Directory.Delete(_dir, recursive: true);
     }
 
     private async Task<long> CountAsync(string query)
     {
-        var text = await _client!.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString(query + " | stats count() as n"));
+        var text = await _server!.Client.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString(query + " | stats count() as n"));
         var row = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).SingleOrDefault();
         return row.ValueKind == JsonValueKind.Undefined ? 0 : long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture);
     }
@@ -64,7 +53,7 @@ public sealed class DefaultPipelinesServerTests : IAsyncLifetime
             body.Append("{\"_msg\":").Append(JsonSerializer.Serialize(line)).Append(",\"service\":\"").Append(service).Append("\",\"seq\":").Append(i).Append('}').Append('\n');
         }
         Assert.True(body.Length > 256 * 1024, "the body must be large enough to be decoded into pooled batches");
-        using var response = await _client!.PostAsync("/api/v1/ingest?stream=service", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"));
+        using var response = await _server!.Client.PostAsync("/api/v1/ingest?stream=service", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         // Searchable at the store's next flush (every 0.5 s); a loaded machine may take much longer.

@@ -1,11 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Vigie.Server;
 
 namespace Vigie.Pipelines.Tests;
 
@@ -13,8 +8,7 @@ namespace Vigie.Pipelines.Tests;
 public sealed class ReloadUnderLoadTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vigie-pipelines-reload-").FullName;
-    private WebApplication? _app;
-    private HttpClient? _client;
+    private InProcessServer? _server;
 
     private string ConfigPath => Path.Combine(_dir, "vigie.yaml");
 
@@ -29,19 +23,14 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(ConfigPath, Config("v0"));
-        _app = VigieServer.Build(new ServerOptions { DataDir = Path.Combine(_dir, "data"), Listen = "127.0.0.1:0", ConfigFile = ConfigPath, Listeners = new ListenerOptions().WithoutOwnPorts() });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        _server = await InProcessServer.StartAsync(Path.Combine(_dir, "data"), ConfigPath);
     }
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
         Directory.Delete(_dir, recursive: true);
     }
@@ -74,7 +63,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
                 sb.Append("{\"_msg\":\"hello\",\"service\":\"load\",\"seq\":").Append(batches * PerBatch + i).Append("}\n");
             }
             batches++;
-            using var response = await _client!.PostAsync("/api/v1/ingest?stream=service", new StringContent(sb.ToString(), Encoding.UTF8, "application/x-ndjson"));
+            using var response = await _server!.Client.PostAsync("/api/v1/ingest?stream=service", new StringContent(sb.ToString(), Encoding.UTF8, "application/x-ndjson"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         await rewriter;
@@ -85,7 +74,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
         List<JsonElement> rows;
         do
         {
-            var text = await _client!.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:load"));
+            var text = await _server!.Client.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:load"));
             rows = [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
             if (rows.Count >= batches * PerBatch)
             {
@@ -101,7 +90,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
         }
         Assert.Equal(batches * PerBatch, seen.Count);
         Assert.True(tagged.Count > 1, "the reloads never took effect: " + string.Join(",", tagged));
-        var metrics = await _client!.GetStringAsync("/metrics");
+        var metrics = await _server!.Client.GetStringAsync("/metrics");
         // A file watcher may coalesce or repeat change events: count that reloads happened, not how many.
         Assert.Matches(@"\nvigie_pipeline_reloads_total [1-9][0-9]*\n", metrics);
         Assert.Matches(@"\nvigie_pipeline_reload_failures_total [1-9][0-9]*\n", metrics);
@@ -111,7 +100,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
     /// <summary>Reloads taken plus refused, from /metrics.</summary>
     private async Task<long> ReloadsAsync()
     {
-        var metrics = await _client!.GetStringAsync("/metrics");
+        var metrics = await _server!.Client.GetStringAsync("/metrics");
         return metrics.Split('\n')
             .Where(l => l.StartsWith("vigie_pipeline_reload", StringComparison.Ordinal))
             .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
@@ -125,7 +114,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
             pipeline = "processors:\n  - grok: {pattern: '^%{WORD:verb} %{INT:n:int}$'}\n  - lowercase: {fields: [verb]}\n",
             lines = new[] { "GET 12", "bad" },
         });
-        using var ok = await _client!.PostAsync("/api/v1/pipelines/test", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var ok = await _server!.Client.PostAsync("/api/v1/pipelines/test", new StringContent(body, Encoding.UTF8, "application/json"));
         var json = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(1, json.GetProperty("failed").GetInt32());
@@ -136,7 +125,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
         Assert.StartsWith("candidate/grok:", json.GetProperty("results")[1].GetProperty("error").GetString());
 
         var bad = JsonSerializer.Serialize(new { pipeline = "processors:\n  - grok: {pattern: '%{NOPE}'}\n", lines = new[] { "x" } });
-        using var refused = await _client.PostAsync("/api/v1/pipelines/test", new StringContent(bad, Encoding.UTF8, "application/json"));
+        using var refused = await _server.Client.PostAsync("/api/v1/pipelines/test", new StringContent(bad, Encoding.UTF8, "application/json"));
         var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(2, error.GetProperty("line").GetInt32());
@@ -147,7 +136,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
     public async Task Replay_runs_stored_events_through_a_candidate_without_writing()
     {
         var ndjson = "{\"_msg\":\"user=bob took=12\",\"service\":\"replay\"}\n{\"_msg\":\"user=eve took=7\",\"service\":\"replay\"}\n";
-        using (var r = await _client!.PostAsync("/api/v1/ingest", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson")))
+        using (var r = await _server!.Client.PostAsync("/api/v1/ingest", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson")))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -155,7 +144,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
         JsonElement json = default;
         for (var attempt = 0; attempt < 40; attempt++)
         {
-            using var response = await _client.PostAsync("/api/v1/pipelines/replay", new StringContent(body, Encoding.UTF8, "application/json"));
+            using var response = await _server.Client.PostAsync("/api/v1/pipelines/replay", new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             if (json.GetProperty("events").GetInt32() == 2)
@@ -168,7 +157,7 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
         var users = json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("after").GetProperty("user").GetString()).Order().ToList();
         Assert.Equal(["bob", "eve"], users);
         Assert.False(json.GetProperty("results")[0].GetProperty("before").TryGetProperty("user", out _));
-        var stored = await _client.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:replay user:*"));
+        var stored = await _server.Client.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:replay user:*"));
         Assert.Equal("", stored.Trim());
     }
 }
