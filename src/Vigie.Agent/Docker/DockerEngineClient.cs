@@ -110,9 +110,16 @@ internal sealed class DockerEngineClient : IDisposable
     }
 
     /// <summary>Opens the stream of container events (one JSON object per line); the caller disposes the response.</summary>
-    public async Task<HttpResponseMessage> OpenEventsAsync(CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> OpenEventsAsync(DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        var response = await _http.GetAsync("events?filters=" + Uri.EscapeDataString(DockerEvent.Filters), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var query = "events?filters=" + Uri.EscapeDataString(DockerEvent.Filters);
+        if (since is { } from)
+        {
+            // The daemon replays what it still holds of the events since then, before the live ones.
+            var ms = from.ToUnixTimeMilliseconds();
+            query += FormattableString.Invariant($"&since={ms / 1000}.{ms % 1000:000}000000");
+        }
+        var response = await _http.GetAsync(query, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
             await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);

@@ -7,12 +7,16 @@ namespace Vigie.Agent.Docker;
 /// <summary>
 /// Collects every container's stdout and stderr through the Docker Engine API: lists the containers,
 /// follows each one's log stream, and reacts to the daemon's events (start, die, destroy, rename).
-/// When the daemon is unreachable or restarts, it retries with backoff and resumes every container
-/// from its position.
+/// When the daemon is unreachable or restarts, it retries with backoff, resumes every container
+/// from its position, and replays the events it missed so that containers run in the gap are read.
 /// </summary>
 public sealed class DockerSource : ILogSource
 {
     private static readonly TimeSpan DestroyGrace = TimeSpan.FromSeconds(10);
+
+    // Events are asked for from a little before the connection broke, so that clocks a little apart
+    // (a remote daemon) still cover the gap; lines read twice are skipped by their positions.
+    private static readonly TimeSpan ReplayMargin = TimeSpan.FromSeconds(5);
 
     private readonly DockerSourceOptions _options;
     private readonly AgentHost _host;
@@ -24,6 +28,10 @@ public sealed class DockerSource : ILogSource
     private readonly ConcurrentDictionary<string, LogPosition> _positions = new(StringComparer.Ordinal);
     private long _lines;
     private int _followed;
+
+    // When the last session's connection broke: a container that starts and exits before the next
+    // session connects is known only from the events the daemon replays since then.
+    private DateTimeOffset? _disconnectedAt;
 
     public DockerSource(DockerSourceOptions options, AgentHost host, ILogger logger, DockerMetrics? metrics = null)
     {
@@ -85,11 +93,13 @@ public sealed class DockerSource : ILogSource
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var followers = new Dictionary<string, ContainerFollower>(StringComparer.Ordinal);
         var skipped = new HashSet<string>(StringComparer.Ordinal);
+        var connected = false;
         try
         {
             // Events first, then the list: a container started in between is in one or the other.
-            using var events = await client.OpenEventsAsync(session.Token).ConfigureAwait(false);
+            using var events = await client.OpenEventsAsync(_disconnectedAt - ReplayMargin, session.Token).ConfigureAwait(false);
             using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(session.Token).ConfigureAwait(false));
+            connected = true;
             backoff.Reset();
             _logger.LogInformation("connected to Docker at {Endpoint}", _options.Endpoint);
             var containers = await client.ListContainersAsync(session.Token).ConfigureAwait(false);
@@ -137,6 +147,10 @@ public sealed class DockerSource : ILogSource
         }
         finally
         {
+            if (connected)
+            {
+                _disconnectedAt = DateTimeOffset.UtcNow;
+            }
             await session.CancelAsync().ConfigureAwait(false);
             foreach (var follower in followers.Values)
             {

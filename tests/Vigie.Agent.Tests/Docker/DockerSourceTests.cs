@@ -188,7 +188,9 @@ public sealed class DockerSourceTests(DockerFixture docker) : DockerSourceTestBa
         StartSource(sink);
         var id = await RunAsync(Unique("survivor"), "n=$(cat /runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > /runs; for i in 1 2 3; do echo run $n line $i; done");
         await LinesOfAsync(sink, id, 3);
-        await Daemon.RestartAsync();
+        // Down long enough for the source's backoff to grow to seconds: both containers below run and
+        // exit before it reconnects, and are known to it only from the events the daemon replays.
+        await Daemon.RestartAsync(downFor: TimeSpan.FromSeconds(4));
         await Daemon.RunOkAsync(["start", id]);
         var later = await RunAsync(Unique("later"), "echo after the restart");
         await LinesOfAsync(sink, later, 1);

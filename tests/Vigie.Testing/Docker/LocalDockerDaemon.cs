@@ -40,10 +40,11 @@ public sealed class LocalDockerDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the daemon (SIGTERM, as an administrator restarting it would) and starts it again.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the daemon (SIGTERM, as an administrator restarting it would) and starts it again, after <paramref name="downFor"/>.</summary>
+    public async Task RestartAsync(TimeSpan downFor = default)
     {
         await StopDaemonAsync().ConfigureAwait(false);
+        await Task.Delay(downFor).ConfigureAwait(false);
         await StartDaemonAsync().ConfigureAwait(false);
     }
 
