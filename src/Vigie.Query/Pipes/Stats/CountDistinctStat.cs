@@ -7,7 +7,8 @@ namespace Vigie.Query.Pipes.Stats;
 
 /// <summary><c>count_distinct(f)</c>: distinct texts (ordinal, so <c>500</c> and <c>500.0</c> differ) where f exists.</summary>
 /// <remarks>
-/// Texts are kept as UTF-8, which maps distinct well-formed texts to distinct bytes. Bytes that are not
+/// Texts are kept as the 128-bit hashes of their UTF-8 bytes (see <see cref="HashedValueSet"/>); UTF-8
+/// maps distinct well-formed texts to distinct bytes. Bytes that are not
 /// valid UTF-8 are first turned into the text they decode to (and back), as a string would hold them;
 /// the rare text with a lone surrogate, which UTF-8 cannot hold, is kept apart as a string.
 /// </remarks>
@@ -15,7 +16,7 @@ public sealed class CountDistinctStat : StatAccumulator
 {
     private const int StackLimit = 512;
 
-    private readonly Utf8Set _seen = new();
+    private readonly HashedValueSet _seen = new();
     private readonly HashSet<string> _malformed = new(StringComparer.Ordinal);
 
     public override void Add(string? text)

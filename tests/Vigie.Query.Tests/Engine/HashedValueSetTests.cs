@@ -8,7 +8,7 @@ namespace Vigie.Query.Tests.Engine;
 /// Whatever the lengths, zero bytes and values that share a prefix, the set counts exactly the
 /// distinct byte strings, added directly or through a union.
 /// </summary>
-public sealed class Utf8SetTests
+public sealed class HashedValueSetTests
 {
     [Fact]
     public void AddAndUnion_RandomByteStrings_CountOfDistinctStrings()
@@ -23,8 +23,8 @@ public sealed class Utf8SetTests
         Prop.ForAll(cases, c =>
         {
             var expected = new HashSet<string>(StringComparer.Ordinal);
-            var left = new Utf8Set();
-            var right = new Utf8Set();
+            var left = new HashedValueSet();
+            var right = new HashedValueSet();
             foreach (var v in c.left)
             {
                 left.Add(v);
