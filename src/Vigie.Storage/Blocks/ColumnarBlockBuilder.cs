@@ -19,6 +19,7 @@ public sealed class ColumnarBlockBuilder
     private readonly List<ColumnBuffer> _columns = [];
     private readonly Dictionary<string, ColumnBuffer> _byName = new(StringComparer.Ordinal);
     private readonly Stack<ColumnBuffer> _spare = new();
+    private readonly Dictionary<string, ColumnBuffer> _spareByName = new(StringComparer.Ordinal);
     private readonly LentBuffers _lender = new();
     private long[] _times = new long[256];
     private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
@@ -56,7 +57,9 @@ public sealed class ColumnarBlockBuilder
         _valueBytes = 0;
         foreach (var c in _columns)
         {
-            if (!c.TooLargeToRetain)
+            // Kept by name: the next blocks' column of the same name (mostly of the same stream) finds
+            // arrays of the size it needs instead of growing small ones again, copy after copy.
+            if (!c.TooLargeToRetain && !_spareByName.TryAdd(c.Name, c))
             {
                 _spare.Push(c);
             }
@@ -205,7 +208,10 @@ public sealed class ColumnarBlockBuilder
         {
             return column;
         }
-        column = _spare.Count > 0 ? _spare.Pop() : new ColumnBuffer();
+        if (!_spareByName.Remove(name, out column))
+        {
+            column = _spare.Count > 0 ? _spare.Pop() : new ColumnBuffer();
+        }
         column.Reset(name);
         _columns.Add(column);
         _byName.Add(name, column);

@@ -18,8 +18,9 @@ internal sealed class LentBuffers
     private readonly List<byte[]> _free = [];
 
     /// <summary>
-    /// The smallest free array of at least <paramref name="sizeHint"/> bytes, else the largest free one
-    /// (the buffer grows it if it must), else a new one of <paramref name="sizeHint"/> bytes.
+    /// The smallest free array of at least <paramref name="sizeHint"/> bytes, else a new one of
+    /// <paramref name="sizeHint"/> bytes: a smaller one would be grown again, copy after copy, by the buffer
+    /// that asked for the size it needed last.
     /// </summary>
     public byte[] Rent(int sizeHint)
     {
@@ -29,14 +30,7 @@ internal sealed class LentBuffers
             for (var i = 0; i < _free.Count; i++)
             {
                 var length = _free[i].Length;
-                if (best < 0)
-                {
-                    best = i;
-                    continue;
-                }
-                var bestLength = _free[best].Length;
-                var better = bestLength < sizeHint ? length > bestLength : length >= sizeHint && length < bestLength;
-                if (better)
+                if (length >= sizeHint && (best < 0 || length < _free[best].Length))
                 {
                     best = i;
                 }

@@ -89,18 +89,22 @@ public static class PartWriter
                 continue;
             }
             var block = encoded.Block!;
-            var times = Append(file, ref position, encoded.Times);
+            // The block's segments lie back to back in the order the file holds them: one write.
+            var segments = encoded.Stored.Span;
+            var at = 0;
+            var times = Segment(segments, ref at, ref position, encoded.TimesLength);
             var columns = new ColumnInfo[block.Columns.Count];
             for (var c = 0; c < columns.Length; c++)
             {
                 var column = encoded.Columns[c];
-                var data = Append(file, ref position, column.Data);
-                SegmentRef? bloom = column.Bloom.Length == 0 ? null : Append(file, ref position, column.Bloom);
+                var data = Segment(segments, ref at, ref position, column.DataLength);
+                SegmentRef? bloom = column.BloomLength == 0 ? null : Segment(segments, ref at, ref position, column.BloomLength);
                 columns[c] = new ColumnInfo(
                     block.Columns[c].Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
                     column.Entries, column.MinNumber, column.MaxNumber, data, bloom);
                 valueBytes += block.Columns[c].Offsets[^1];
             }
+            file.Write(segments);
             var blockMin = block.Times[0];
             var blockMax = block.Times[^1];
             infos.Add(new BlockInfo(block.Stream, blockMin, blockMax, block.RowCount, times, columns));
@@ -209,32 +213,42 @@ public static class PartWriter
         if (item.Built is not { } block)
         {
             var bytes = item.Source!.ReadStoredBlock(item.SourceBlock, out var length);
-            return new EncodedBlock(null, [], [], new CopiedBlock(item.Source.Blocks[item.SourceBlock], bytes, length));
+            return new EncodedBlock(null, default, 0, [], new CopiedBlock(item.Source.Blocks[item.SourceBlock], bytes, length));
         }
-        var times = encoder.EncodeTimes(block.Times).ToArray();
+        // The encoder serves one block per window, written before the next window is encoded, so
+        // its Stored buffer can hold this block's segments until then.
+        var stored = encoder.Stored;
+        stored.Clear();
+        stored.Write(encoder.EncodeTimes(block.Times));
+        var timesLength = stored.Length;
         var columns = new StoredColumn[block.Columns.Count];
         for (var c = 0; c < columns.Length; c++)
         {
             var e = encoder.Encode(block.Columns[c]);
-            columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.ToArray(), e.Bloom.ToArray());
+            stored.Write(e.Data);
+            stored.Write(e.Bloom);
+            columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.Length, e.Bloom.Length);
         }
-        return new EncodedBlock(block, times, columns, null);
+        return new EncodedBlock(block, stored.Memory, timesLength, columns, null);
     }
 
-    private sealed record EncodedBlock(ColumnarBlock? Block, byte[] Times, StoredColumn[] Columns, CopiedBlock? Copied);
+    /// <summary>An encoded block: its stored segments (times, then per column data and bloom) in <see cref="Stored"/>, or a block copied as stored.</summary>
+    private sealed record EncodedBlock(ColumnarBlock? Block, ReadOnlyMemory<byte> Stored, int TimesLength, StoredColumn[] Columns, CopiedBlock? Copied);
 
     /// <summary>A block's stored bytes read from its source part (a rented array) and its index entry there.</summary>
     private sealed record CopiedBlock(BlockInfo Info, byte[] Bytes, int Length);
 
     private sealed record StoredColumn(
         ColumnEncoding Encoding, PartFormat.KindsLayout KindsLayout, Vigie.Core.ValueKind UniformKind, int PresentRows,
-        DictEntry[] Entries, double? MinNumber, double? MaxNumber, byte[] Data, byte[] Bloom);
+        DictEntry[] Entries, double? MinNumber, double? MaxNumber, int DataLength, int BloomLength);
 
-    private static SegmentRef Append(FileStream file, ref long position, ReadOnlySpan<byte> stored)
+    /// <summary>The next <paramref name="length"/> bytes of a block's stored segments, at <paramref name="position"/> in the file.</summary>
+    private static SegmentRef Segment(ReadOnlySpan<byte> stored, ref int at, ref long position, int length)
     {
-        var segment = new SegmentRef(position, stored.Length, XxHash64.HashToUInt64(stored));
-        file.Write(stored);
-        position += stored.Length;
+        var bytes = stored.Slice(at, length);
+        var segment = new SegmentRef(position, length, XxHash64.HashToUInt64(bytes));
+        at += length;
+        position += length;
         return segment;
     }
 

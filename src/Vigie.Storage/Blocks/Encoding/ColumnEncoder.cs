@@ -19,9 +19,16 @@ internal sealed class ColumnEncoder : IDisposable
     private readonly ByteBuffer _payload = new(64 * 1024);
     private readonly ByteBuffer _data = new(64 * 1024);
     private readonly ByteBuffer _bloom = new(4096);
+    private readonly ByteBuffer _stored = new(64 * 1024);
     private readonly int _level;
 
     public ColumnEncoder(int compressionLevel) => _level = compressionLevel;
+
+    /// <summary>
+    /// Where the part writer gathers the stored segments of the block this encoder encodes, back to back
+    /// in file order, so that they need no array of their own: valid until the encoder's next block.
+    /// </summary>
+    public ByteBuffer Stored => _stored;
 
     /// <summary>The stored times segment of a block; valid until the next call.</summary>
     public ReadOnlySpan<byte> EncodeTimes(ReadOnlySpan<long> times)
@@ -95,5 +102,6 @@ internal sealed class ColumnEncoder : IDisposable
         _payload.Dispose();
         _data.Dispose();
         _bloom.Dispose();
+        _stored.Dispose();
     }
 }
