@@ -66,6 +66,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
             result.Version = await VersionAsync(ct).ConfigureAwait(false);
         }
 
+        var before = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
         var cpu0 = Probe.CpuSeconds(server.Pid);
         var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         double seconds;
@@ -83,13 +84,17 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
                 Console.WriteLine("vigie: " + note);
             }
             var cpu1 = Probe.CpuSeconds(server.Pid);
+            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpu0;
             if (full)
             {
                 result.CpuSecondsIngest = cpu1 - cpu0;
-                result.ClientCpuSecondsIngest = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpu0;
+                result.ClientCpuSecondsIngest = clientCpu;
             }
             var rate = facts.Events / seconds;
             Console.WriteLine($"vigie ({encoding}): ingested {facts.Events:N0} events in {seconds:0.00} s = {rate:N0} events/s, server CPU {cpu1 - cpu0:0.0} s");
+            var wallClock = IngestWallClock.Describe(before, await MetricsAsync(baseUrl, ct).ConfigureAwait(false), seconds, cpu1 - cpu0, clientCpu, options.Concurrency);
+            Console.WriteLine($"vigie ({encoding}): {wallClock}");
+            result.Notes.Add($"{encoding}: {wallClock}");
             result.IngestEventsPerSecondByEncoding[encoding] = Math.Round(rate);
             if (!full)
             {

@@ -89,6 +89,9 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
         Assert.True(LiveServer.Sample(text, "process_resident_memory_bytes") > 0);
         Assert.Equal(4, LiveServer.Sample(text, "vigie_store_events_total"));
         Assert.Equal(0, LiveServer.Sample(text, "vigie_merge_rows_rebuilt_total"));
+        // Requests wait at their end for their last batches to become durable (one fsync at least).
+        Assert.True(LiveServer.Sample(text, "vigie_ingest_durable_wait_seconds_total{phase=\"end\"}") > 0);
+        Assert.Equal(0, LiveServer.Sample(text, "vigie_backpressure_waits_total"));
         Assert.Contains("vigie_listener_events_total{listener=\"api\",result=\"accepted\"} 4\n", text, StringComparison.Ordinal);
         Assert.Contains("vigie_listener_events_total{listener=\"api\",result=\"rejected\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("vigie_listener_connections_total{listener=\"api\"} 2\n", text, StringComparison.Ordinal);

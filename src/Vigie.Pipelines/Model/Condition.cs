@@ -139,8 +139,15 @@ public sealed class Condition
         /// </summary>
         private readonly (bool[]? Bytes, bool SkipSpaces) _first = FirstBytes(regex);
 
+        /// <summary>The built-ins' <c>^(...|...)</c> conditions, tested on the bytes without the regex engine when it has their form.</summary>
+        private readonly AnchoredPrefixPattern? _anchored = AnchoredPrefixPattern.TryCompile(regex.ToString(), regex.Options);
+
         public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
         {
+            if (_anchored?.Matches(utf8) is { } decided)
+            {
+                return decided;
+            }
             if (_first.Bytes is { } first)
             {
                 var i = 0;

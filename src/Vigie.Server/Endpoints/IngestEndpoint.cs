@@ -89,7 +89,9 @@ internal sealed class IngestEndpoint(IngestionService ingestion, LogStore store,
             filling = null;
             if (inFlight.Count >= MaxAppendsInFlight)
             {
+                var waitStarted = Stopwatch.GetTimestamp();
                 var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                Interlocked.Add(ref metrics.IngestDurableWaitTicksDecoding, Stopwatch.GetTimestamp() - waitStarted);
                 inFlight.Remove(done);
                 try
                 {
@@ -134,7 +136,9 @@ internal sealed class IngestEndpoint(IngestionService ingestion, LogStore store,
                     // Not handed to AppendAsync: empty at the end, or dropped by an error.
                     filling?.Release();
                 }
+                var endStarted = Stopwatch.GetTimestamp();
                 await Task.WhenAll(inFlight).ConfigureAwait(false);
+                Interlocked.Add(ref metrics.IngestDurableWaitTicksEnd, Stopwatch.GetTimestamp() - endStarted);
             }
             else
             {

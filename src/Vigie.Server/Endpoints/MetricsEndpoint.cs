@@ -20,6 +20,9 @@ internal static class MetricsEndpoint
         w.Counter("vigie_ingest_bytes_total", "Request body bytes received by the ingest API, after decompression.", Interlocked.Read(ref server.IngestBytes));
         w.Counter("vigie_ingest_refused_total", "Ingest requests refused with 503 because the store could not write.", Interlocked.Read(ref server.IngestRefusedFull));
         w.Histogram("vigie_ingest_duration_seconds", "Time to decode and durably store one ingest request.", server.IngestSeconds);
+        w.Family("vigie_ingest_durable_wait_seconds_total", "counter", "Time ingest requests waited for their events to become durable: while decoding (batches in flight at their bound) or at the end, before answering.",
+            ("phase=\"decoding\"", Interlocked.Read(ref server.IngestDurableWaitTicksDecoding) / (double)Stopwatch.Frequency),
+            ("phase=\"end\"", Interlocked.Read(ref server.IngestDurableWaitTicksEnd) / (double)Stopwatch.Frequency));
         RenderListeners(w, listeners);
         Pipelines.PipelineMetricsWriter.Write(w, Pipelines.PipelinesRegistration.RuntimeOf(listeners));
         w.Counter("vigie_queries_total", "Queries run.", Interlocked.Read(ref server.Queries));
@@ -36,6 +39,8 @@ internal static class MetricsEndpoint
         w.Counter("vigie_flushes_total", "Memtable flushes to parts.", Interlocked.Read(ref s.Flushes));
         w.Counter("vigie_flush_failures_total", "Flushes that failed and were retried.", Interlocked.Read(ref s.FlushFailures));
         w.Histogram("vigie_flush_duration_seconds", "Time to write and publish a flush.", s.FlushSeconds);
+        w.Counter("vigie_backpressure_waits_total", "Appends that waited because too much acknowledged data was not yet in parts.", Interlocked.Read(ref s.BackPressureWaits));
+        w.Counter("vigie_backpressure_wait_seconds_total", "Time appends waited for room under the bound of acknowledged data not yet in parts.", Interlocked.Read(ref s.BackPressureWaitTicks) / (double)Stopwatch.Frequency);
         w.Counter("vigie_merges_total", "Background merges of parts.", Interlocked.Read(ref s.Merges));
         w.Counter("vigie_merge_rows_rebuilt_total", "Rows that merges decoded and wrote again (large blocks are copied as stored and not counted).", Interlocked.Read(ref s.RowsRebuiltByMerges));
         w.Counter("vigie_merged_rows_total", "Rows written into merged parts, copied as stored or rebuilt.", Interlocked.Read(ref s.RowsMerged));

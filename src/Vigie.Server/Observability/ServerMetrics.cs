@@ -18,4 +18,12 @@ public sealed class ServerMetrics
     public LatencyHistogram QuerySeconds { get; } = new();
 
     public LatencyHistogram IngestSeconds { get; } = new();
+
+    /// <summary>
+    /// Stopwatch ticks ingest requests spent waiting for their batches to become durable: while decoding
+    /// (the batches in flight were at their bound) and at the end (the last batches, before the answer).
+    /// </summary>
+    public long IngestDurableWaitTicksDecoding;
+
+    public long IngestDurableWaitTicksEnd;
 }

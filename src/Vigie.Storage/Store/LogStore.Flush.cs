@@ -231,8 +231,12 @@ public sealed partial class LogStore
             bool due;
             lock (_memLock)
             {
+                // Also due once the memtable's memory reaches half the back-pressure bound: batches hold
+                // about three times their value bytes in memory, so waiting for MemtableFlushBytes of values
+                // left a flush too little room under the bound, and appends waited for most of it.
                 due = (_memtable.Count > 0 || _unflushed is not null)
-                    && (Stopwatch.GetElapsedTime(lastFlush) >= _options.FlushInterval || _memtableBytes >= _options.MemtableFlushBytes);
+                    && (Stopwatch.GetElapsedTime(lastFlush) >= _options.FlushInterval || _memtableBytes >= _options.MemtableFlushBytes
+                        || _memtableMemory >= _options.MaxUnflushedBytes / 2);
             }
             if (!due)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigie.Core;
@@ -171,8 +172,14 @@ public sealed partial class LogStore : IDisposable
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
         var waited = 0;
+        var started = 0L;
         while (Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
         {
+            if (waited == 0)
+            {
+                started = Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref Metrics.BackPressureWaits);
+            }
             // Back-pressure: events arrive faster than parts are written (or flushes fail). Waiting
             // here slows the senders down and keeps memory bounded.
             if (waited++ > 200)
@@ -183,6 +190,10 @@ public sealed partial class LogStore : IDisposable
             }
             await Task.WhenAny(Volatile.Read(ref _flushed).Task, Task.Delay(50, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+        }
+        if (waited > 0)
+        {
+            Interlocked.Add(ref Metrics.BackPressureWaitTicks, Stopwatch.GetTimestamp() - started);
         }
     }
 

@@ -25,4 +25,9 @@ public sealed class StoreMetrics
     public LatencyHistogram WalFsyncSeconds { get; } = new();
 
     public LatencyHistogram FlushSeconds { get; } = new();
+
+    /// <summary>Appends that waited for room under <see cref="StoreOptions.MaxUnflushedBytes"/>, and how long in all (Stopwatch ticks).</summary>
+    public long BackPressureWaits;
+
+    public long BackPressureWaitTicks;
 }

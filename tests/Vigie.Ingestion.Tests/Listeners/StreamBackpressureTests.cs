@@ -140,6 +140,9 @@ public sealed class StreamBackpressureTests(ITestOutputHelper output) : IAsyncLi
         Assert.True(heldPeak > 0, "the sampler saw nothing held: it measured nothing");
         Assert.True(heldPeak <= bound, $"the listener held {heldPeak} bytes at its peak; bound {bound}; {totalBytes} bytes were sent in {elapsed}");
         Assert.True(bound < totalBytes / 2, "the bound must be well below what was sent, or the test proves nothing");
+        // The store counts the waits that slowed the senders, and their time (what /metrics shows).
+        Assert.True(Interlocked.Read(ref _store.Metrics.BackPressureWaits) > 0, "the slowed store never made an append wait");
+        Assert.True(Interlocked.Read(ref _store.Metrics.BackPressureWaitTicks) > 0);
 
         await _store.FlushAsync();
         using var snapshot = _store.AcquireSnapshot();
