@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +69,9 @@ public static class VigieServer
         builder.Services.AddSingleton<QueryEndpoint>();
         builder.Services.AddSingleton<TailEndpoint>();
         builder.Services.AddSingleton<FieldsEndpoint>();
+        // Kestrel takes its buffers from pools the idle trim can empty (registered after Kestrel's own).
+        builder.Services.AddSingleton<TrimmableMemoryPoolFactory>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<TrimmableMemoryPoolFactory>());
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
         builder.AddHttpProtocols(options);
         builder.AddWebUi(options);
