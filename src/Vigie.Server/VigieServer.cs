@@ -45,7 +45,7 @@ public static class VigieServer
     /// <summary>Builds the host without starting it (tests start it on a port of their own).</summary>
     public static WebApplication Build(ServerOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = HostBuilders.CreateSlim();
         ConfigureLogging(builder.Logging);
         var endpoint = ListenAddress.Parse(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
