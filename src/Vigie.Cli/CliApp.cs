@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigie.Cli.Arguments;
 using Vigie.Cli.Commands;
 
@@ -34,15 +35,9 @@ public static class CliApp
                 await console.Out.WriteAsync(spec.Help).ConfigureAwait(false);
                 return Ok;
             }
-            return spec.Name switch
-            {
-                "serve" => await ServeCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
-                "query" => await QueryCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
-                "ingest" => await IngestCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
-                "pipeline" => await PipelineCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
-                "agent" => await AgentCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false),
-                _ => VersionCommand.Run(console),
-            };
+            return spec.Name == "serve"
+                ? await ServeCommand.RunAsync(parsed, console, cancellationToken).ConfigureAwait(false)
+                : await RunClientCommandAsync(spec.Name, parsed, console, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException e)
         {
@@ -50,6 +45,21 @@ public static class CliApp
             return BadUsage;
         }
     }
+
+    /// <summary>
+    /// The commands other than <c>serve</c>, apart: compiling a method that starts them loads the
+    /// HTTP client's library (their state holds a connection to a server), which a server does not
+    /// use (about 0.9 MB resident).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Task<int> RunClientCommandAsync(string name, ParsedArgs parsed, CliConsole console, CancellationToken cancellationToken) => name switch
+    {
+        "query" => QueryCommand.RunAsync(parsed, console, cancellationToken),
+        "ingest" => IngestCommand.RunAsync(parsed, console, cancellationToken),
+        "pipeline" => PipelineCommand.RunAsync(parsed, console, cancellationToken),
+        "agent" => AgentCommand.RunAsync(parsed, console, cancellationToken),
+        _ => Task.FromResult(VersionCommand.Run(console)),
+    };
 
     private static CommandSpec? SpecFor(string command) => command switch
     {

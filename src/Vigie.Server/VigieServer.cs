@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ public static class VigieServer
     /// <summary>Builds the host without starting it (tests start it on a port of their own).</summary>
     public static WebApplication Build(ServerOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = HostBuilders.CreateSlim();
         ConfigureLogging(builder.Logging);
         var endpoint = ListenAddress.Parse(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
@@ -68,6 +69,9 @@ public static class VigieServer
         builder.Services.AddSingleton<QueryEndpoint>();
         builder.Services.AddSingleton<TailEndpoint>();
         builder.Services.AddSingleton<FieldsEndpoint>();
+        // Kestrel takes its buffers from pools the idle trim can empty (registered after Kestrel's own).
+        builder.Services.AddSingleton<TrimmableMemoryPoolFactory>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<TrimmableMemoryPoolFactory>());
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
         builder.AddHttpProtocols(options);
         builder.AddWebUi(options);

@@ -25,6 +25,9 @@ internal sealed class LiveServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The server's services (tests look at what it holds).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<LiveServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("vigie-server-tests-").FullName;

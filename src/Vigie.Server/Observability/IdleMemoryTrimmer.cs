@@ -17,7 +17,7 @@ namespace Vigie.Server.Observability;
 /// UI's first page) leaves freed native memory the C library keeps until asked. It also runs once
 /// a few seconds after start-up.
 /// </summary>
-internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
+internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFactory kestrelPools) : BackgroundService
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
@@ -51,6 +51,8 @@ internal sealed class IdleMemoryTrimmer(LogStore store) : BackgroundService
             }
             if (!trimmed && DateTime.UtcNow - quietSince >= Quiet)
             {
+                // Kestrel's buffers of the burst (several MB after an ingest) go with the collection.
+                kestrelPools.TrimAll();
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 NativeHeap.Trim();
                 trimmed = true;

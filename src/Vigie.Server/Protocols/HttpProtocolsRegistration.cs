@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -20,17 +21,27 @@ public static class HttpProtocolsRegistration
         builder.Services.AddSingleton<ProtocolIngest>();
         if (GrpcAddress(options) is { } address)
         {
-            builder.Services.AddGrpc(o =>
-            {
-                o.MaxReceiveMessageSize = (int)Math.Min(options.MaxBodyBytes, int.MaxValue);
-                o.EnableDetailedErrors = false;
-                o.Interceptors.Add<Security.GrpcApiKeyInterceptor>();
-            });
-            var endpoint = ListenAddress.Parse(address);
-            // gRPC needs HTTP/2; without TLS a port speaks only one protocol, hence a port of its own.
-            builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, l => l.Protocols = HttpProtocols.Http2));
+            AddOtlpGrpc(builder, options, address);
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Apart from <see cref="AddHttpProtocols"/> and <see cref="MapHttpProtocols"/>: a method that
+    /// names gRPC's types loads its libraries when it is compiled, OTLP/gRPC on or off.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOtlpGrpc(WebApplicationBuilder builder, ServerOptions options, string address)
+    {
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = (int)Math.Min(options.MaxBodyBytes, int.MaxValue);
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<Security.GrpcApiKeyInterceptor>();
+        });
+        var endpoint = ListenAddress.Parse(address);
+        // gRPC needs HTTP/2; without TLS a port speaks only one protocol, hence a port of its own.
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, l => l.Protocols = HttpProtocols.Http2));
     }
 
     /// <summary>Maps the endpoints of every enabled HTTP protocol.</summary>
@@ -61,11 +72,15 @@ public static class HttpProtocolsRegistration
         }
         if (GrpcAddress(options) is { } address)
         {
-            // Only on the gRPC port: the API's port speaks HTTP/1.1.
-            app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{ListenAddress.Parse(address).Port}");
+            MapOtlpGrpc(app, address);
         }
         return app;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MapOtlpGrpc(WebApplication app, string address) =>
+        // Only on the gRPC port: the API's port speaks HTTP/1.1.
+        app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{ListenAddress.Parse(address).Port}");
 
     /// <summary>
     /// Where OTLP/gRPC listens, or null when it is off. Instances side by side turn it off with the

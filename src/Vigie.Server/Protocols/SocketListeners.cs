@@ -35,14 +35,17 @@ public sealed class SocketListeners(ServerOptions options, IngestionService inge
         try
         {
             StartDatagram("syslog-udp", l.SyslogUdp, new SyslogDatagramDecoder(), ProtocolStreams.Syslog);
-            StartStream("syslog-tcp", l.SyslogTcp, () => new SyslogStreamDecoder(MaxSyslogBytes), ProtocolStreams.Syslog, MaxSyslogBytes, null);
+            StartStream("syslog-tcp", l.SyslogTcp, () => new SyslogStreamDecoder(MaxSyslogBytes), ProtocolStreams.Syslog, MaxSyslogBytes);
             if (l.SyslogTls.Enabled)
             {
-                StartStream("syslog-tls", l.SyslogTls, () => new SyslogStreamDecoder(MaxSyslogBytes), ProtocolStreams.Syslog, MaxSyslogBytes, Tls(l));
+                // The TLS settings are made in a lambda, compiled only when called: a method that
+                // names them loads the TLS and cryptography libraries (about 1.5 MB resident) when
+                // it is compiled, which StartAsync and StartStream are in every server.
+                StartStream("syslog-tls", l.SyslogTls, () => new SyslogStreamDecoder(MaxSyslogBytes), ProtocolStreams.Syslog, MaxSyslogBytes, o => o with { Tls = Tls(l) });
             }
             StartDatagram("gelf-udp", l.GelfUdp, new GelfDatagramDecoder(), ProtocolStreams.Gelf);
-            StartStream("gelf-tcp", l.GelfTcp, () => new GelfStreamDecoder(MaxGelfBytes), ProtocolStreams.Gelf, MaxGelfBytes, null);
-            StartStream("fluent", l.Fluent, () => new FluentForwardDecoder(MaxFluentBytes), ProtocolStreams.Fluent, MaxFluentBytes, null);
+            StartStream("gelf-tcp", l.GelfTcp, () => new GelfStreamDecoder(MaxGelfBytes), ProtocolStreams.Gelf, MaxGelfBytes);
+            StartStream("fluent", l.Fluent, () => new FluentForwardDecoder(MaxFluentBytes), ProtocolStreams.Fluent, MaxFluentBytes);
         }
         catch
         {
@@ -70,21 +73,21 @@ public sealed class SocketListeners(ServerOptions options, IngestionService inge
         return new SslServerAuthenticationOptions { ServerCertificate = certificate, ClientCertificateRequired = false };
     }
 
-    private void StartStream(string name, ListenerSetting setting, Func<IStreamDecoder> decoder, string defaultStreams, int maxFrame, SslServerAuthenticationOptions? tls)
+    private void StartStream(string name, ListenerSetting setting, Func<IStreamDecoder> decoder, string defaultStreams, int maxFrame, Func<StreamListenerOptions, StreamListenerOptions>? withTls = null)
     {
         if (!setting.Enabled || setting.Address is null)
         {
             return;
         }
-        var listener = new StreamListener(new StreamListenerOptions
+        var listenerOptions = new StreamListenerOptions
         {
             Name = name,
             Endpoint = ListenAddress.Parse(setting.Address),
             NewDecoder = decoder,
             Streams = ProtocolStreams.For(setting, defaultStreams),
             MaxFrameBytes = maxFrame,
-            Tls = tls,
-        }, ingestion, loggers.CreateLogger("Vigie.Listeners"));
+        };
+        var listener = new StreamListener(withTls?.Invoke(listenerOptions) ?? listenerOptions, ingestion, loggers.CreateLogger("Vigie.Listeners"));
         Bind(name, setting, listener.Start);
         _streams.Add(listener);
     }

@@ -51,7 +51,7 @@ internal sealed class WebUiApp : IAsyncDisposable, IDisposable
     /// <summary>Builds the UI over the server's store and query engine.</summary>
     public static WebUiApp Build(ServerOptions options, IServiceProvider server)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = HostBuilders.CreateSlim();
         VigieServer.ConfigureLogging(builder.Logging);
         builder.Services.AddSingleton(server.GetRequiredService<LogStore>());
         builder.Services.AddSingleton(server.GetRequiredService<QueryEngine>());
