@@ -226,6 +226,7 @@ public sealed partial class LogStore
             {
                 _wal.TrimRecordBuffers();
                 BatchPool.TrimIfUnused();
+                HeldBatches.TrimIfUnused();
                 lastTrim = Stopwatch.GetTimestamp();
             }
             bool due;

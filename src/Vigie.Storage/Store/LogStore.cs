@@ -42,6 +42,9 @@ public sealed partial class LogStore : IDisposable
     private long _memtableMemory;
     private List<EventBatch>? _unflushed;
     private long _unflushedBytes;
+
+    /// <summary>Memory of the batches admitted by <see cref="WaitForRoomAsync"/> and not yet in the memtable (being written to the WAL).</summary>
+    private long _admittedMemory;
     private Manifest _manifest;
     private long _nextPartId;
     private List<PartHandle> _live = [];
@@ -56,6 +59,7 @@ public sealed partial class LogStore : IDisposable
         _options = options;
         _logger = logger;
         _root = Path.GetFullPath(options.DataDirectory);
+        HeldBatches = new CompactBatchPool(options.MaxUnflushedBytes);
         Directory.CreateDirectory(_root);
         _lock = AcquireDirectoryLock(_root);
         try
@@ -97,6 +101,12 @@ public sealed partial class LogStore : IDisposable
     /// </summary>
     public EventBatchPool BatchPool { get; } = new(PooledBatchEvents, PooledBatchEvents * 16, PooledBatchValueBytes, maxPooled: 32);
 
+    /// <summary>
+    /// Where the store keeps the batches it holds until their flush: copies of the appended batches
+    /// in buffers of their size (see <see cref="Hold"/>). Emptied after a second unused.
+    /// </summary>
+    public CompactBatchPool HeldBatches { get; }
+
     /// <summary>The size of <see cref="BatchPool"/>'s batches: events, and bytes of values.</summary>
     public const int PooledBatchEvents = 4 * 1024 + 1;
 
@@ -125,15 +135,14 @@ public sealed partial class LogStore : IDisposable
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         var count = batch.Count;
         var valueBytes = batch.ValueBytes;
-        // The store's own reference, released once the batch is in a part (or if the WAL refuses it).
-        batch.AddReference();
+        var held = Hold(batch);
         try
         {
-            await _wal.AppendAsync(batch).ConfigureAwait(false);
+            await _wal.AppendAsync(held).ConfigureAwait(false);
         }
         catch
         {
-            batch.Release();
+            Unadmit(held);
             throw;
         }
         Interlocked.Add(ref Metrics.EventsAppended, count);
@@ -154,24 +163,58 @@ public sealed partial class LogStore : IDisposable
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         var count = batch.Count;
         var valueBytes = batch.ValueBytes;
-        batch.AddReference();
+        var held = Hold(batch);
         try
         {
-            await _wal.AppendAsync(batch, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
+            await _wal.AppendAsync(held, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
         }
         catch
         {
-            batch.Release();
+            Unadmit(held);
             throw;
         }
         Interlocked.Add(ref Metrics.EventsAppended, count);
         Interlocked.Add(ref Metrics.BytesAppended, valueBytes);
     }
 
+    /// <summary>
+    /// The batch the store keeps for <paramref name="batch"/> until its flush, with the store's own
+    /// reference, counted as admitted: a copy in buffers of its size (<see cref="HeldBatches"/>) when the
+    /// batch is pooled or its buffers have much room to spare, else the batch itself. A pooled batch
+    /// thus goes back to its pool as soon as its caller releases it, not a flush later, and the
+    /// memtable holds about what its events need (a pooled ingest batch: about half of its buffers).
+    /// </summary>
+    private EventBatch Hold(EventBatch batch)
+    {
+        EventBatch held;
+        if (!batch.IsPooled && batch.MemoryBytes <= batch.CompactMemoryBytes + batch.CompactMemoryBytes / 8)
+        {
+            batch.AddReference();
+            held = batch;
+        }
+        else
+        {
+            held = HeldBatches.Copy(batch);
+        }
+        Interlocked.Add(ref _admittedMemory, held.MemoryBytes);
+        return held;
+    }
+
+    /// <summary>Gives up a batch <see cref="Hold"/> admitted that the WAL refused.</summary>
+    private void Unadmit(EventBatch held)
+    {
+        Interlocked.Add(ref _admittedMemory, -held.MemoryBytes);
+        held.Release();
+    }
+
+    /// <summary>Memory held by acknowledged events not yet in parts, and by batches on their way to the WAL.</summary>
+    private long UnflushedMemory =>
+        Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes) + Interlocked.Read(ref _admittedMemory);
+
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
         var waited = 0;
-        while (Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        while (UnflushedMemory > _options.MaxUnflushedBytes)
         {
             // Back-pressure: events arrive faster than parts are written (or flushes fail). Waiting
             // here slows the senders down and keeps memory bounded.
@@ -218,7 +261,7 @@ public sealed partial class LogStore : IDisposable
             Rows: live.Sum(p => p.Rows),
             PartBytes: live.Sum(p => p.Bytes),
             WalBytes: SafeWalBytes(),
-            MemtableBytes: Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes),
+            MemtableBytes: UnflushedMemory,
             WriteProblem: _wal.LastFailure ?? _flushFailure);
     }
 
@@ -246,18 +289,25 @@ public sealed partial class LogStore : IDisposable
         {
             Keys.Replayed(k);
         }
-        AddToMemtable(batch, null);
+        AddToMemtable(batch, null, admitted: false);
     }
 
     /// <summary>Called by the WAL once a record is durable, on its writer thread (see <see cref="WriteAheadLog"/> for the ordering).</summary>
-    private void AddToMemtable(EventBatch batch, StoredKey? key)
+    private void AddToMemtable(EventBatch batch, StoredKey? key) => AddToMemtable(batch, key, admitted: true);
+
+    private void AddToMemtable(EventBatch batch, StoredKey? key, bool admitted)
     {
         if (key is { } k)
         {
             Keys.Committed(k);
         }
+        var memory = batch.MemoryBytes;
         if (batch.Count == 0)
         {
+            if (admitted)
+            {
+                Interlocked.Add(ref _admittedMemory, -memory);
+            }
             batch.Release();
             return;
         }
@@ -265,7 +315,12 @@ public sealed partial class LogStore : IDisposable
         {
             _memtable.Add(batch);
             _memtableBytes += batch.ValueBytes;
-            _memtableMemory += batch.MemoryBytes;
+            _memtableMemory += memory;
+            if (admitted)
+            {
+                // Moved, not added: the bound sees no gap and no double count.
+                Interlocked.Add(ref _admittedMemory, -memory);
+            }
         }
         if (Appended is { } appended)
         {
