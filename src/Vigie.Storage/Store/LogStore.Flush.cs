@@ -60,10 +60,14 @@ public sealed partial class LogStore
             }
             _unflushed = null;
             _flushFailure = null;
-            Interlocked.Exchange(ref _unflushedBytes, 0);
+            var flushedMemory = Interlocked.Exchange(ref _unflushedBytes, 0);
             foreach (var b in batches)
             {
                 b.Release();
+            }
+            if (flushedMemory >= _options.MaxUnflushedBytes / 4)
+            {
+                CollectFlushScratch();
             }
             Metrics.FlushSeconds.Observe(Stopwatch.GetElapsedTime(started));
             Interlocked.Increment(ref Metrics.Flushes);
@@ -82,6 +86,17 @@ public sealed partial class LogStore
             Interlocked.Exchange(ref _flushed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
+
+    /// <summary>
+    /// Frees what a large flush left behind (its blocks' column buffers, the rows' index, the encoders:
+    /// tens of MB of large arrays for 32 MB of values) before the next flush allocates its own. The
+    /// runtime collects large arrays only in full collections, started when a budget of large
+    /// allocations is spent; under full load that left one or two flushes' garbage on top of the
+    /// live heap at the peak (1M events: 300–307 MB against 270–282 MB with this, for 1–2 % more
+    /// CPU; a compacting collection gave the same peak). Only after large flushes: a server taking a
+    /// trickle of events flushes small batches twice a second and has no such garbage.
+    /// </summary>
+    private static void CollectFlushScratch() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 
     private async Task WritePartsAsync(List<EventBatch> batches, long checkpoint)
     {
