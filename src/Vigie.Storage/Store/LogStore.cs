@@ -122,7 +122,9 @@ public sealed partial class LogStore : IDisposable
 
     /// <summary>
     /// Stores a batch. Completes once the batch is durable (acknowledge then); it becomes searchable
-    /// at the next flush. The batch must not be changed afterwards.
+    /// at the next flush. The batch must not be changed afterwards, unless it is pooled: the store
+    /// keeps a copy of a pooled batch (see <see cref="Hold"/>), so its renter may release it once the
+    /// task completes and the batch goes back to its pool at once.
     /// </summary>
     /// <exception cref="StorageFullException">the disk is full or failing; nothing of the batch was kept.</exception>
     public async Task AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
