@@ -12,7 +12,7 @@ namespace Vigie.Core;
 /// <see cref="EndEvent"/>), then handed over and only read. Field names and stream keys are interned
 /// per batch.
 /// </remarks>
-public sealed class EventBatch
+public sealed partial class EventBatch
 {
     private long[] _times;
     private int[] _fieldStart;
@@ -38,7 +38,7 @@ public sealed class EventBatch
     private bool _inEvent;
 
     /// <summary>The pool this batch returns to when its last reference is released; null when not pooled.</summary>
-    private EventBatchPool? _pool;
+    private IBatchHome? _pool;
     private int _references;
 
     private StreamFields? _streamFieldsOfIds;
@@ -406,7 +406,7 @@ public sealed class EventBatch
     /// <summary>Whether the batch will go back to a pool once released.</summary>
     public bool IsPooled => Volatile.Read(ref _pool) is not null;
 
-    internal void AttachTo(EventBatchPool pool)
+    internal void AttachTo(IBatchHome pool)
     {
         _references = 1;
         Volatile.Write(ref _pool, pool);

@@ -14,7 +14,7 @@ namespace Vigie.Core;
 /// <see cref="EventBatch.Detach"/>es it first: it then never returns here.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed class EventBatchPool(int events, int fields, int valueBytes, int maxPooled)
+public sealed class EventBatchPool(int events, int fields, int valueBytes, int maxPooled) : IBatchHome
 {
     private readonly Stack<EventBatch> _free = new();
     private readonly Lock _lock = new();
@@ -55,7 +55,7 @@ public sealed class EventBatchPool(int events, int fields, int valueBytes, int m
     }
 
     /// <summary>Called by <see cref="EventBatch.Release"/> when the last reference goes.</summary>
-    internal void Return(EventBatch batch)
+    void IBatchHome.Return(EventBatch batch)
     {
         // A batch that grew far past the pool's size (one huge line) is left to the collector.
         if (batch.MemoryBytes > _maxBatchMemory)

@@ -43,6 +43,9 @@ public sealed partial class LogStore : IDisposable
     private long _memtableMemory;
     private List<EventBatch>? _unflushed;
     private long _unflushedBytes;
+
+    /// <summary>Memory of the batches admitted by <see cref="WaitForRoomAsync"/> and not yet in the memtable (being written to the WAL).</summary>
+    private long _admittedMemory;
     private Manifest _manifest;
     private long _nextPartId;
     private List<PartHandle> _live = [];
@@ -57,6 +60,7 @@ public sealed partial class LogStore : IDisposable
         _options = options;
         _logger = logger;
         _root = Path.GetFullPath(options.DataDirectory);
+        HeldBatches = new CompactBatchPool(options.MaxUnflushedBytes);
         Directory.CreateDirectory(_root);
         _lock = AcquireDirectoryLock(_root);
         try
@@ -98,6 +102,12 @@ public sealed partial class LogStore : IDisposable
     /// </summary>
     public EventBatchPool BatchPool { get; } = new(PooledBatchEvents, PooledBatchEvents * 16, PooledBatchValueBytes, maxPooled: 32);
 
+    /// <summary>
+    /// Where the store keeps the batches it holds until their flush: copies of the appended batches
+    /// in buffers of their size (see <see cref="Hold"/>). Emptied after a second unused.
+    /// </summary>
+    public CompactBatchPool HeldBatches { get; }
+
     /// <summary>The size of <see cref="BatchPool"/>'s batches: events, and bytes of values.</summary>
     public const int PooledBatchEvents = 4 * 1024 + 1;
 
@@ -113,7 +123,9 @@ public sealed partial class LogStore : IDisposable
 
     /// <summary>
     /// Stores a batch. Completes once the batch is durable (acknowledge then); it becomes searchable
-    /// at the next flush. The batch must not be changed afterwards.
+    /// at the next flush. The batch must not be changed afterwards, unless it is pooled: the store
+    /// keeps a copy of a pooled batch (see <see cref="Hold"/>), so its renter may release it once the
+    /// task completes and the batch goes back to its pool at once.
     /// </summary>
     /// <exception cref="StorageFullException">the disk is full or failing; nothing of the batch was kept.</exception>
     public async Task AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
@@ -126,15 +138,14 @@ public sealed partial class LogStore : IDisposable
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         var count = batch.Count;
         var valueBytes = batch.ValueBytes;
-        // The store's own reference, released once the batch is in a part (or if the WAL refuses it).
-        batch.AddReference();
+        var held = Hold(batch);
         try
         {
-            await _wal.AppendAsync(batch).ConfigureAwait(false);
+            await _wal.AppendAsync(held).ConfigureAwait(false);
         }
         catch
         {
-            batch.Release();
+            Unadmit(held);
             throw;
         }
         Interlocked.Add(ref Metrics.EventsAppended, count);
@@ -155,25 +166,59 @@ public sealed partial class LogStore : IDisposable
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         var count = batch.Count;
         var valueBytes = batch.ValueBytes;
-        batch.AddReference();
+        var held = Hold(batch);
         try
         {
-            await _wal.AppendAsync(batch, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
+            await _wal.AppendAsync(held, new StoredKey(claim.Key, Keys.NowUnixMs)).ConfigureAwait(false);
         }
         catch
         {
-            batch.Release();
+            Unadmit(held);
             throw;
         }
         Interlocked.Add(ref Metrics.EventsAppended, count);
         Interlocked.Add(ref Metrics.BytesAppended, valueBytes);
     }
 
+    /// <summary>
+    /// The batch the store keeps for <paramref name="batch"/> until its flush, with the store's own
+    /// reference, counted as admitted: a copy in buffers of its size (<see cref="HeldBatches"/>) when the
+    /// batch is pooled or its buffers have much room to spare, else the batch itself. A pooled batch
+    /// thus goes back to its pool as soon as its caller releases it, not a flush later, and the
+    /// memtable holds about what its events need (a pooled ingest batch: about half of its buffers).
+    /// </summary>
+    private EventBatch Hold(EventBatch batch)
+    {
+        EventBatch held;
+        if (!batch.IsPooled && batch.MemoryBytes <= batch.CompactMemoryBytes + batch.CompactMemoryBytes / 8)
+        {
+            batch.AddReference();
+            held = batch;
+        }
+        else
+        {
+            held = HeldBatches.Copy(batch);
+        }
+        Interlocked.Add(ref _admittedMemory, held.MemoryBytes);
+        return held;
+    }
+
+    /// <summary>Gives up a batch <see cref="Hold"/> admitted that the WAL refused.</summary>
+    private void Unadmit(EventBatch held)
+    {
+        Interlocked.Add(ref _admittedMemory, -held.MemoryBytes);
+        held.Release();
+    }
+
+    /// <summary>Memory held by acknowledged events not yet in parts, and by batches on their way to the WAL.</summary>
+    private long UnflushedMemory =>
+        Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes) + Interlocked.Read(ref _admittedMemory);
+
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
         var waited = 0;
         var started = 0L;
-        while (Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        while (UnflushedMemory > _options.MaxUnflushedBytes)
         {
             if (waited == 0)
             {
@@ -229,7 +274,7 @@ public sealed partial class LogStore : IDisposable
             Rows: live.Sum(p => p.Rows),
             PartBytes: live.Sum(p => p.Bytes),
             WalBytes: SafeWalBytes(),
-            MemtableBytes: Interlocked.Read(ref _memtableMemory) + Interlocked.Read(ref _unflushedBytes),
+            MemtableBytes: UnflushedMemory,
             WriteProblem: _wal.LastFailure ?? _flushFailure);
     }
 
@@ -257,18 +302,25 @@ public sealed partial class LogStore : IDisposable
         {
             Keys.Replayed(k);
         }
-        AddToMemtable(batch, null);
+        AddToMemtable(batch, null, admitted: false);
     }
 
     /// <summary>Called by the WAL once a record is durable, on its writer thread (see <see cref="WriteAheadLog"/> for the ordering).</summary>
-    private void AddToMemtable(EventBatch batch, StoredKey? key)
+    private void AddToMemtable(EventBatch batch, StoredKey? key) => AddToMemtable(batch, key, admitted: true);
+
+    private void AddToMemtable(EventBatch batch, StoredKey? key, bool admitted)
     {
         if (key is { } k)
         {
             Keys.Committed(k);
         }
+        var memory = batch.MemoryBytes;
         if (batch.Count == 0)
         {
+            if (admitted)
+            {
+                Interlocked.Add(ref _admittedMemory, -memory);
+            }
             batch.Release();
             return;
         }
@@ -276,7 +328,12 @@ public sealed partial class LogStore : IDisposable
         {
             _memtable.Add(batch);
             _memtableBytes += batch.ValueBytes;
-            _memtableMemory += batch.MemoryBytes;
+            _memtableMemory += memory;
+            if (admitted)
+            {
+                // Moved, not added: the bound sees no gap and no double count.
+                Interlocked.Add(ref _admittedMemory, -memory);
+            }
         }
         if (Appended is { } appended)
         {

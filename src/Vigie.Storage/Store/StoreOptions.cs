@@ -15,11 +15,15 @@ public sealed record StoreOptions
     public long MemtableFlushBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>
-    /// Appends wait (back-pressure) while the memory held by acknowledged events not yet in parts
-    /// exceeds this: their batches' buffers as allocated (<see cref="Core.EventBatch.MemoryBytes"/>),
-    /// about twice their value bytes, so that the bound is what the process really holds.
+    /// Appends wait (back-pressure) while the memory held by acknowledged events not yet in parts,
+    /// and by batches on their way to the WAL, exceeds this: their batches' buffers as allocated
+    /// (<see cref="Core.EventBatch.MemoryBytes"/>), so that the bound is what the process really holds.
+    /// The store keeps exactly-sized copies of the batches (<see cref="LogStore.HeldBatches"/>), about
+    /// 1.7 times their value bytes: 72 MB hold about 40 MB of values, as many events as the 128 MB
+    /// this bound was when the store kept the decoders' batches (about 3 times their value bytes), so
+    /// that a flush under full load finds as many events waiting and parts keep their size.
     /// </summary>
-    public long MaxUnflushedBytes { get; init; } = 128L * 1024 * 1024;
+    public long MaxUnflushedBytes { get; init; } = 72L * 1024 * 1024;
 
     /// <summary>
     /// A quiet day partition (no new part for <see cref="MergeQuietAfter"/>) with more parts than
