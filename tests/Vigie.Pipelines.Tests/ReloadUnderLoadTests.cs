@@ -97,6 +97,31 @@ public sealed class ReloadUnderLoadTests : IAsyncLifetime
         Assert.Contains("vigie_pipeline_events_total{pipeline=\"tag\",processor=\"set\",result=\"in\"}", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_file_emptied_for_a_moment_is_not_taken_for_the_new_config()
+    {
+        var before = await ReloadsAsync();
+        // The moment between a rewrite's truncation and its first write, stretched as a busy machine can.
+        await File.WriteAllTextAsync(ConfigPath, "");
+        await Task.Delay(1000);
+        Assert.Equal(before, await ReloadsAsync());
+        await File.WriteAllTextAsync(ConfigPath, Config("v1"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await ReloadsAsync() == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        using var response = await _server!.Client.PostAsync("/api/v1/ingest?stream=service",
+            new StringContent("{\"_msg\":\"hello\",\"service\":\"load\"}\n", Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = "";
+        for (var searchable = DateTime.UtcNow.AddSeconds(5); rows.Length == 0 && DateTime.UtcNow < searchable; await Task.Delay(50))
+        {
+            rows = await _server.Client.GetStringAsync("/api/v1/query?q=" + Uri.EscapeDataString("service:load"));
+        }
+        Assert.Equal("v1", JsonDocument.Parse(rows.Split('\n')[0]).RootElement.GetProperty("version").GetString());
+    }
+
     /// <summary>Reloads taken plus refused, from /metrics.</summary>
     private async Task<long> ReloadsAsync()
     {

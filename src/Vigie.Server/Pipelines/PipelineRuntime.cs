@@ -18,6 +18,12 @@ internal sealed class PipelineRuntime : IDisposable
     /// <summary>An editor's save is several file events: reload once they stop.</summary>
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A file rewritten in place is empty between its truncation and its first write, which a busy
+    /// machine can stretch past the debounce: an empty file is taken only once it stays empty this long.
+    /// </summary>
+    private static readonly TimeSpan EmptyFileGrace = TimeSpan.FromSeconds(2);
+
     private readonly string? _configFile;
     private readonly IngestionService _ingestion;
     private readonly LogStore _store;
@@ -26,6 +32,7 @@ internal sealed class PipelineRuntime : IDisposable
     private FileSystemWatcher? _watcher;
     private PosixSignalRegistration? _sighup;
     private Timer? _debounce;
+    private long _emptySince;
 
     public PipelineRuntime(string? configFile, IngestionService ingestion, LogStore store, ILogger logger)
     {
@@ -59,7 +66,7 @@ internal sealed class PipelineRuntime : IDisposable
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
         };
-        _debounce = new Timer(_ => Reload("file change"));
+        _debounce = new Timer(_ => ReloadOnceWritten(full));
         FileSystemEventHandler changed = (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
         _watcher.Changed += changed;
         _watcher.Created += changed;
@@ -73,6 +80,27 @@ internal sealed class PipelineRuntime : IDisposable
                 ThreadPool.QueueUserWorkItem(_ => Reload("SIGHUP"));
             });
         }
+    }
+
+    /// <summary>Reloads after a file change, unless the file is empty, as it is in the middle of a rewrite.</summary>
+    private void ReloadOnceWritten(string path)
+    {
+        var empty = File.Exists(path) && new FileInfo(path).Length == 0;
+        if (empty)
+        {
+            var now = Environment.TickCount64;
+            if (_emptySince == 0)
+            {
+                _emptySince = now;
+            }
+            if (now - _emptySince < EmptyFileGrace.TotalMilliseconds)
+            {
+                _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+        _emptySince = 0;
+        Reload("file change");
     }
 
     /// <summary>Reads the config again; true when the new pipelines took effect.</summary>
