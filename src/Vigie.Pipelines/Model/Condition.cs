@@ -79,8 +79,8 @@ public sealed class Condition
     private static Node Compile(Filter filter, long nowNs) => filter switch
     {
         AllFilter => new All(),
-        AndFilter a => new And(Cheapest([.. a.Filters.Select(f => Compile(f, nowNs))])),
-        OrFilter o => new Or(Cheapest([.. o.Filters.Select(f => Compile(f, nowNs))])),
+        AndFilter a => Junction.And(Cheapest([.. a.Filters.Select(f => Compile(f, nowNs))])),
+        OrFilter o => Junction.Or(Cheapest([.. o.Filters.Select(f => Compile(f, nowNs))])),
         NotFilter n => new Not(Compile(n.Operand, nowNs)),
         RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r)), cost: 2),
         FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f), cost: 1),
@@ -319,8 +319,16 @@ public sealed class Condition
         public override bool Matches(SpanEvent e) => false;
     }
 
-    private sealed class And(Node[] operands) : Node
+    /// <summary>
+    /// AND (<paramref name="isAnd"/>) or OR of its operands: the two are duals, so one class holds both.
+    /// An operand that matches differently from <paramref name="isAnd"/> decides the answer.
+    /// </summary>
+    private sealed class Junction(Node[] operands, bool isAnd) : Node
     {
+        public static Junction And(Node[] operands) => new(operands, isAnd: true);
+
+        public static Junction Or(Node[] operands) => new(operands, isAnd: false);
+
         public override int Cost => operands.Max(o => o.Cost);
 
         public override void Compared(List<string> names)
@@ -337,95 +345,45 @@ public sealed class Condition
             foreach (var o in operands)
             {
                 var s = o.Specialise(known);
-                if (s is None)
+                if (isAnd ? s is None : s is All)
                 {
                     return s;
                 }
-                if (s is not All)
+                if (isAnd ? s is not All : s is not None)
                 {
                     left.Add(s);
                 }
             }
-            return left.Count switch { 0 => new All(), 1 => left[0], _ => new And([.. left]) };
+            return left.Count switch
+            {
+                0 => isAnd ? new All() : new None(),
+                1 => left[0],
+                _ => new Junction([.. left], isAnd),
+            };
         }
 
         public override bool Matches(EventBatch batch, int index, BatchEventRow row)
         {
             foreach (var o in operands)
             {
-                if (!o.Matches(batch, index, row))
+                if (o.Matches(batch, index, row) != isAnd)
                 {
-                    return false;
+                    return !isAnd;
                 }
             }
-            return true;
+            return isAnd;
         }
 
         public override bool Matches(SpanEvent e)
         {
             foreach (var o in operands)
             {
-                if (!o.Matches(e))
+                if (o.Matches(e) != isAnd)
                 {
-                    return false;
+                    return !isAnd;
                 }
             }
-            return true;
-        }
-    }
-
-    private sealed class Or(Node[] operands) : Node
-    {
-        public override int Cost => operands.Max(o => o.Cost);
-
-        public override void Compared(List<string> names)
-        {
-            foreach (var o in operands)
-            {
-                o.Compared(names);
-            }
-        }
-
-        public override Node Specialise(KnownField known)
-        {
-            var left = new List<Node>();
-            foreach (var o in operands)
-            {
-                var s = o.Specialise(known);
-                if (s is All)
-                {
-                    return s;
-                }
-                if (s is not None)
-                {
-                    left.Add(s);
-                }
-            }
-            return left.Count switch { 0 => new None(), 1 => left[0], _ => new Or([.. left]) };
-        }
-
-        public override bool Matches(EventBatch batch, int index, BatchEventRow row)
-        {
-            foreach (var o in operands)
-            {
-                if (o.Matches(batch, index, row))
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        public override bool Matches(SpanEvent e)
-        {
-            foreach (var o in operands)
-            {
-                if (o.Matches(e))
-                {
-                    return true;
-                }
-            }
-            return false;
+            return isAnd;
         }
     }
 
