@@ -16,6 +16,8 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
 
     public ComponentTests()
     {
+        // Panels and pages run real queries against a real store: on a busy machine one can take longer than bUnit's default second.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
     }
