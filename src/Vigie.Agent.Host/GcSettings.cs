@@ -17,7 +17,7 @@ internal static partial class GcSettings
 {
     public const string Variable = "DOTNET_GCgen0size";
 
-    /// <summary>2 MiB, in hexadecimal as the runtime reads it: measured to halve the peak at the same CPU (docs/performance.md).</summary>
+    /// <summary>2 MiB, in hexadecimal as the runtime reads it: measured to halve the peak at the same CPU (docs/performance/agent.md).</summary>
     public const string SmallGen0 = "200000";
 
     /// <summary>Executes the agent again with <see cref="SmallGen0"/> when the variable is not set; returns only when it was, or when that fails.</summary>

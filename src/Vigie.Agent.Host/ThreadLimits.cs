@@ -6,7 +6,7 @@ namespace Vigie.Agent.Host;
 /// threads per core keep the cores busy. Left alone, the pool adds threads whenever its queue waits
 /// for half a second, which a loaded machine causes without any blocking, and every thread adds its
 /// stack and the arrays pooled per thread: catching up a backlog of 50 containers, the agent went
-/// from 11 to 21 threads and from 45 to 69 MB (docs/performance.md).
+/// from 11 to 21 threads and from 45 to 69 MB (docs/performance/agent.md).
 /// </remarks>
 internal static class ThreadLimits
 {
