@@ -67,293 +67,62 @@ internal sealed class OtlpJsonTranscoder
     private void Request(ref Utf8JsonReader reader)
     {
         Object(ref reader);
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("resourceLogs"u8))
-            {
-                Array(ref reader, 1, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.ResourceLogs(ref r));
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
+        Fields(ref reader, OtlpJsonSchema.Request);
     }
 
-    private void ResourceLogs(ref Utf8JsonReader reader)
+    /// <summary>The properties of the object the reader is in, each written as the field its schema names.</summary>
+    private void Fields(ref Utf8JsonReader reader, OtlpJsonSchema.Message message)
     {
         while (Property(ref reader))
         {
-            if (reader.ValueTextEquals("resource"u8))
+            // The SDKs never escape a property name: an escaped one goes to the reference parser.
+            var field = (reader.ValueIsEscaped ? null : message.Find(reader.ValueSpan)) ?? throw GiveUp.Instance;
+            switch (field.Kind)
             {
-                Message(ref reader, 1, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.Resource(ref r));
-            }
-            else if (reader.ValueTextEquals("scopeLogs"u8))
-            {
-                Array(ref reader, 2, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.ScopeLogs(ref r));
-            }
-            else if (reader.ValueTextEquals("schemaUrl"u8))
-            {
-                String(ref reader, 3);
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
-    }
-
-    private void Resource(ref Utf8JsonReader reader)
-    {
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("attributes"u8))
-            {
-                Array(ref reader, 1, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.KeyValue(ref r));
-            }
-            else if (reader.ValueTextEquals("droppedAttributesCount"u8))
-            {
-                Varint(ref reader, 2, uint.MaxValue);
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
-    }
-
-    private void ScopeLogs(ref Utf8JsonReader reader)
-    {
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("scope"u8))
-            {
-                Message(ref reader, 1, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.Scope(ref r));
-            }
-            else if (reader.ValueTextEquals("logRecords"u8))
-            {
-                Array(ref reader, 2, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.LogRecord(ref r));
-            }
-            else if (reader.ValueTextEquals("schemaUrl"u8))
-            {
-                String(ref reader, 3);
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
-    }
-
-    private void Scope(ref Utf8JsonReader reader)
-    {
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                String(ref reader, 1);
-            }
-            else if (reader.ValueTextEquals("version"u8))
-            {
-                String(ref reader, 2);
-            }
-            else if (reader.ValueTextEquals("attributes"u8))
-            {
-                Array(ref reader, 3, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.KeyValue(ref r));
-            }
-            else if (reader.ValueTextEquals("droppedAttributesCount"u8))
-            {
-                Varint(ref reader, 4, uint.MaxValue);
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
-    }
-
-    private void LogRecord(ref Utf8JsonReader reader)
-    {
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("timeUnixNano"u8))
-            {
-                Fixed64(ref reader, 1);
-            }
-            else if (reader.ValueTextEquals("observedTimeUnixNano"u8))
-            {
-                Fixed64(ref reader, 11);
-            }
-            else if (reader.ValueTextEquals("severityNumber"u8))
-            {
-                Read(ref reader);
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var number))
-                {
+                case OtlpJsonSchema.Kind.String:
+                    String(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Fixed64:
+                    Fixed64(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.UInt32:
+                    Varint(ref reader, field.Number, uint.MaxValue);
+                    break;
+                case OtlpJsonSchema.Kind.Int32:
+                    Int32(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Int64:
+                    Int64(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Fixed32:
+                    Fixed32(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Bool:
+                    Bool(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Double:
+                    Double(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Base64Bytes:
+                    Base64Bytes(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.HexId:
+                    HexId(ref reader, field.Number);
+                    break;
+                case OtlpJsonSchema.Kind.Message:
+                    Message(ref reader, field.Number, field.Of!);
+                    break;
+                case OtlpJsonSchema.Kind.Repeated:
+                    Repeated(ref reader, field.Number, field.Of!);
+                    break;
+                default:
                     throw GiveUp.Instance;
-                }
-                Tag(2, 0);
-                WriteVarint((ulong)(long)number);
-            }
-            else if (reader.ValueTextEquals("severityText"u8))
-            {
-                String(ref reader, 3);
-            }
-            else if (reader.ValueTextEquals("body"u8))
-            {
-                Message(ref reader, 5, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.AnyValue(ref r));
-            }
-            else if (reader.ValueTextEquals("attributes"u8))
-            {
-                Array(ref reader, 6, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.KeyValue(ref r));
-            }
-            else if (reader.ValueTextEquals("droppedAttributesCount"u8))
-            {
-                Varint(ref reader, 7, uint.MaxValue);
-            }
-            else if (reader.ValueTextEquals("flags"u8))
-            {
-                Read(ref reader);
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt32(out var flags))
-                {
-                    throw GiveUp.Instance;
-                }
-                Tag(8, 5);
-                Room(4);
-                BinaryPrimitives.WriteUInt32LittleEndian(_out.AsSpan(_length), flags);
-                _length += 4;
-            }
-            else if (reader.ValueTextEquals("traceId"u8))
-            {
-                HexId(ref reader, 9);
-            }
-            else if (reader.ValueTextEquals("spanId"u8))
-            {
-                HexId(ref reader, 10);
-            }
-            else if (reader.ValueTextEquals("eventName"u8))
-            {
-                String(ref reader, 12);
-            }
-            else
-            {
-                throw GiveUp.Instance;
             }
         }
     }
-
-    private void KeyValue(ref Utf8JsonReader reader)
-    {
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("key"u8))
-            {
-                String(ref reader, 1);
-            }
-            else if (reader.ValueTextEquals("value"u8))
-            {
-                Message(ref reader, 2, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.AnyValue(ref r));
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
-    }
-
-    private void AnyValue(ref Utf8JsonReader reader)
-    {
-        while (Property(ref reader))
-        {
-            if (reader.ValueTextEquals("stringValue"u8))
-            {
-                String(ref reader, 1);
-            }
-            else if (reader.ValueTextEquals("boolValue"u8))
-            {
-                Read(ref reader);
-                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
-                {
-                    throw GiveUp.Instance;
-                }
-                Tag(2, 0);
-                WriteVarint(reader.TokenType == JsonTokenType.True ? 1UL : 0UL);
-            }
-            else if (reader.ValueTextEquals("intValue"u8))
-            {
-                Read(ref reader);
-                if (!Utf8Parser.TryParse(Integer(ref reader), out long value, out var used) || used != reader.ValueSpan.Length)
-                {
-                    throw GiveUp.Instance;
-                }
-                Tag(3, 0);
-                WriteVarint((ulong)value);
-            }
-            else if (reader.ValueTextEquals("doubleValue"u8))
-            {
-                Read(ref reader);
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || !double.IsFinite(value))
-                {
-                    throw GiveUp.Instance;
-                }
-                Tag(4, 1);
-                Room(8);
-                BinaryPrimitives.WriteDoubleLittleEndian(_out.AsSpan(_length), value);
-                _length += 8;
-            }
-            else if (reader.ValueTextEquals("bytesValue"u8))
-            {
-                Read(ref reader);
-                if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
-                {
-                    throw GiveUp.Instance;
-                }
-                var start = BeginLength(7);
-                Room(reader.ValueSpan.Length);
-                if (Base64.DecodeFromUtf8(reader.ValueSpan, _out.AsSpan(_length), out var consumed, out var written) != System.Buffers.OperationStatus.Done || consumed != reader.ValueSpan.Length)
-                {
-                    throw GiveUp.Instance;
-                }
-                _length += written;
-                EndLength(start);
-            }
-            else if (reader.ValueTextEquals("arrayValue"u8))
-            {
-                Message(ref reader, 5, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.Values(ref r, isArray: true));
-            }
-            else if (reader.ValueTextEquals("kvlistValue"u8))
-            {
-                Message(ref reader, 6, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.Values(ref r, isArray: false));
-            }
-            else
-            {
-                throw GiveUp.Instance;
-            }
-        }
-    }
-
-    private void Values(ref Utf8JsonReader reader, bool isArray)
-    {
-        while (Property(ref reader))
-        {
-            if (!reader.ValueTextEquals("values"u8))
-            {
-                throw GiveUp.Instance;
-            }
-            if (isArray)
-            {
-                Array(ref reader, 1, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.AnyValue(ref r));
-            }
-            else
-            {
-                Array(ref reader, 1, (OtlpJsonTranscoder t, ref Utf8JsonReader r) => t.KeyValue(ref r));
-            }
-        }
-    }
-
-    private delegate void Body(OtlpJsonTranscoder transcoder, ref Utf8JsonReader reader);
 
     /// <summary>A message field: the object the reader reaches next, as a length-delimited field.</summary>
-    private void Message(ref Utf8JsonReader reader, int field, Body body)
+    private void Message(ref Utf8JsonReader reader, int field, OtlpJsonSchema.Message message)
     {
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.StartObject || reader.CurrentDepth > MaxJsonDepth)
@@ -361,12 +130,12 @@ internal sealed class OtlpJsonTranscoder
             throw GiveUp.Instance;
         }
         var start = BeginLength(field);
-        body(this, ref reader);
+        Fields(ref reader, message);
         EndLength(start);
     }
 
     /// <summary>A repeated message field: an array of objects.</summary>
-    private void Array(ref Utf8JsonReader reader, int field, Body body)
+    private void Repeated(ref Utf8JsonReader reader, int field, OtlpJsonSchema.Message message)
     {
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -385,9 +154,85 @@ internal sealed class OtlpJsonTranscoder
                 throw GiveUp.Instance;
             }
             var start = BeginLength(field);
-            body(this, ref reader);
+            Fields(ref reader, message);
             EndLength(start);
         }
+    }
+
+    private void Int32(ref Utf8JsonReader reader, int field)
+    {
+        Read(ref reader);
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var number))
+        {
+            throw GiveUp.Instance;
+        }
+        Tag(field, 0);
+        WriteVarint((ulong)(long)number);
+    }
+
+    private void Int64(ref Utf8JsonReader reader, int field)
+    {
+        Read(ref reader);
+        if (!Utf8Parser.TryParse(Integer(ref reader), out long value, out var used) || used != reader.ValueSpan.Length)
+        {
+            throw GiveUp.Instance;
+        }
+        Tag(field, 0);
+        WriteVarint((ulong)value);
+    }
+
+    private void Fixed32(ref Utf8JsonReader reader, int field)
+    {
+        Read(ref reader);
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt32(out var value))
+        {
+            throw GiveUp.Instance;
+        }
+        Tag(field, 5);
+        Room(4);
+        BinaryPrimitives.WriteUInt32LittleEndian(_out.AsSpan(_length), value);
+        _length += 4;
+    }
+
+    private void Bool(ref Utf8JsonReader reader, int field)
+    {
+        Read(ref reader);
+        if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+        {
+            throw GiveUp.Instance;
+        }
+        Tag(field, 0);
+        WriteVarint(reader.TokenType == JsonTokenType.True ? 1UL : 0UL);
+    }
+
+    private void Double(ref Utf8JsonReader reader, int field)
+    {
+        Read(ref reader);
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || !double.IsFinite(value))
+        {
+            throw GiveUp.Instance;
+        }
+        Tag(field, 1);
+        Room(8);
+        BinaryPrimitives.WriteDoubleLittleEndian(_out.AsSpan(_length), value);
+        _length += 8;
+    }
+
+    private void Base64Bytes(ref Utf8JsonReader reader, int field)
+    {
+        Read(ref reader);
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+        {
+            throw GiveUp.Instance;
+        }
+        var start = BeginLength(field);
+        Room(reader.ValueSpan.Length);
+        if (Base64.DecodeFromUtf8(reader.ValueSpan, _out.AsSpan(_length), out var consumed, out var written) != System.Buffers.OperationStatus.Done || consumed != reader.ValueSpan.Length)
+        {
+            throw GiveUp.Instance;
+        }
+        _length += written;
+        EndLength(start);
     }
 
     private static void Object(ref Utf8JsonReader reader)
