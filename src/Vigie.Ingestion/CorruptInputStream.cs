@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Vigie.Core.Io;
 using ZstdSharp;
 
 namespace Vigie.Ingestion;
@@ -10,21 +11,13 @@ namespace Vigie.Ingestion;
 /// <see cref="InvalidOperationException"/>, zstd a <see cref="ZstdException"/>; left as they are, a
 /// client's bad body would end as a server error.
 /// </summary>
-internal sealed class CorruptInputStream(Stream decompressor, string coding) : Stream
+internal sealed class CorruptInputStream(Stream decompressor, string coding) : ReadOnlyWrapperStream(decompressor)
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         try
         {
-            return decompressor.Read(buffer);
+            return Inner.Read(buffer);
         }
         catch (Exception e) when (IsCorruptInput(e))
         {
@@ -39,7 +32,7 @@ internal sealed class CorruptInputStream(Stream decompressor, string coding) : S
     {
         try
         {
-            return await decompressor.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsCorruptInput(e))
         {
@@ -55,23 +48,4 @@ internal sealed class CorruptInputStream(Stream decompressor, string coding) : S
         || (e is IOException && e.GetType().Namespace == typeof(ZLibStream).Namespace);
 
     private InvalidDataException Translate(Exception e) => new($"bad {coding} data: {e.Message}", e);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            decompressor.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -13,16 +13,7 @@ internal static class DockerTimestamp
     public static bool TryParse(ReadOnlySpan<byte> utf8, out long ns)
     {
         ns = 0;
-        if (utf8.Length is 0 or > MaxLength)
-        {
-            return false;
-        }
-        Span<char> chars = stackalloc char[utf8.Length];
-        for (var i = 0; i < utf8.Length; i++)
-        {
-            chars[i] = (char)utf8[i];
-        }
-        return Timestamps.TryParseRfc3339(chars, out ns);
+        return utf8.Length <= MaxLength && Timestamps.TryParseRfc3339(utf8, out ns);
     }
 
     /// <summary>

@@ -147,32 +147,10 @@ public static class GelfParser
 
     private static void AddValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, EventBatch batch, string name, ref State state)
     {
-        switch (reader.TokenType)
+        if (!Utf8Fields.TryAddJsonLeaf(batch, name, ref reader, json))
         {
-            case JsonTokenType.String:
-                Utf8Fields.AddJsonString(batch, name, ref reader);
-                break;
-            case JsonTokenType.Number:
-                batch.AddField(name, ValueKind.Number, reader.ValueSpan);
-                break;
-            case JsonTokenType.True:
-            case JsonTokenType.False:
-                batch.AddField(name, ValueKind.Bool, reader.ValueSpan);
-                break;
-            case JsonTokenType.Null:
-                break;
-            case JsonTokenType.StartObject:
-                // syslog-ng's graylog2() sends nested objects: flatten them, "a": {"b": 1} → a.b.
-                ReadObject(ref reader, json, batch, name + ".", ref state);
-                break;
-            case JsonTokenType.StartArray:
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                var raw = json[start..(int)(reader.TokenStartIndex + 1)];
-                batch.AddField(name, ValueKind.Json, raw);
-                break;
-            default:
-                throw new FormatException("unexpected " + reader.TokenType.ToString());
+            // syslog-ng's graylog2() sends nested objects: flatten them, "a": {"b": 1} → a.b.
+            ReadObject(ref reader, json, batch, name + ".", ref state);
         }
     }
 }

@@ -42,18 +42,38 @@ public static class Utf8Fields
         }
     }
 
-    /// <summary>ASCII bytes as chars, for number and time parsers; false when a byte is not ASCII.</summary>
-    public static bool TryAscii(ReadOnlySpan<byte> bytes, Span<char> chars)
+    /// <summary>
+    /// Adds the JSON value <paramref name="reader"/> is on as a leaf: a string (as
+    /// <see cref="AddJsonString"/>), a number or a boolean as such, an array as its JSON text
+    /// (<paramref name="json"/> is what the reader reads), a null not at all.
+    /// </summary>
+    /// <returns>False when the value is an object, which the caller flattens under its own names.</returns>
+    /// <exception cref="FormatException">The reader is not on a value.</exception>
+    public static bool TryAddJsonLeaf(EventBatch batch, string name, ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
-        for (var i = 0; i < bytes.Length; i++)
+        switch (reader.TokenType)
         {
-            if (bytes[i] >= 0x80)
-            {
+            case JsonTokenType.String:
+                AddJsonString(batch, name, ref reader);
+                return true;
+            case JsonTokenType.Number:
+                batch.AddField(name, ValueKind.Number, reader.ValueSpan);
+                return true;
+            case JsonTokenType.True or JsonTokenType.False:
+                batch.AddField(name, ValueKind.Bool, reader.ValueSpan);
+                return true;
+            case JsonTokenType.Null:
+                return true;
+            case JsonTokenType.StartObject:
                 return false;
-            }
-            chars[i] = (char)bytes[i];
+            case JsonTokenType.StartArray:
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                batch.AddField(name, ValueKind.Json, json[start..(int)(reader.TokenStartIndex + 1)]);
+                return true;
+            default:
+                throw new FormatException("unexpected " + reader.TokenType.ToString());
         }
-        return true;
     }
 
     /// <summary>Parses an RFC 3339 time given as UTF-8 bytes.</summary>
@@ -64,7 +84,6 @@ public static class Utf8Fields
         {
             return false;
         }
-        Span<char> chars = stackalloc char[utf8.Length];
-        return TryAscii(utf8, chars) && Timestamps.TryParseRfc3339(chars, out ns);
+        return Timestamps.TryParseRfc3339(utf8, out ns);
     }
 }

@@ -173,29 +173,9 @@ public static class SplunkHecDecoder
         {
             throw new FormatException($"more than {MaxFields} fields");
         }
-        switch (reader.TokenType)
+        if (!Utf8Fields.TryAddJsonLeaf(batch, name, ref reader, body))
         {
-            case JsonTokenType.String:
-                Utf8Fields.AddJsonString(batch, name, ref reader);
-                break;
-            case JsonTokenType.Number:
-                batch.AddField(name, ValueKind.Number, reader.ValueSpan);
-                break;
-            case JsonTokenType.True or JsonTokenType.False:
-                batch.AddField(name, ValueKind.Bool, reader.ValueSpan);
-                break;
-            case JsonTokenType.Null:
-                break;
-            case JsonTokenType.StartObject:
-                ReadObject(ref reader, body, batch, name + ".", ref fields);
-                break;
-            case JsonTokenType.StartArray:
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                batch.AddField(name, ValueKind.Json, body[start..(int)(reader.TokenStartIndex + 1)]);
-                break;
-            default:
-                throw new FormatException("unexpected " + reader.TokenType.ToString());
+            ReadObject(ref reader, body, batch, name + ".", ref fields);
         }
     }
 

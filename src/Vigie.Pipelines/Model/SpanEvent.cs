@@ -297,12 +297,7 @@ internal sealed class SpanEvent : IRow
     {
         if (name == FieldNames.Time)
         {
-            Span<char> chars = stackalloc char[Math.Min(value.Length, 256)];
-            if (value.Length <= 256 && Encoding.UTF8.TryGetChars(value, chars, out var n) && Timestamps.TryParseRfc3339(chars[..n], out var ns))
-            {
-                TimeNs = ns;
-            }
-            else if (value.Length > 256 && Timestamps.TryParseRfc3339(Encoding.UTF8.GetString(value), out ns))
+            if (Timestamps.TryParseRfc3339(value, out var ns))
             {
                 TimeNs = ns;
             }
