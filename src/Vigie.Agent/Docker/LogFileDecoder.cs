@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using Vigie.Ingestion.Protobuf;
+using Vigie.Ingestion.Protocols;
 
 namespace Vigie.Agent.Docker;
 
@@ -22,6 +24,8 @@ internal sealed class LogFileDecoder : IDisposable
     public const int MaxEntryBytes = 4 * 1024 * 1024;
 
     private const int MinimumRead = 16 * 1024;
+
+    private const string EntryFormat = "local driver log entry";
 
     private readonly LogFileFormat _format;
     private byte[] _input = ArrayPool<byte>.Shared.Rent(MinimumRead * 2);
@@ -232,119 +236,63 @@ internal sealed class LogFileDecoder : IDisposable
         var textLength = 0;
         var partial = false;
         var last = false;
-        var at = 0;
-        while (at < message.Length)
+        try
         {
-            if (!TryVarint(message, ref at, out var key))
+            var reader = new ProtoWireReader(message, 0, message.Length, EntryFormat);
+            while (reader.TryReadTag(out var field, out var wireType))
             {
-                return Skip("a field key runs past the entry");
-            }
-            var field = key >> 3;
-            var wire = (int)(key & 7);
-            switch (wire)
-            {
-                case 0:
-                    if (!TryVarint(message, ref at, out var number))
-                    {
-                        return Skip("a number runs past the entry");
-                    }
-                    if (field == 2)
-                    {
-                        time = (long)number;
-                    }
-                    else if (field == 4)
-                    {
-                        partial = number != 0;
-                    }
-                    break;
-                case 2:
-                    if (!TryVarint(message, ref at, out var fieldLength) || fieldLength > (ulong)(message.Length - at))
-                    {
-                        return Skip("a field runs past the entry");
-                    }
-                    var value = message.Slice(at, (int)fieldLength);
-                    if (field == 1)
-                    {
-                        stream = value.SequenceEqual("stderr"u8) ? LogStreamKind.Stderr : LogStreamKind.Stdout;
-                    }
-                    else if (field == 3)
-                    {
-                        textStart = 4 + at;
-                        textLength = value.Length;
-                    }
-                    else if (field == 5)
-                    {
-                        last = LastFlag(value);
-                    }
-                    at += (int)fieldLength;
-                    break;
-                case 1:
-                    at += 8;
-                    break;
-                case 5:
-                    at += 4;
-                    break;
-                default:
-                    return Skip($"unknown protobuf wire type {wire}");
+                switch ((field, wireType))
+                {
+                    case (2, ProtoWireReader.Varint):
+                        time = (long)reader.ReadVarint();
+                        break;
+                    case (4, ProtoWireReader.Varint):
+                        partial = reader.ReadVarint() != 0;
+                        break;
+                    case (1, ProtoWireReader.Len):
+                        var (streamStart, streamEnd) = reader.ReadLength();
+                        stream = message[streamStart..streamEnd].SequenceEqual("stderr"u8) ? LogStreamKind.Stderr : LogStreamKind.Stdout;
+                        break;
+                    case (3, ProtoWireReader.Len):
+                        var (lineStart, lineEnd) = reader.ReadLength();
+                        textStart = 4 + lineStart;
+                        textLength = lineEnd - lineStart;
+                        break;
+                    case (5, ProtoWireReader.Len):
+                        var (metadataStart, metadataEnd) = reader.ReadLength();
+                        last = LastFlag(message[metadataStart..metadataEnd]);
+                        break;
+                    default:
+                        reader.Skip(field, wireType);
+                        break;
+                }
             }
         }
-        if (at > message.Length)
+        catch (MalformedBodyException e)
         {
-            return Skip("a field runs past the entry");
+            return Skip(e.Message);
         }
         entry = new LogFileEntry(stream, time, _input.AsMemory(_start + textStart, textLength), partial && !last, _startOffset, _startOffset + length);
         return true;
     }
 
-    /// <summary>The <c>last</c> field (1) of a <c>PartialLogEntryMetadata</c>.</summary>
+    /// <summary>The <c>last</c> field (1) of a <c>PartialLogEntryMetadata</c>; false when it is damaged.</summary>
     private static bool LastFlag(ReadOnlySpan<byte> metadata)
     {
-        var at = 0;
-        while (at < metadata.Length && TryVarint(metadata, ref at, out var key))
+        try
         {
-            switch ((int)(key & 7))
+            var reader = new ProtoWireReader(metadata, 0, metadata.Length, EntryFormat);
+            while (reader.TryReadTag(out var field, out var wireType))
             {
-                case 0:
-                    if (!TryVarint(metadata, ref at, out var number))
-                    {
-                        return false;
-                    }
-                    if (key >> 3 == 1)
-                    {
-                        return number != 0;
-                    }
-                    break;
-                case 2:
-                    if (!TryVarint(metadata, ref at, out var length) || length > (ulong)(metadata.Length - at))
-                    {
-                        return false;
-                    }
-                    at += (int)length;
-                    break;
-                case 1:
-                    at += 8;
-                    break;
-                case 5:
-                    at += 4;
-                    break;
-                default:
-                    return false;
+                if (field == 1 && wireType == ProtoWireReader.Varint)
+                {
+                    return reader.ReadVarint() != 0;
+                }
+                reader.Skip(field, wireType);
             }
         }
-        return false;
-    }
-
-    private static bool TryVarint(ReadOnlySpan<byte> data, ref int at, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64 && at < data.Length; shift += 7)
+        catch (MalformedBodyException)
         {
-            var b = data[at++];
-            value |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
         }
         return false;
     }

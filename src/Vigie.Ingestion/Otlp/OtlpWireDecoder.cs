@@ -7,7 +7,8 @@ using System.Text.Unicode;
 using Vigie.Core;
 using Vigie.Ingestion.Mapping;
 using Vigie.Ingestion.Protocols;
-using static Vigie.Ingestion.Otlp.ProtoWireReader;
+using Vigie.Ingestion.Protobuf;
+using static Vigie.Ingestion.Protobuf.ProtoWireReader;
 
 namespace Vigie.Ingestion.Otlp;
 
@@ -26,6 +27,8 @@ internal sealed class OtlpWireDecoder
 {
     /// <summary>Deepest message nesting accepted, as Google.Protobuf's default recursion limit.</summary>
     public const int MaxDepth = 100;
+
+    private const string Format = "OTLP protobuf";
 
     /// <summary>Arrays are kept as JSON text down to this depth, below which their values are null.</summary>
     private const int MaxJsonDepth = 32;
@@ -101,7 +104,7 @@ internal sealed class OtlpWireDecoder
 
     private void DecodeRequest(StreamFields streams, long nowNs, DecodeReport report)
     {
-        var request = new ProtoWireReader(Body, 0, Body.Length);
+        var request = new ProtoWireReader(Body, 0, Body.Length, Format);
         while (request.TryReadTag(out var field, out var wireType))
         {
             if (field == 1 && wireType == Len)
@@ -120,7 +123,7 @@ internal sealed class OtlpWireDecoder
     {
         // The resource may come after the scopes it applies to: find it first.
         var resources = 0;
-        var reader = new ProtoWireReader(Body, start, end);
+        var reader = new ProtoWireReader(Body, start, end, Format);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             if (field == 1 && wireType == Len)
@@ -137,7 +140,7 @@ internal sealed class OtlpWireDecoder
             }
         }
         DecodeResource(resources, level: 2);
-        reader = new ProtoWireReader(Body, start, end);
+        reader = new ProtoWireReader(Body, start, end, Format);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             if (field == 2 && wireType == Len)
@@ -160,7 +163,7 @@ internal sealed class OtlpWireDecoder
         {
             var (start, end) = _resourceRanges[r];
             CheckDepth(level, start);
-            var reader = new ProtoWireReader(Body, start, end);
+            var reader = new ProtoWireReader(Body, start, end, Format);
             while (reader.TryReadTag(out var field, out var wireType))
             {
                 if (field == 1 && wireType == Len)
@@ -199,14 +202,14 @@ internal sealed class OtlpWireDecoder
         // The scope's name, wherever it is (the last one sent wins, as a parser would keep it).
         var nameStart = 0;
         var nameEnd = 0;
-        var reader = new ProtoWireReader(Body, start, end);
+        var reader = new ProtoWireReader(Body, start, end, Format);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             if (field == 1 && wireType == Len)
             {
                 var (scopeStart, scopeEnd) = reader.ReadLength();
                 CheckDepth(3, scopeStart);
-                var scope = new ProtoWireReader(Body, scopeStart, scopeEnd);
+                var scope = new ProtoWireReader(Body, scopeStart, scopeEnd, Format);
                 while (scope.TryReadTag(out var scopeField, out var scopeWireType))
                 {
                     if (scopeField == 1 && scopeWireType == Len)
@@ -224,7 +227,7 @@ internal sealed class OtlpWireDecoder
                 reader.Skip(field, wireType);
             }
         }
-        reader = new ProtoWireReader(Body, start, end);
+        reader = new ProtoWireReader(Body, start, end, Format);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             if (field == 2 && wireType == Len)
@@ -247,7 +250,7 @@ internal sealed class OtlpWireDecoder
         var severityNumber = 0;
         int severityStart = 0, severityEnd = 0, bodyStart = -1, bodyEnd = 0, traceStart = 0, traceEnd = 0;
         int spanStart = 0, spanEnd = 0, eventStart = 0, eventEnd = 0, firstAttribute = -1;
-        var reader = new ProtoWireReader(Body, start, end);
+        var reader = new ProtoWireReader(Body, start, end, Format);
         while (true)
         {
             var tagAt = reader.Position;
@@ -298,7 +301,7 @@ internal sealed class OtlpWireDecoder
         }
         if (firstAttribute >= 0)
         {
-            var attributes = new ProtoWireReader(Body, firstAttribute, end);
+            var attributes = new ProtoWireReader(Body, firstAttribute, end, Format);
             while (attributes.TryReadTag(out var field, out var wireType))
             {
                 if (field == 6 && wireType == Len)
@@ -367,7 +370,7 @@ internal sealed class OtlpWireDecoder
             case AnyKvlist:
                 // A structured body: its keys become fields, as a JSON log line's would.
                 CheckDepth(5, valueStart);
-                var list = new ProtoWireReader(Body, valueStart, valueEnd);
+                var list = new ProtoWireReader(Body, valueStart, valueEnd, Format);
                 while (list.TryReadTag(out var field, out var wireType))
                 {
                     if (field == 1 && wireType == Len)
@@ -409,7 +412,7 @@ internal sealed class OtlpWireDecoder
         var kind = AnyNone;
         scalar = 0;
         valueStart = valueEnd = 0;
-        var reader = new ProtoWireReader(Body, start, end);
+        var reader = new ProtoWireReader(Body, start, end, Format);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field, wireType)
@@ -439,7 +442,7 @@ internal sealed class OtlpWireDecoder
     {
         CheckDepth(level, start);
         int keyStart = start, keyEnd = start, valueStart = -1, valueEnd = 0;
-        var reader = new ProtoWireReader(Body, start, end);
+        var reader = new ProtoWireReader(Body, start, end, Format);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field, wireType)
@@ -521,7 +524,7 @@ internal sealed class OtlpWireDecoder
                 break;
             case AnyKvlist:
                 CheckDepth(level + 1, valueStart);
-                var list = new ProtoWireReader(Body, valueStart, valueEnd);
+                var list = new ProtoWireReader(Body, valueStart, valueEnd, Format);
                 while (list.TryReadTag(out var field, out var wireType))
                 {
                     if (field == 1 && wireType == Len)
@@ -577,7 +580,7 @@ internal sealed class OtlpWireDecoder
             {
                 CheckDepth(level + 1, valueStart);
                 writer.WriteStartArray();
-                var items = new ProtoWireReader(Body, valueStart, valueEnd);
+                var items = new ProtoWireReader(Body, valueStart, valueEnd, Format);
                 while (items.TryReadTag(out var field, out var wireType))
                 {
                     if (field == 1 && wireType == Len)
@@ -597,7 +600,7 @@ internal sealed class OtlpWireDecoder
             {
                 CheckDepth(level + 1, valueStart);
                 writer.WriteStartObject();
-                var list = new ProtoWireReader(Body, valueStart, valueEnd);
+                var list = new ProtoWireReader(Body, valueStart, valueEnd, Format);
                 while (list.TryReadTag(out var field, out var wireType))
                 {
                     if (field == 1 && wireType == Len)
@@ -632,7 +635,7 @@ internal sealed class OtlpWireDecoder
         var text = Body[start..end];
         if (!Utf8.IsValid(text))
         {
-            throw Malformed(start, "a string that is not valid UTF-8");
+            throw ProtoWireReader.Malformed(Format, start, "a string that is not valid UTF-8");
         }
         return text;
     }
@@ -652,7 +655,7 @@ internal sealed class OtlpWireDecoder
     {
         if (level > MaxDepth)
         {
-            throw Malformed(position, $"messages nested deeper than {MaxDepth} levels");
+            throw ProtoWireReader.Malformed(Format, position, $"messages nested deeper than {MaxDepth} levels");
         }
     }
 }

@@ -76,6 +76,26 @@ public sealed class LogFileDecoderTests
         Assert.Contains("offset 0", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TryRead_LocalEntryWithDamagedMessage_SkippedCountedAndTheNextRead()
+    {
+        // A well-framed entry whose message ends inside a varint field (tag of field 2, then a byte
+        // that promises more): the frame is kept, the entry skipped with the byte named.
+        byte[] damaged = [0x10, 0x80];
+        var frame = new byte[8 + damaged.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)damaged.Length);
+        damaged.CopyTo(frame, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4 + damaged.Length), (uint)damaged.Length);
+        var good = Local([new Entry(LogStreamKind.Stderr, BaseTime, "after", false)]).Bytes;
+        var bytes = frame.Concat(good).ToArray();
+        var (decoded, _) = Decode(LogFileFormat.Local, bytes, [bytes.Length], out var decoder);
+        using var used = decoder;
+        Assert.Equal([new Entry(LogStreamKind.Stderr, BaseTime, "after", false)], decoded);
+        Assert.Equal(1, decoder.Malformed);
+        Assert.StartsWith("invalid local driver log entry at byte 2: ", decoder.LastError, StringComparison.Ordinal);
+        Assert.EndsWith("(entry at offset 0)", decoder.LastError, StringComparison.Ordinal);
+    }
+
     private static (List<Entry> Entries, List<long> Ends) Decode(LogFileFormat format, byte[] bytes, int[] pieces) =>
         Decode(format, bytes, pieces, out _);
 

@@ -1,13 +1,17 @@
 using Vigie.Ingestion.Protocols;
 
-namespace Vigie.Ingestion.Otlp;
+namespace Vigie.Ingestion.Protobuf;
 
 /// <summary>
-/// Reads the fields of one protobuf message (a slice of the request body) in wire order. Errors name
-/// the byte of the body where the message stops making sense.
+/// Reads the fields of one protobuf message (a slice of a larger body) in wire order, without
+/// message objects. Errors name the format and the byte of the body where the message stops making
+/// sense, as <see cref="MalformedBodyException"/>.
 /// </summary>
-internal ref struct ProtoWireReader
+public ref struct ProtoWireReader
 {
+    /// <summary>How deep groups (a deprecated wire form, still valid) may nest before a body is refused.</summary>
+    public const int MaxGroupDepth = 100;
+
     public const int Varint = 0;
     public const int Fixed64 = 1;
     public const int Len = 2;
@@ -17,16 +21,19 @@ internal ref struct ProtoWireReader
 
     private readonly ReadOnlySpan<byte> _body;
     private readonly int _end;
+    private readonly string _format;
     private int _position;
 
-    /// <param name="body">The whole request body (positions in errors are offsets in it).</param>
+    /// <param name="body">The whole body (positions in errors are offsets in it).</param>
     /// <param name="start">Where the message starts.</param>
     /// <param name="end">Where it ends.</param>
-    public ProtoWireReader(ReadOnlySpan<byte> body, int start, int end)
+    /// <param name="format">What the body is, for errors: "invalid <paramref name="format"/> at byte N: ...".</param>
+    public ProtoWireReader(ReadOnlySpan<byte> body, int start, int end, string format)
     {
         _body = body;
         _position = start;
         _end = end;
+        _format = format;
     }
 
     public readonly int Position => _position;
@@ -130,7 +137,7 @@ internal ref struct ProtoWireReader
 
     private void SkipGroup(int field, int depth)
     {
-        if (depth >= OtlpWireDecoder.MaxDepth)
+        if (depth >= MaxGroupDepth)
         {
             throw Malformed(_position, "groups nested too deep");
         }
@@ -168,6 +175,8 @@ internal ref struct ProtoWireReader
     private readonly MalformedBodyException Truncated() =>
         Malformed(_position, "the message ends in the middle of a field (truncated body or wrong length)");
 
-    public static MalformedBodyException Malformed(int position, string reason) =>
-        new($"invalid OTLP protobuf at byte {position}: {reason}");
+    private readonly MalformedBodyException Malformed(int position, string reason) => Malformed(_format, position, reason);
+
+    public static MalformedBodyException Malformed(string format, int position, string reason) =>
+        new($"invalid {format} at byte {position}: {reason}");
 }
