@@ -21,6 +21,9 @@ public class EncodingPickerTests
     [InlineData("ints-as-strings", ColumnEncoding.Raw)]
     [InlineData("non-canonical-floats", ColumnEncoding.Raw)]
     [InlineData("const-with-absent", ColumnEncoding.Dict)]
+    [InlineData("decimals", ColumnEncoding.Decimal)]
+    [InlineData("ipv4", ColumnEncoding.Ipv4)]
+    [InlineData("ipv4-one-padded", ColumnEncoding.Raw)]
     [InlineData("big-values", ColumnEncoding.Raw)]
     public void Analyze_DataMadeForEncoding_PicksIt(string shape, ColumnEncoding expected)
     {
@@ -92,7 +95,8 @@ public class EncodingPickerTests
         Assert.Equal([FieldValue.Str("info"), FieldValue.Str("warn")], level.DictionaryValues);
         Assert.False(level.HasBloom);
         var latency = block.FindColumn("latency")!;
-        Assert.Equal(ColumnEncoding.Float64, latency.Encoding);
+        // 1.25, 2.5, ...: plain decimals
+        Assert.Equal(ColumnEncoding.Decimal, latency.Encoding);
         Assert.Equal(0, latency.MinNumber);
         Assert.Equal(99 * 1.25, latency.MaxNumber);
         var msg = block.FindColumn("_msg")!;
@@ -135,6 +139,9 @@ public class EncodingPickerTests
                 "padded-ints" => (ValueKind.Number, r.ToString("D5", CultureInfo.InvariantCulture)),
                 "ints-as-strings" => (ValueKind.String, r.ToString(CultureInfo.InvariantCulture)),
                 "non-canonical-floats" => (ValueKind.Number, (r + 0.5).ToString("F3", CultureInfo.InvariantCulture)),
+                "decimals" => (ValueKind.Number, (random.Next(-100_000, 100_000) / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)),
+                "ipv4" => r % 5 == 0 ? (ValueKind.Absent, "") : (ValueKind.String, $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}"),
+                "ipv4-one-padded" => (ValueKind.String, r == 77 ? "10.1.01.2" : $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}"),
                 "big-values" => (ValueKind.String, new string((char)('a' + r % 3), 5000)),
                 _ => (ValueKind.String, $"free text {r} {random.Next()}"),
             };
