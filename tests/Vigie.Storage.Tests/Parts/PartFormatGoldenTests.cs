@@ -35,7 +35,7 @@ public class PartFormatGoldenTests
     public void PersistedEnums_Values_AreFrozen()
     {
         Assert.Equal(
-            [("Const", 1), ("Dict", 2), ("Int64", 3), ("Float64", 4), ("Raw", 5), ("Ipv4", 6), ("Decimal", 7)],
+            [("Const", 1), ("Dict", 2), ("Int64", 3), ("Float64", 4), ("Raw", 5), ("Ipv4", 6), ("Decimal", 7), ("PackedInt64", 8)],
             Enum.GetValues<ColumnEncoding>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("None", 0), ("Zstd", 1)], Enum.GetValues<PartFormat.SegmentCodec>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("Uniform", 0), ("PerRow", 1)], Enum.GetValues<PartFormat.KindsLayout>().Select(e => (e.ToString(), (int)e)));

@@ -96,8 +96,10 @@ internal static class ColumnDecoder
                         DictionaryValues = entryValues ?? [.. entries.Select(e => e.ToFieldValue())],
                     };
                     break;
-                case ColumnEncoding.Int64:
-                    var longs = Int64Encoding.DecodeValues(ref reader, kinds);
+                case ColumnEncoding.Int64 or ColumnEncoding.PackedInt64:
+                    var longs = encoding == ColumnEncoding.Int64
+                        ? Int64Encoding.DecodeValues(ref reader, kinds)
+                        : PackedInt64Encoding.DecodeValues(ref reader, kinds, presentRows);
                     var numbers = new double[longs.Length];
                     for (var i = 0; i < longs.Length; i++)
                     {

@@ -78,6 +78,13 @@ internal sealed class ColumnEncoder : IDisposable
             case ColumnEncoding.Float64:
                 Float64Encoding.Encode(_picker.Floats, _payload);
                 break;
+            case ColumnEncoding.PackedInt64:
+                if (_deltas.Length < _picker.PresentRows)
+                {
+                    _deltas = GC.AllocateUninitializedArray<ulong>(Math.Max(_picker.PresentRows, _deltas.Length * 2));
+                }
+                PackedInt64Encoding.Encode(_picker.Integers, _picker.Packing.Min, _picker.Packing.Width, _payload, _deltas);
+                break;
             case ColumnEncoding.Decimal:
                 DecimalEncoding.Encode(_picker.Mantissas, _picker.DecimalScale, _payload);
                 break;

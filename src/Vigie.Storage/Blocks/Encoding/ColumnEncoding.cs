@@ -26,4 +26,7 @@ public enum ColumnEncoding : byte
 
     /// <summary>Numbers whose text is a plain canonical decimal (<c>12.5</c>, <c>-0.034</c>): a shared scale, then each value times 10^scale as a zigzag varint. Since part format 2.</summary>
     Decimal = 7,
+
+    /// <summary>Canonical integers as for Int64, stored as the smallest value and each value's offset from it bit-packed at one width. Since part format 2.</summary>
+    PackedInt64 = 8,
 }

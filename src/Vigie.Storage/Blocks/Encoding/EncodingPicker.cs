@@ -29,6 +29,8 @@ internal sealed class EncodingPicker : IDisposable
     private double[] _floats = new double[1024];
     private byte[] _scales = new byte[1024];
     private uint[] _addresses = new uint[1024];
+    private long _packedMin;
+    private int _packedWidth;
     private Column? _column;
     private bool _dictPossible;
     private long _dictBytes;
@@ -51,6 +53,9 @@ internal sealed class EncodingPicker : IDisposable
     public double? MaxNumber { get; private set; }
 
     public ColumnEncoding Encoding { get; private set; }
+
+    /// <summary>The smallest value and the bit width of a PackedInt64 column.</summary>
+    public (long Min, int Width) Packing => (_packedMin, _packedWidth);
 
     /// <summary>The scale of a Decimal column: its values are <see cref="Mantissas"/> / 10^scale.</summary>
     public int DecimalScale { get; private set; }
@@ -126,7 +131,11 @@ internal sealed class EncodingPicker : IDisposable
         AnalyzeNumbers(kinds, offsets, bytes);
         if (AllInt64)
         {
-            return Encoding = ColumnEncoding.Int64;
+            var integers = Integers;
+            // Fewer bytes wins: neighbours' differences (counters, ids) or offsets from the smallest value (sizes, counts).
+            return Encoding = PackedInt64Encoding.PackedBytes(integers, out _packedMin, out _packedWidth) < PackedInt64Encoding.Int64VarintBytes(integers)
+                ? ColumnEncoding.PackedInt64
+                : ColumnEncoding.Int64;
         }
         // Numbers only (all present values parsed as such): decimals are smaller than doubles.
         if (MinNumber is not null && AnalyzeDecimals(kinds, offsets, bytes))
