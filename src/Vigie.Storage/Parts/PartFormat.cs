@@ -11,7 +11,7 @@ public static class PartFormat
     /// <summary>"VIGIEPRT" read as a little-endian 64-bit integer; opens the header and closes the footer.</summary>
     public const ulong Magic = 0x5452504549474956;
 
-    /// <summary>The version this build writes. 2 added <see cref="TimesEncoding.Packed"/> and the Ipv4 and Decimal column encodings.</summary>
+    /// <summary>The version this build writes. 2 added <see cref="TimesEncoding.Packed"/> and the Ipv4, Decimal and PackedInt64 column encodings.</summary>
     public const uint Version = 2;
 
     /// <summary>The oldest version this build reads: version 1 parts differ only by not using what version 2 added.</summary>

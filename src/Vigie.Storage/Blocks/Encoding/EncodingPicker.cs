@@ -5,8 +5,8 @@ using Vigie.Core;
 namespace Vigie.Storage.Blocks.Encodings;
 
 /// <summary>
-/// Looks at one column and picks its encoding: Const, then Dict, then Int64, then Float64, then
-/// Raw, the first whose preconditions hold. A first pass finds the distinct values; only a column
+/// Looks at one column and picks its encoding: Const, then Dict, then Int64 or PackedInt64 (the
+/// smaller), then Decimal, then Float64, then Ipv4, then Raw, the first whose preconditions hold. A first pass finds the distinct values; only a column
 /// that is neither Const nor Dict is then parsed as numbers, row by row. Also gathers what the index keeps
 /// about the column (present rows, uniform kind, numeric range, dictionary).
 /// </summary>
