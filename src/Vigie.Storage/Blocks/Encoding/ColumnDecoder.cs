@@ -113,7 +113,7 @@ internal static class ColumnDecoder
                     column = new Column(name, kinds, () => Float64Encoding.Format(doubles, kinds, presentRows)) { Numbers = doubles };
                     break;
                 case ColumnEncoding.Decimal:
-                    var (mantissas, scale) = DecimalEncoding.DecodeValues(ref reader, kinds);
+                    var (mantissas, scale) = DecimalEncoding.DecodeValues(ref reader, kinds, presentRows);
                     column = new Column(name, kinds, () => DecimalEncoding.Format(mantissas, scale, kinds, presentRows))
                     {
                         Numbers = DecimalEncoding.ToNumbers(mantissas, scale),

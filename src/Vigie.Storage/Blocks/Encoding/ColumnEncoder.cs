@@ -35,11 +35,7 @@ internal sealed class ColumnEncoder : IDisposable
     public ReadOnlySpan<byte> EncodeTimes(ReadOnlySpan<long> times)
     {
         _payload.Clear();
-        if (_deltas.Length < times.Length)
-        {
-            _deltas = GC.AllocateUninitializedArray<ulong>(Math.Max(times.Length, _deltas.Length * 2));
-        }
-        var packed = PackedTimes.Encode(times, _payload, _deltas);
+        var packed = PackedTimes.Encode(times, _payload, Scratch(times.Length));
         _data.Clear();
         // Packed bits are noise to zstd: do not spend a compression on them.
         if (packed)
@@ -79,14 +75,10 @@ internal sealed class ColumnEncoder : IDisposable
                 Float64Encoding.Encode(_picker.Floats, _payload);
                 break;
             case ColumnEncoding.PackedInt64:
-                if (_deltas.Length < _picker.PresentRows)
-                {
-                    _deltas = GC.AllocateUninitializedArray<ulong>(Math.Max(_picker.PresentRows, _deltas.Length * 2));
-                }
-                PackedInt64Encoding.Encode(_picker.Integers, _picker.Packing.Min, _picker.Packing.Width, _payload, _deltas);
+                PackedInt64Encoding.Encode(_picker.Integers, _picker.Packing.Min, _picker.Packing.Width, _payload, Scratch(_picker.PresentRows));
                 break;
             case ColumnEncoding.Decimal:
-                DecimalEncoding.Encode(_picker.Mantissas, _picker.DecimalScale, _payload);
+                DecimalEncoding.Encode(_picker.Mantissas, _picker.DecimalScale, _payload, Scratch(_picker.PresentRows));
                 break;
             case ColumnEncoding.Ipv4:
                 Ipv4Encoding.Encode(_picker.Addresses, _payload);
@@ -119,6 +111,16 @@ internal sealed class ColumnEncoder : IDisposable
             Data = _data.Span,
             Bloom = _bloom.Span,
         };
+    }
+
+    /// <summary>The encoder's buffer of unsigned values to bit-pack, at least <paramref name="count"/> long.</summary>
+    private Span<ulong> Scratch(int count)
+    {
+        if (_deltas.Length < count)
+        {
+            _deltas = GC.AllocateUninitializedArray<ulong>(Math.Max(count, _deltas.Length * 2));
+        }
+        return _deltas;
     }
 
     public void Dispose()
