@@ -15,6 +15,8 @@ namespace Vigie.Bench;
 /// ingested event spent in flushes and in merges, how many times merges wrote each event (all rows
 /// of the merged parts) and rebuilt it (decoded and encoded again), the merges that bring the quiet
 /// partition down to its part count at rest once ingestion stops, and the bytes per event at the end.
+/// With VIGIE_BENCH_KEEP_STORE=DIR in the environment, the last run's store is moved to DIR
+/// instead of being deleted, for its parts to be studied afterwards.
 /// </summary>
 internal static class MergePathBench
 {
