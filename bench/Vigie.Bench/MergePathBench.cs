@@ -15,6 +15,8 @@ namespace Vigie.Bench;
 /// ingested event spent in flushes and in merges, how many times merges wrote each event (all rows
 /// of the merged parts) and rebuilt it (decoded and encoded again), the merges that bring the quiet
 /// partition down to its part count at rest once ingestion stops, and the bytes per event at the end.
+/// With VIGIE_BENCH_KEEP_STORE=DIR in the environment, the last run's store is moved to DIR
+/// instead of being deleted, for its parts to be studied afterwards.
 /// </summary>
 internal static class MergePathBench
 {
@@ -37,9 +39,17 @@ internal static class MergePathBench
             File.Delete(tsv);
             Console.WriteLine($"corpus: {events:N0} events, {new FileInfo(ndjson).Length / 1e6:0} MB of NDJSON; flush every {flushEvents:N0} events; " +
                 $"at most {maxPartsWhileIngesting} parts while ingesting; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+            // VIGIE_BENCH_KEEP_STORE=DIR keeps the last run's store there, to study its parts offline.
+            var keep = Environment.GetEnvironmentVariable("VIGIE_BENCH_KEEP_STORE");
             for (var r = 0; r < runs; r++)
             {
-                await RunOnce(ndjson, Path.Combine(dir, $"store{r}"), events, flushEvents, maxPartsWhileIngesting);
+                var storeDir = Path.Combine(dir, $"store{r}");
+                await RunOnce(ndjson, storeDir, events, flushEvents, maxPartsWhileIngesting);
+                if (!string.IsNullOrEmpty(keep) && r == runs - 1)
+                {
+                    Directory.Move(storeDir, keep);
+                    Console.WriteLine($"store kept in {keep}");
+                }
             }
             return 0;
         }

@@ -12,13 +12,19 @@ public sealed class BlockInfo
 {
     private readonly ColumnLayout _layout;
 
-    internal BlockInfo(StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns)
-        : this(stream, minTime, maxTime, rowCount, times, columns, ColumnLayout.Of(columns))
+    /// <summary>A block as the part writer encodes it: its times are <see cref="PartFormat.TimesEncoding.Packed"/> unless said otherwise.</summary>
+    internal BlockInfo(
+        StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns,
+        PartFormat.TimesEncoding timesEncoding = PartFormat.TimesEncoding.Packed)
+        : this(stream, minTime, maxTime, rowCount, times, columns, ColumnLayout.Of(columns), timesEncoding)
     {
     }
 
-    internal BlockInfo(StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns, ColumnLayout layout)
+    internal BlockInfo(
+        StreamKey stream, long minTime, long maxTime, int rowCount, SegmentRef times, IReadOnlyList<ColumnInfo> columns, ColumnLayout layout,
+        PartFormat.TimesEncoding timesEncoding)
     {
+        TimesEncoding = timesEncoding;
         Stream = stream;
         MinTime = minTime;
         MaxTime = maxTime;
@@ -45,6 +51,9 @@ public sealed class BlockInfo
 
     internal SegmentRef Times { get; }
 
+    /// <summary>How the times segment is encoded: DeltaOfDelta in parts of version 1 (and blocks merges copied from them), Packed since.</summary>
+    internal PartFormat.TimesEncoding TimesEncoding { get; }
+
     /// <summary>Where the block's last segment ends: its segments tile [<see cref="Times"/>.Offset, End).</summary>
     internal long End
     {
@@ -64,5 +73,5 @@ public sealed class BlockInfo
 
     /// <summary>The same block with every segment moved by <paramref name="delta"/> bytes: a block copied into another part.</summary>
     internal BlockInfo Moved(long delta) =>
-        new(Stream, MinTime, MaxTime, RowCount, Times with { Offset = Times.Offset + delta }, [.. Columns.Select(c => c.Moved(delta))], _layout);
+        new(Stream, MinTime, MaxTime, RowCount, Times with { Offset = Times.Offset + delta }, [.. Columns.Select(c => c.Moved(delta))], _layout, TimesEncoding);
 }

@@ -46,9 +46,9 @@ internal readonly record struct PartFooter(
             return null;
         }
         var version = BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]);
-        if (version != PartFormat.Version)
+        if (!PartFormat.IsReadable(version))
         {
-            (problem, problemOffset) = ($"footer format version {version}, this reader knows {PartFormat.Version}", 60);
+            (problem, problemOffset) = ($"footer format version {version}, this reader knows {PartFormat.MinReadableVersion} to {PartFormat.Version}", 60);
             return null;
         }
         return new PartFooter(

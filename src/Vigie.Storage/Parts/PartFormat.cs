@@ -11,7 +11,14 @@ public static class PartFormat
     /// <summary>"VIGIEPRT" read as a little-endian 64-bit integer; opens the header and closes the footer.</summary>
     public const ulong Magic = 0x5452504549474956;
 
-    public const uint Version = 1;
+    /// <summary>The version this build writes. 2 added <see cref="TimesEncoding.Packed"/> and the Ipv4, Decimal and PackedInt64 column encodings.</summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest version this build reads: version 1 parts differ only by not using what version 2 added.</summary>
+    public const uint MinReadableVersion = 1;
+
+    /// <summary>Whether this build reads parts of <paramref name="version"/>.</summary>
+    public static bool IsReadable(uint version) => version is >= MinReadableVersion and <= Version;
 
     /// <summary>Magic (8), version (4), reserved zero (4).</summary>
     public const int HeaderSize = 16;
@@ -64,6 +71,9 @@ public static class PartFormat
     {
         /// <summary>First time, first delta, then deltas of deltas: zigzag varints.</summary>
         DeltaOfDelta = 1,
+
+        /// <summary>A mode byte, then delta-of-delta varints or bit-packed deltas (see <see cref="Blocks.Encodings.PackedTimes"/>); since version 2.</summary>
+        Packed = 2,
     }
 
     [Flags]

@@ -19,7 +19,7 @@ internal static class PartIndex
             output.WriteInt64(b.MinTime);
             output.WriteInt64(b.MaxTime);
             output.WriteVarint((ulong)b.RowCount);
-            output.WriteByte((byte)PartFormat.TimesEncoding.DeltaOfDelta);
+            output.WriteByte((byte)b.TimesEncoding);
             WriteSegment(output, b.Times);
             output.WriteVarint((ulong)b.Columns.Count);
             foreach (var c in b.Columns)
@@ -83,7 +83,7 @@ internal static class PartIndex
                 throw new InvalidDataException($"block {b} has no rows");
             }
             var timesEncoding = r.ReadByte();
-            if (timesEncoding != (byte)PartFormat.TimesEncoding.DeltaOfDelta)
+            if (timesEncoding is not ((byte)PartFormat.TimesEncoding.DeltaOfDelta or (byte)PartFormat.TimesEncoding.Packed))
             {
                 throw new InvalidDataException($"block {b}: unknown times encoding {timesEncoding}");
             }
@@ -98,7 +98,7 @@ internal static class PartIndex
             }
             var layout = interner.Layout(names)
                 ?? throw new InvalidDataException($"block {b}: column {names.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key} appears twice");
-            blocks.Add(new BlockInfo(stream, minTime, maxTime, rows, times, columns, layout));
+            blocks.Add(new BlockInfo(stream, minTime, maxTime, rows, times, columns, layout, (PartFormat.TimesEncoding)timesEncoding));
         }
         if (!r.AtEnd)
         {
@@ -111,7 +111,7 @@ internal static class PartIndex
     {
         var name = interner.Name(r.ReadUtf8String());
         var encoding = (ColumnEncoding)r.ReadByte();
-        if (encoding is < ColumnEncoding.Const or > ColumnEncoding.Raw)
+        if (encoding is < ColumnEncoding.Const or > ColumnEncoding.PackedInt64)
         {
             throw new InvalidDataException($"column {name}: unknown encoding {(byte)encoding}");
         }

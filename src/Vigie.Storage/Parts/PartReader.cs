@@ -105,7 +105,7 @@ public sealed class PartReader : IDisposable
         var stored = ReadSegment(block.Times, $"block {blockIndex} times");
         try
         {
-            ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), times);
+            ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), times, block.TimesEncoding);
             if (times[0] != block.MinTime || times[^1] != block.MaxTime)
             {
                 throw new InvalidDataException($"times span [{times[0]}, {times[^1]}], the index says [{block.MinTime}, {block.MaxTime}]");
@@ -301,9 +301,9 @@ public sealed class PartReader : IDisposable
             throw new PartCorruptException(path, 0, "header magic missing (not a part file)");
         }
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != PartFormat.Version)
+        if (!PartFormat.IsReadable(version))
         {
-            throw new PartCorruptException(path, 8, $"header format version {version}, this reader knows {PartFormat.Version}");
+            throw new PartCorruptException(path, 8, $"header format version {version}, this reader knows {PartFormat.MinReadableVersion} to {PartFormat.Version}");
         }
         if (BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != 0)
         {

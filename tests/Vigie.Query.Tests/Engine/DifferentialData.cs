@@ -67,6 +67,12 @@ internal static class DifferentialData
         }
         if (r.Next(4) > 0)
         {
+            // many distinct canonical IPv4 addresses, which blocks store as 4 bytes each (Ipv4); now and
+            // then one that is not canonical, which keeps its block's column as text
+            fields.Add(new("client", FieldValue.Str(r.Next(40) == 0 ? "010.1.0.7" : $"10.{r.Next(4)}.{r.Next(256)}.{r.Next(256)}")));
+        }
+        if (r.Next(4) > 0)
+        {
             // integers only, so blocks store them as 64-bit numbers; some beyond 2^53, where doubles round
             var bytes = r.Next(8) == 0 ? 9_007_199_254_740_993L + r.Next(3) : r.Next(-50, 10_000);
             fields.Add(new("bytes", FieldValue.Num(bytes.ToString(CultureInfo.InvariantCulture))));
@@ -96,6 +102,7 @@ internal static class DifferentialData
         "status:>=500", "status:<300", "duration:[10 TO 50]", "duration:{* TO 20}", "duration:>90",
         "level:*", "tags:*", "ok:true", "level:/err/", "_msg:/\\d{3}/", "ip:10.0.0.0/8", "ip:2001:db8::/32",
         "_time:1h", "_time:1d", "bytes:>=1000", "bytes:[100 TO 5000]", "bytes:{* TO 0}", "bytes:9007199254740993",
+        "client:10.0.0.0/8", "client:10.1.0.0/16", "client:10.2*", "client:/^10\\.3\\./", "client:010.1.0.7", "client:*", "client:[10.1 TO 10.2]",
         "region:eu", "region:7", "region:>=5", "region:[a TO f]", "region:*", "_stream:web", "_stream:\"db-1\"", "host:web*", "level:[a TO f]",
     ];
 
@@ -119,6 +126,7 @@ internal static class DifferentialData
         " | stats count() as n, count(region) by (_time:10m, host)",
         " | stats count() by (status, ok)",
         " | stats count_distinct(ip), count_distinct(_msg), max(region) by (service, region)",
+        " | stats count_distinct(client), p90(duration) by (host)",
         " | stats count()",
         " | stats count() by (_time:1h)",
         " | stats count() as n by (_time:5m)",

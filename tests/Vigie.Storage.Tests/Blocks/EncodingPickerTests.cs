@@ -14,13 +14,17 @@ public class EncodingPickerTests
     [InlineData("const", ColumnEncoding.Const)]
     [InlineData("dict", ColumnEncoding.Dict)]
     [InlineData("ints", ColumnEncoding.Int64)]
-    [InlineData("sparse-ints", ColumnEncoding.Int64)]
+    [InlineData("sparse-ints", ColumnEncoding.PackedInt64)]
+    [InlineData("sizes", ColumnEncoding.PackedInt64)]
     [InlineData("floats", ColumnEncoding.Float64)]
     [InlineData("text", ColumnEncoding.Raw)]
     [InlineData("padded-ints", ColumnEncoding.Raw)]
     [InlineData("ints-as-strings", ColumnEncoding.Raw)]
     [InlineData("non-canonical-floats", ColumnEncoding.Raw)]
     [InlineData("const-with-absent", ColumnEncoding.Dict)]
+    [InlineData("decimals", ColumnEncoding.Decimal)]
+    [InlineData("ipv4", ColumnEncoding.Ipv4)]
+    [InlineData("ipv4-one-padded", ColumnEncoding.Raw)]
     [InlineData("big-values", ColumnEncoding.Raw)]
     public void Analyze_DataMadeForEncoding_PicksIt(string shape, ColumnEncoding expected)
     {
@@ -44,7 +48,7 @@ public class EncodingPickerTests
         var values = Enumerable.Range(0, 600).Select(i => Encoding.UTF8.GetBytes(i == 300 ? text : i.ToString(CultureInfo.InvariantCulture))).ToArray();
         using var picker = new EncodingPicker();
 
-        Assert.NotEqual(ColumnEncoding.Int64, picker.Analyze(RandomBlocks.ToColumn("n", kinds, values)));
+        Assert.DoesNotContain(picker.Analyze(RandomBlocks.ToColumn("n", kinds, values)), new[] { ColumnEncoding.Int64, ColumnEncoding.PackedInt64 });
     }
 
     [Fact]
@@ -92,7 +96,8 @@ public class EncodingPickerTests
         Assert.Equal([FieldValue.Str("info"), FieldValue.Str("warn")], level.DictionaryValues);
         Assert.False(level.HasBloom);
         var latency = block.FindColumn("latency")!;
-        Assert.Equal(ColumnEncoding.Float64, latency.Encoding);
+        // 1.25, 2.5, ...: plain decimals
+        Assert.Equal(ColumnEncoding.Decimal, latency.Encoding);
         Assert.Equal(0, latency.MinNumber);
         Assert.Equal(99 * 1.25, latency.MaxNumber);
         var msg = block.FindColumn("_msg")!;
@@ -135,6 +140,10 @@ public class EncodingPickerTests
                 "padded-ints" => (ValueKind.Number, r.ToString("D5", CultureInfo.InvariantCulture)),
                 "ints-as-strings" => (ValueKind.String, r.ToString(CultureInfo.InvariantCulture)),
                 "non-canonical-floats" => (ValueKind.Number, (r + 0.5).ToString("F3", CultureInfo.InvariantCulture)),
+                "sizes" => (ValueKind.Number, random.Next(-10, 50_000).ToString(CultureInfo.InvariantCulture)),
+                "decimals" => (ValueKind.Number, (random.Next(-100_000, 100_000) / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)),
+                "ipv4" => r % 5 == 0 ? (ValueKind.Absent, "") : (ValueKind.String, $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}"),
+                "ipv4-one-padded" => (ValueKind.String, r == 77 ? "10.1.01.2" : $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}"),
                 "big-values" => (ValueKind.String, new string((char)('a' + r % 3), 5000)),
                 _ => (ValueKind.String, $"free text {r} {random.Next()}"),
             };

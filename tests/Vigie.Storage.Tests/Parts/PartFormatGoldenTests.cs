@@ -18,7 +18,8 @@ public class PartFormatGoldenTests
     {
         Assert.Equal("VIGIEPRT", Encoding.ASCII.GetString(BitConverter.GetBytes(PartFormat.Magic)));
         Assert.Equal(0x5452504549474956UL, PartFormat.Magic);
-        Assert.Equal(1u, PartFormat.Version);
+        Assert.Equal(2u, PartFormat.Version);
+        Assert.Equal(1u, PartFormat.MinReadableVersion);
         Assert.Equal(16, PartFormat.HeaderSize);
         Assert.Equal(80, PartFormat.FooterSize);
         Assert.Equal(64, PartFormat.FooterChecksummedBytes);
@@ -34,11 +35,11 @@ public class PartFormatGoldenTests
     public void PersistedEnums_Values_AreFrozen()
     {
         Assert.Equal(
-            [("Const", 1), ("Dict", 2), ("Int64", 3), ("Float64", 4), ("Raw", 5)],
+            [("Const", 1), ("Dict", 2), ("Int64", 3), ("Float64", 4), ("Raw", 5), ("Ipv4", 6), ("Decimal", 7), ("PackedInt64", 8)],
             Enum.GetValues<ColumnEncoding>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("None", 0), ("Zstd", 1)], Enum.GetValues<PartFormat.SegmentCodec>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("Uniform", 0), ("PerRow", 1)], Enum.GetValues<PartFormat.KindsLayout>().Select(e => (e.ToString(), (int)e)));
-        Assert.Equal([("DeltaOfDelta", 1)], Enum.GetValues<PartFormat.TimesEncoding>().Select(e => (e.ToString(), (int)e)));
+        Assert.Equal([("DeltaOfDelta", 1), ("Packed", 2)], Enum.GetValues<PartFormat.TimesEncoding>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("None", 0), ("NumberRange", 1), ("Bloom", 2)], Enum.GetValues<PartFormat.ColumnFlags>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal(
             [("Absent", 0), ("String", 1), ("Number", 2), ("Bool", 3), ("Json", 4)],
@@ -57,7 +58,7 @@ public class PartFormatGoldenTests
         var bytes = File.ReadAllBytes(path);
 
         Assert.Equal("VIGIEPRT"u8.ToArray(), bytes[..8]);
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
         var footer = bytes.AsSpan(bytes.Length - 80);
         var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer);
@@ -67,11 +68,12 @@ public class PartFormatGoldenTests
         Assert.Equal(5, BinaryPrimitives.ReadInt64LittleEndian(footer[40..]));
         Assert.Equal(9, BinaryPrimitives.ReadInt64LittleEndian(footer[48..]));
         Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(footer[56..]));
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]));
         Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(footer[..64]), BinaryPrimitives.ReadUInt64LittleEndian(footer[64..]));
         Assert.Equal("VIGIEPRT"u8.ToArray(), footer[72..].ToArray());
         Assert.Equal(bytes.Length, summary.FileBytes);
-        // The first segment is the block's times: stored uncompressed (codec 0), zigzag varints 5, 4.
-        Assert.Equal(new byte[] { 0, 10, 8 }, bytes[16..19]);
+        // The first segment is the block's times: stored uncompressed (codec 0), Packed in mode 1:
+        // the first time (8 bytes), smallest delta 4, divisor 1, width 0, no packed bits.
+        Assert.Equal(new byte[] { 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0 }, bytes[16..29]);
     }
 }

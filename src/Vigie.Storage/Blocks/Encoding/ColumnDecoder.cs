@@ -10,30 +10,45 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// <remarks>Stateless apart from the thread's zstd context; safe from any number of threads.</remarks>
 internal static class ColumnDecoder
 {
-    public static long[] DecodeTimes(ReadOnlySpan<byte> stored, int rowCount)
+    public static long[] DecodeTimes(ReadOnlySpan<byte> stored, int rowCount, PartFormat.TimesEncoding encoding)
     {
         var times = new long[rowCount];
-        DecodeTimes(stored, times);
+        DecodeTimes(stored, times, encoding);
         return times;
     }
 
     /// <summary>Decodes <paramref name="times"/>.Length times into a caller's buffer.</summary>
-    public static void DecodeTimes(ReadOnlySpan<byte> stored, Span<long> times)
+    public static void DecodeTimes(ReadOnlySpan<byte> stored, Span<long> times, PartFormat.TimesEncoding encoding)
     {
         if (!stored.IsEmpty && stored[0] == (byte)PartFormat.SegmentCodec.None)
         {
             // times rarely compress (nanosecond deltas are noise): decode in place, without a copy
-            TimestampCodec.Decode(stored[1..], times);
+            DecodeTimesPayload(stored[1..], times, encoding);
             return;
         }
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
         {
-            TimestampCodec.Decode(payload.AsSpan(0, length), times);
+            DecodeTimesPayload(payload.AsSpan(0, length), times, encoding);
         }
         finally
         {
             SegmentEnvelope.Release(payload);
+        }
+    }
+
+    private static void DecodeTimesPayload(ReadOnlySpan<byte> payload, Span<long> times, PartFormat.TimesEncoding encoding)
+    {
+        switch (encoding)
+        {
+            case PartFormat.TimesEncoding.Packed:
+                PackedTimes.Decode(payload, times);
+                break;
+            case PartFormat.TimesEncoding.DeltaOfDelta:
+                TimestampCodec.Decode(payload, times);
+                break;
+            default:
+                throw new InvalidDataException($"unknown times encoding {(byte)encoding}");
         }
     }
 
@@ -81,8 +96,10 @@ internal static class ColumnDecoder
                         DictionaryValues = entryValues ?? [.. entries.Select(e => e.ToFieldValue())],
                     };
                     break;
-                case ColumnEncoding.Int64:
-                    var longs = Int64Encoding.DecodeValues(ref reader, kinds);
+                case ColumnEncoding.Int64 or ColumnEncoding.PackedInt64:
+                    var longs = encoding == ColumnEncoding.Int64
+                        ? Int64Encoding.DecodeValues(ref reader, kinds)
+                        : PackedInt64Encoding.DecodeValues(ref reader, kinds, presentRows);
                     var numbers = new double[longs.Length];
                     for (var i = 0; i < longs.Length; i++)
                     {
@@ -94,6 +111,17 @@ internal static class ColumnDecoder
                 case ColumnEncoding.Float64:
                     var doubles = Float64Encoding.DecodeValues(ref reader, kinds);
                     column = new Column(name, kinds, () => Float64Encoding.Format(doubles, kinds, presentRows)) { Numbers = doubles };
+                    break;
+                case ColumnEncoding.Decimal:
+                    var (mantissas, scale) = DecimalEncoding.DecodeValues(ref reader, kinds, presentRows);
+                    column = new Column(name, kinds, () => DecimalEncoding.Format(mantissas, scale, kinds, presentRows))
+                    {
+                        Numbers = DecimalEncoding.ToNumbers(mantissas, scale),
+                    };
+                    break;
+                case ColumnEncoding.Ipv4:
+                    var addresses = Ipv4Encoding.DecodeValues(ref reader, kinds, presentRows);
+                    column = new Column(name, kinds, () => Ipv4Encoding.Format(addresses, kinds, presentRows));
                     break;
                 case ColumnEncoding.Raw:
                     var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds);

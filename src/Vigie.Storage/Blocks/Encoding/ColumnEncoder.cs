@@ -21,6 +21,7 @@ internal sealed class ColumnEncoder : IDisposable
     private readonly ByteBuffer _bloom = new(4096);
     private readonly ByteBuffer _stored = new(64 * 1024);
     private readonly int _level;
+    private ulong[] _deltas = new ulong[1024];
 
     public ColumnEncoder(int compressionLevel) => _level = compressionLevel;
 
@@ -30,13 +31,21 @@ internal sealed class ColumnEncoder : IDisposable
     /// </summary>
     public ByteBuffer Stored => _stored;
 
-    /// <summary>The stored times segment of a block; valid until the next call.</summary>
+    /// <summary>The stored times segment of a block, <see cref="PartFormat.TimesEncoding.Packed"/>; valid until the next call.</summary>
     public ReadOnlySpan<byte> EncodeTimes(ReadOnlySpan<long> times)
     {
         _payload.Clear();
-        TimestampCodec.Encode(times, _payload);
+        var packed = PackedTimes.Encode(times, _payload, Scratch(times.Length));
         _data.Clear();
-        SegmentEnvelope.Wrap(_payload.Span, _data, _level);
+        // Packed bits are noise to zstd: do not spend a compression on them.
+        if (packed)
+        {
+            SegmentEnvelope.WrapUncompressed(_payload.Span, _data);
+        }
+        else
+        {
+            SegmentEnvelope.Wrap(_payload.Span, _data, _level);
+        }
         return _data.Span;
     }
 
@@ -65,6 +74,15 @@ internal sealed class ColumnEncoder : IDisposable
             case ColumnEncoding.Float64:
                 Float64Encoding.Encode(_picker.Floats, _payload);
                 break;
+            case ColumnEncoding.PackedInt64:
+                PackedInt64Encoding.Encode(_picker.Integers, _picker.Packing.Min, _picker.Packing.Width, _payload, Scratch(_picker.PresentRows));
+                break;
+            case ColumnEncoding.Decimal:
+                DecimalEncoding.Encode(_picker.Mantissas, _picker.DecimalScale, _payload, Scratch(_picker.PresentRows));
+                break;
+            case ColumnEncoding.Ipv4:
+                Ipv4Encoding.Encode(_picker.Addresses, _payload);
+                break;
             default:
                 RawEncoding.Encode(column, _payload);
                 break;
@@ -75,7 +93,7 @@ internal sealed class ColumnEncoder : IDisposable
         _bloom.Clear();
         // Numbers get no bloom: a number matches its other spellings (500 and 500.0), so queries test
         // numeric columns by their min/max instead of by words.
-        if (encoding is ColumnEncoding.Raw && _picker.PresentRows > 0)
+        if (encoding is ColumnEncoding.Raw or ColumnEncoding.Ipv4 && _picker.PresentRows > 0)
         {
             var filter = _tokens.BuildBloom(column);
             filter.WriteTo(_bloom.GetSpan(filter.SerializedLength));
@@ -93,6 +111,16 @@ internal sealed class ColumnEncoder : IDisposable
             Data = _data.Span,
             Bloom = _bloom.Span,
         };
+    }
+
+    /// <summary>The encoder's buffer of unsigned values to bit-pack, at least <paramref name="count"/> long.</summary>
+    private Span<ulong> Scratch(int count)
+    {
+        if (_deltas.Length < count)
+        {
+            _deltas = GC.AllocateUninitializedArray<ulong>(Math.Max(count, _deltas.Length * 2));
+        }
+        return _deltas;
     }
 
     public void Dispose()

@@ -20,4 +20,13 @@ public enum ColumnEncoding : byte
 
     /// <summary>Anything else: lengths as varints, then the bytes.</summary>
     Raw = 5,
+
+    /// <summary>Canonical dotted-quad IPv4 addresses (<c>10.0.0.1</c>, not <c>010.0.0.1</c>): 4 bytes each. Since part format 2.</summary>
+    Ipv4 = 6,
+
+    /// <summary>Numbers whose text is a plain canonical decimal (<c>12.5</c>, <c>-0.034</c>): a shared scale, then each value times 10^scale as a zigzag varint. Since part format 2.</summary>
+    Decimal = 7,
+
+    /// <summary>Canonical integers as for Int64, stored as the smallest value and each value's offset from it bit-packed at one width. Since part format 2.</summary>
+    PackedInt64 = 8,
 }

@@ -5,8 +5,8 @@ using Vigie.Core;
 namespace Vigie.Storage.Blocks.Encodings;
 
 /// <summary>
-/// Looks at one column and picks its encoding: Const, then Dict, then Int64, then Float64, then
-/// Raw, the first whose preconditions hold. A first pass finds the distinct values; only a column
+/// Looks at one column and picks its encoding: Const, then Dict, then Int64 or PackedInt64 (the
+/// smaller), then Decimal, then Float64, then Ipv4, then Raw, the first whose preconditions hold. A first pass finds the distinct values; only a column
 /// that is neither Const nor Dict is then parsed as numbers, row by row. Also gathers what the index keeps
 /// about the column (present rows, uniform kind, numeric range, dictionary).
 /// </summary>
@@ -27,6 +27,10 @@ internal sealed class EncodingPicker : IDisposable
     private byte[] _codes = new byte[1024];
     private long[] _integers = new long[1024];
     private double[] _floats = new double[1024];
+    private byte[] _scales = new byte[1024];
+    private uint[] _addresses = new uint[1024];
+    private long _packedMin;
+    private int _packedWidth;
     private Column? _column;
     private bool _dictPossible;
     private long _dictBytes;
@@ -49,6 +53,18 @@ internal sealed class EncodingPicker : IDisposable
     public double? MaxNumber { get; private set; }
 
     public ColumnEncoding Encoding { get; private set; }
+
+    /// <summary>The smallest value and the bit width of a PackedInt64 column.</summary>
+    public (long Min, int Width) Packing => (_packedMin, _packedWidth);
+
+    /// <summary>The scale of a Decimal column: its values are <see cref="Mantissas"/> / 10^scale.</summary>
+    public int DecimalScale { get; private set; }
+
+    /// <summary>The scaled integer of each present row, valid when <see cref="Encoding"/> is Decimal.</summary>
+    public ReadOnlySpan<long> Mantissas => _integers.AsSpan(0, PresentRows);
+
+    /// <summary>The address of each present row, valid when <see cref="Encoding"/> is Ipv4.</summary>
+    public ReadOnlySpan<uint> Addresses => _addresses.AsSpan(0, PresentRows);
 
     /// <summary>The Dict code of each present row, valid when <see cref="Encoding"/> is Dict.</summary>
     public ReadOnlySpan<byte> Codes => _codes.AsSpan(0, PresentRows);
@@ -113,7 +129,24 @@ internal sealed class EncodingPicker : IDisposable
             return Encoding = dictionary;
         }
         AnalyzeNumbers(kinds, offsets, bytes);
-        return Encoding = AllInt64 ? ColumnEncoding.Int64 : AllFloat64 ? ColumnEncoding.Float64 : ColumnEncoding.Raw;
+        if (AllInt64)
+        {
+            var integers = Integers;
+            // Fewer bytes wins: neighbours' differences (counters, ids) or offsets from the smallest value (sizes, counts).
+            return Encoding = PackedInt64Encoding.PackedBytes(integers, out _packedMin, out _packedWidth) < PackedInt64Encoding.Int64VarintBytes(integers)
+                ? ColumnEncoding.PackedInt64
+                : ColumnEncoding.Int64;
+        }
+        // Numbers only (all present values parsed as such): decimals are smaller than doubles.
+        if (MinNumber is not null && AnalyzeDecimals(kinds, offsets, bytes))
+        {
+            return Encoding = ColumnEncoding.Decimal;
+        }
+        if (AllFloat64)
+        {
+            return Encoding = ColumnEncoding.Float64;
+        }
+        return Encoding = MinNumber is null && AnalyzeIpv4(kinds, offsets, bytes) ? ColumnEncoding.Ipv4 : ColumnEncoding.Raw;
     }
 
     /// <summary>Const or Dict when the distinct values allow it (Const first), else null.</summary>
@@ -222,6 +255,60 @@ internal sealed class EncodingPicker : IDisposable
         MaxNumber = allNumeric ? max : null;
     }
 
+    /// <summary>Whether every present value is a Number written as a canonical decimal that fits the Decimal encoding; keeps the scaled values.</summary>
+    private bool AnalyzeDecimals(ValueKind[] kinds, int[] offsets, byte[] bytes)
+    {
+        if (_scales.Length < kinds.Length)
+        {
+            _scales = GC.AllocateUninitializedArray<byte>(Math.Max(kinds.Length, _scales.Length * 2));
+        }
+        var present = 0;
+        var scale = 0;
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            var kind = kinds[r];
+            if (kind == ValueKind.Absent)
+            {
+                continue;
+            }
+            if (kind != ValueKind.Number
+                || !DecimalEncoding.TryParse(bytes.AsSpan(offsets[r], offsets[r + 1] - offsets[r]), out var mantissa, out var digits))
+            {
+                return false;
+            }
+            // AnalyzeNumbers filled _integers as far as it got; Decimal reuses the array for its mantissas.
+            _integers[present] = mantissa;
+            _scales[present] = (byte)digits;
+            scale = Math.Max(scale, digits);
+            present++;
+        }
+        DecimalScale = scale;
+        return DecimalEncoding.TryRescale(_integers.AsSpan(0, present), _scales.AsSpan(0, present), scale);
+    }
+
+    /// <summary>Whether every present value is a canonical IPv4 address; keeps the addresses.</summary>
+    private bool AnalyzeIpv4(ValueKind[] kinds, int[] offsets, byte[] bytes)
+    {
+        if (_addresses.Length < kinds.Length)
+        {
+            _addresses = GC.AllocateUninitializedArray<uint>(Math.Max(kinds.Length, _addresses.Length * 2));
+        }
+        var present = 0;
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] == ValueKind.Absent)
+            {
+                continue;
+            }
+            if (!Ipv4Encoding.TryParse(bytes.AsSpan(offsets[r], offsets[r + 1] - offsets[r]), out var address))
+            {
+                return false;
+            }
+            _addresses[present++] = address;
+        }
+        return true;
+    }
+
     /// <summary>The entries of a Const or Dict column, in code order; allocates their copies.</summary>
     public DictEntry[] GetEntries()
     {
@@ -278,5 +365,7 @@ internal sealed class EncodingPicker : IDisposable
         _codes = [];
         _integers = [];
         _floats = [];
+        _scales = [];
+        _addresses = [];
     }
 }

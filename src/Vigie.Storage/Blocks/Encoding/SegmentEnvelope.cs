@@ -53,6 +53,17 @@ internal static class SegmentEnvelope
         output.Write(payload);
     }
 
+    /// <summary>Appends <paramref name="payload"/> stored uncompressed (codec None), for bytes zstd would not shrink.</summary>
+    public static void WrapUncompressed(ReadOnlySpan<byte> payload, ByteBuffer output)
+    {
+        if (payload.IsEmpty)
+        {
+            return;
+        }
+        output.WriteByte((byte)PartFormat.SegmentCodec.None);
+        output.Write(payload);
+    }
+
     private static int CompressNative(ReadOnlySpan<byte> payload, ByteBuffer output, int capacity, int level)
     {
         var context = t_nativeCompressor ??= new NativeZstd.CompressionContext();
