@@ -111,20 +111,27 @@ internal sealed class TokenHashes : IDisposable
                 // Bit i of `before`: byte i - 1 is a word byte (the vector's first byte looks at the previous vector's last).
                 var before = (word << 1) | carry;
                 var starts = word & ~before;
-                var edges = starts | (~word & before);
-                carry = word >> 31;
-                while (edges != 0)
+                var ends = ~word & before;
+                if (carry != 0 && ends != 0)
                 {
-                    var bit = BitOperations.TrailingZeroCount(edges);
-                    if ((starts & (1u << bit)) != 0)
+                    // The word the previous vector left open ends in this one.
+                    Add(XxHash3.HashToUInt64(lower[tokenStart..(position + BitOperations.TrailingZeroCount(ends))]));
+                    ends &= ends - 1;
+                }
+                carry = word >> 31;
+                // Starts and ends now alternate, a start first: one turn per word, without testing which edge comes.
+                while (starts != 0)
+                {
+                    var start = position + BitOperations.TrailingZeroCount(starts);
+                    starts &= starts - 1;
+                    if (ends == 0)
                     {
-                        tokenStart = position + bit;
+                        // The word goes on into the next vector.
+                        tokenStart = start;
+                        break;
                     }
-                    else
-                    {
-                        Add(XxHash3.HashToUInt64(lower[tokenStart..(position + bit)]));
-                    }
-                    edges &= edges - 1;
+                    Add(XxHash3.HashToUInt64(lower[start..(position + BitOperations.TrailingZeroCount(ends))]));
+                    ends &= ends - 1;
                 }
             }
             if (carry != 0)
