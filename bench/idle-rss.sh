@@ -21,7 +21,11 @@ fi
 work="$(mktemp -d)"
 mkdir -p "$work/data" "$work/chunks"
 split -C 16M -d -a 4 "$corpus" "$work/chunks/c"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# A port nothing listens on (a connection to it is refused).
+while :; do
+  port=$((20000 + RANDOM % 40000))
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+done
 url="http://127.0.0.1:$port"
 dotnet "$dll" serve --data "$work/data" --listen "127.0.0.1:$port" --syslog-udp off --syslog-tcp off \
   --gelf-udp off --gelf-tcp off --fluent off --otlp-grpc off >"$work/server.log" 2>&1 &
