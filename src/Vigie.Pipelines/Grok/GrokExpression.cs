@@ -8,9 +8,10 @@ namespace Vigie.Pipelines.Grok;
 /// group (field names may hold dots, which .NET group names cannot), other groups do not capture.
 /// </summary>
 /// <remarks>
-/// Compiled with <see cref="RegexOptions.Compiled"/> rather than NonBacktracking: the usual patterns
-/// rely on lookarounds and atomic groups that NonBacktracking refuses. A match timeout bounds the
-/// cost of a pathological line instead; a timed-out line fails the processor and is kept as it came.
+/// A backtracking regex rather than NonBacktracking: the usual patterns rely on lookarounds and
+/// atomic groups that NonBacktracking refuses. A match timeout bounds the cost of a pathological line
+/// instead; a timed-out line fails the processor and is kept as it came. Interpreted at first and
+/// compiled once it has been used a thousand times (see <see cref="PromotedRegex"/>).
 /// </remarks>
 public sealed class GrokExpression
 {
@@ -18,14 +19,13 @@ public sealed class GrokExpression
 
     private const int MaxDepth = 64;
 
-    /// <summary>Long enough to pass any minimum-length check, so that the match code really runs (and is compiled).</summary>
-    private static readonly string WarmUpInput = string.Concat(Enumerable.Repeat("0a.1:2 /x\"-[", 100));
+    private readonly PromotedRegex _regex;
 
-    private GrokExpression(string source, Regex regex, IReadOnlyList<GrokCapture> captures, AccessLogParser? accessLog)
+    private GrokExpression(string source, PromotedRegex regex, IReadOnlyList<GrokCapture> captures, AccessLogParser? accessLog)
     {
         Literals = RequiredLiterals.Of(source);
         Source = source;
-        Regex = regex;
+        _regex = regex;
         Captures = captures;
         AccessLog = accessLog;
     }
@@ -41,7 +41,11 @@ public sealed class GrokExpression
     /// <summary>UTF-8 texts every match contains (see <see cref="Grok.RequiredLiterals"/>): a value without one of them cannot match.</summary>
     internal byte[][] Literals { get; }
 
-    public Regex Regex { get; }
+    /// <summary>The regex to match with (interpreted for its first uses, then compiled).</summary>
+    public Regex Regex => _regex.Current;
+
+    /// <summary>Whether <see cref="Regex"/> has been compiled yet.</summary>
+    internal bool IsCompiled => _regex.IsCompiled;
 
     public IReadOnlyList<GrokCapture> Captures { get; }
 
@@ -61,26 +65,17 @@ public sealed class GrokExpression
         {
             sb.Append('$');
         }
-        Regex regex;
+        PromotedRegex promoted;
         try
         {
-            regex = new Regex(sb.ToString(), RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout);
+            promoted = new PromotedRegex(sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout);
         }
         catch (ArgumentException e)
         {
             throw new GrokException($"invalid regex in grok pattern '{pattern}': {e.Message}");
         }
-        // The first match of a compiled regex pays for its JIT compilation, which on a busy machine
-        // can exceed the match timeout: pay it here, at load, rather than fail the first event.
-        try
-        {
-            regex.IsMatch(WarmUpInput);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-        }
-        var numbered = captures.Select(c => c with { Group = regex.GroupNumberFromName("g" + c.Group) }).ToList();
-        return new GrokExpression(pattern, regex, numbered, anchored ? null : AccessLogFor(pattern, sb.ToString(), numbered));
+        var numbered = captures.Select(c => c with { Group = promoted.GroupNumberFromName("g" + c.Group) }).ToList();
+        return new GrokExpression(pattern, promoted, numbered, anchored ? null : AccessLogFor(pattern, sb.ToString(), numbered));
     }
 
     /// <summary>The access-log matcher when the expression is one it reproduces: same source, and no user pattern changed what it expands to.</summary>

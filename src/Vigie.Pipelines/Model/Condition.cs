@@ -82,7 +82,7 @@ public sealed class Condition
         AndFilter a => Junction.And(Cheapest([.. a.Filters.Select(f => Compile(f, nowNs))])),
         OrFilter o => Junction.Or(Cheapest([.. o.Filters.Select(f => Compile(f, nowNs))])),
         NotFilter n => new Not(Compile(n.Operand, nowNs)),
-        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(FastRegex(r)), cost: 2),
+        RegexFilter r when r.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(r.Field, new Utf8RegexMatcher(r), cost: 2),
         FieldFilter f when f.Field is not (FieldNames.Time or FieldNames.Stream) => new Field(f.Field, ValueMatchers.For(f), cost: 1),
         _ => new Fallback(FilterCompiler.Compile(filter, nowNs)),
     };
@@ -114,9 +114,17 @@ public sealed class Condition
         }
     }
 
-    /// <summary>A regex tested on UTF-8 bytes widened into a buffer kept per thread (a stackalloc would be cleared on every event).</summary>
-    private sealed class Utf8RegexMatcher(Regex regex) : ValueMatcher
+    /// <summary>
+    /// A regex tested on UTF-8 bytes widened into a buffer kept per thread (a stackalloc would be cleared on every event).
+    /// The shape of the pattern is read from the filter's own regex (same pattern and options); the regex that runs
+    /// (<see cref="FastRegex"/>) is built at its first use: most built-in conditions are decided on the bytes
+    /// (<see cref="AnchoredPrefixPattern"/>) or never see a value, and a regex without backtracking keeps about
+    /// 100 KB of automaton for as long as the server runs.
+    /// </summary>
+    private sealed class Utf8RegexMatcher(RegexFilter filter) : ValueMatcher
     {
+        private Regex? _fast;
+
         /// <summary>Bytes of the value tried first when <see cref="_prefixFirst"/>.</summary>
         private const int Prefix = 64;
 
@@ -128,7 +136,7 @@ public sealed class Condition
         /// a match in the first bytes of a value is a match in the whole value, and <c>^...</c> patterns (the
         /// built-ins' <c>_msg:/^.../</c>) match there, so most values are not widened whole.
         /// </summary>
-        private readonly bool _prefixFirst = PrefixDecidesMatch(regex);
+        private readonly bool _prefixFirst = PrefixDecidesMatch(filter.Regex);
 
         public override bool Matches(ReadOnlySpan<char> text) => IsMatch(text);
 
@@ -137,10 +145,10 @@ public sealed class Condition
         /// null when the pattern's start says nothing simple. <c>^\s*\{</c> (JSON application logs), tested on
         /// every event the pipelines before it leave, then rejects an access line on its first byte.
         /// </summary>
-        private readonly (bool[]? Bytes, bool SkipSpaces) _first = FirstBytes(regex);
+        private readonly (bool[]? Bytes, bool SkipSpaces) _first = FirstBytes(filter.Regex);
 
         /// <summary>The built-ins' <c>^(...|...)</c> conditions, tested on the bytes without the regex engine when it has their form.</summary>
-        private readonly AnchoredPrefixPattern? _anchored = AnchoredPrefixPattern.TryCompile(regex.ToString(), regex.Options);
+        private readonly AnchoredPrefixPattern? _anchored = AnchoredPrefixPattern.TryCompile(filter.Pattern, filter.Regex.Options);
 
         public override bool MatchesUtf8(ReadOnlySpan<byte> utf8)
         {
@@ -265,12 +273,20 @@ public sealed class Condition
                 && !p.Contains("\\z", StringComparison.Ordinal) && !p.Contains("\\Z", StringComparison.Ordinal) && !p.Contains("\\G", StringComparison.Ordinal);
         }
 
+        /// <summary>Two threads may both build it on their first values: the same regex, the first one kept.</summary>
+        private Regex Built()
+        {
+            var built = FastRegex(filter);
+            return Interlocked.CompareExchange(ref _fast, built, null) ?? built;
+        }
+
         /// <summary>
         /// A pattern that needs backtracking keeps its timeout; an event on which it runs out is not
         /// selected (stored as it came) rather than failing the whole request.
         /// </summary>
         private bool IsMatch(ReadOnlySpan<char> text)
         {
+            var regex = Volatile.Read(ref _fast) ?? Built();
             try
             {
                 return regex.IsMatch(text);
