@@ -223,11 +223,17 @@ public sealed partial class LogStore
     {
         var lastFlush = Stopwatch.GetTimestamp();
         var lastTrim = lastFlush;
+        // One timer for the store's life: a Task.Delay every 20 ms allocated a timer and a task each
+        // turn, and those allocations were most of what an idle server allocated (about 18 KB/s).
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20), _stopping.Token).ConfigureAwait(false);
+                if (!await tick.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             catch (OperationCanceledException)
             {
