@@ -63,38 +63,22 @@ public static partial class PartWriter
         {
             for (var g = 0; g < groupCount; g++)
             {
-                List<EncodedBlock>? done = null;
-                var streamed = false;
-                while (!streamed && !schedule.TryTake(g, out done))
+                List<EncodedBlock>? done;
+                while (!schedule.TryTake(g, out done))
                 {
                     if (schedule.TryClaim(out var claimed))
                     {
                         own ??= new GroupWorker<TBuilder>(newBuilder(), blocksOf, level);
-                        if (claimed == g)
-                        {
-                            // The next group to write: its blocks are written as they are encoded, with no copy.
-                            foreach (var block in own.Stream(g))
-                            {
-                                yield return block;
-                            }
-                            streamed = true;
-                        }
-                        else
-                        {
-                            schedule.Complete(claimed, own.Run(claimed));
-                        }
+                        schedule.Complete(claimed, own.Run(claimed));
                     }
                     else
                     {
                         schedule.WaitForProgress(g);
                     }
                 }
-                if (!streamed)
+                foreach (var block in done!)
                 {
-                    foreach (var block in done!)
-                    {
-                        yield return block;
-                    }
+                    yield return block;
                 }
             }
         }
@@ -239,21 +223,6 @@ public static partial class PartWriter
                 blocks[i] = blocks[i] with { Stored = bytes.AsMemory(_starts[i]..end), Built = null };
             }
             return blocks;
-        }
-
-        /// <summary>
-        /// The blocks of a group one at a time, each in the encoder's buffer and still lending its
-        /// builder's arrays: valid until the next is asked for, so the writer writes each first.
-        /// </summary>
-        public IEnumerable<EncodedBlock> Stream(int group)
-        {
-            var index = 0;
-            foreach (var block in blocksOf(builder, group))
-            {
-                Validate(block, index++);
-                _encoder.Stored.Clear();
-                yield return EncodeBuilt(block, _encoder, _encoder.Stored);
-            }
         }
 
         public void Dispose() => _encoder.Dispose();
