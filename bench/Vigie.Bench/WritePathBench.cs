@@ -138,56 +138,15 @@ internal static class WritePathBench
     {
         await DecodeWalThenFlush(corpus); // warm-up: JIT, pools
         var flush = new List<Measure>();
-        var busiest = new List<double>();
         var digest = "";
         for (var r = 0; r < runs; r++)
         {
             var (_, f) = await DecodeWalThenFlush(corpus, dir => digest = DigestParts(dir));
             flush.Add(f);
-            busiest.Add(LastBusiestThreadShare);
         }
         Print("flush to parts", MedianOf(flush), events);
-        busiest.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"busiest thread of the flush: {busiest[busiest.Count / 2]:P0} of its CPU (runs: {string.Join(", ", busiest.Select(b => b.ToString("P0", CultureInfo.InvariantCulture)))})"));
         Console.WriteLine($"part files digest: {digest}");
         return 0;
-    }
-
-    /// <summary>
-    /// The busiest thread's share of the CPU the process used during the last flush: on an idle machine the flush
-    /// cannot take less wall-clock time than that thread's CPU time, whatever the other cores do, so
-    /// this tells how much of a flush runs on one thread without depending on the machine's load.
-    /// </summary>
-    private static double LastBusiestThreadShare;
-
-    /// <summary>Nanoseconds each thread of this process has run so far (<c>/proc/self/task/*/schedstat</c>).</summary>
-    private static Dictionary<string, long> ThreadRuntimes()
-    {
-        var runtimes = new Dictionary<string, long>();
-        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
-                runtimes[Path.GetFileName(task)] = long.Parse(fields[0], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                // the thread ended meanwhile
-            }
-        }
-        return runtimes;
-    }
-
-    /// <summary>The busiest thread's run time against the process's CPU time (threads that ended meanwhile are gone from /proc but counted there).</summary>
-    private static double BusiestShare(Dictionary<string, long> before, Dictionary<string, long> after, double cpuSeconds)
-    {
-        long busiest = 0;
-        foreach (var (tid, ns) in after)
-        {
-            busiest = Math.Max(busiest, ns - before.GetValueOrDefault(tid));
-        }
-        return cpuSeconds <= 0 ? 0 : busiest / 1e9 / cpuSeconds;
     }
 
     /// <summary>SHA-256 over the part files' relative paths and contents, in path order.</summary>
@@ -203,28 +162,16 @@ internal static class WritePathBench
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes(part));
             sha.AppendData(File.ReadAllBytes(Path.Combine(dir, part)));
         }
-        long blocks = 0, columns = 0, rows = 0, bytes = 0;
-        // Per encoding: columns, stored data bytes, bloom bytes; what a change to blooms or encodings moves.
-        var byEncoding = new SortedDictionary<string, (int Columns, long Data, long Bloom)>(StringComparer.Ordinal);
+        long blocks = 0, columns = 0, rows = 0;
         foreach (var part in parts)
         {
-            var path = Path.Combine(dir, part);
-            bytes += new FileInfo(path).Length;
-            using var reader = Vigie.Storage.Parts.PartReader.Open(path);
+            using var reader = Vigie.Storage.Parts.PartReader.Open(Path.Combine(dir, part));
             blocks += reader.Blocks.Count;
             columns += reader.Blocks.Sum(b => b.Columns.Count);
             rows += reader.RowCount;
-            foreach (var column in reader.Blocks.SelectMany(b => b.Columns))
-            {
-                var key = column.Encoding.ToString();
-                var (c, d, b) = byEncoding.GetValueOrDefault(key);
-                byEncoding[key] = (c + 1, d + column.StoredBytes - column.BloomBytes, b + column.BloomBytes);
-            }
         }
-        var shape = string.Join(", ", byEncoding.Select(e => string.Create(CultureInfo.InvariantCulture,
-            $"{e.Key} {e.Value.Columns} columns {(double)e.Value.Data / rows:0.00} + bloom {(double)e.Value.Bloom / rows:0.00} B/event")));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{parts.Count} parts, {Convert.ToHexStringLower(sha.GetHashAndReset())} ({blocks} blocks, {(double)rows / blocks:0} rows and {(double)columns / blocks:0.0} columns per block; {(double)bytes / rows:0.00} B/event: {shape})");
+            $"{parts.Count} parts, {Convert.ToHexStringLower(sha.GetHashAndReset())} ({blocks} blocks, {(double)rows / blocks:0} rows and {(double)columns / blocks:0.0} columns per block)");
     }
 
     private static async Task<(Measure Wal, Measure Flush)> DecodeWalThenFlush(byte[] corpus, Action<string>? inspect = null)
@@ -246,11 +193,9 @@ internal static class WritePathBench
             await Ingest(store, corpus);
             var wal = probe.Stop();
             Settle();
-            var threads = ThreadRuntimes();
             probe = new Probe();
             await store.FlushAsync();
             var flush = probe.Stop();
-            LastBusiestThreadShare = BusiestShare(threads, ThreadRuntimes(), flush.CpuSeconds);
             inspect?.Invoke(dir);
             return (wal, flush);
         }

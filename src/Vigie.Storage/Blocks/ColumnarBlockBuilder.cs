@@ -20,7 +20,7 @@ public sealed class ColumnarBlockBuilder
     private readonly Dictionary<string, ColumnBuffer> _byName = new(StringComparer.Ordinal);
     private readonly Stack<ColumnBuffer> _spare = new();
     private readonly Dictionary<string, ColumnBuffer> _spareByName = new(StringComparer.Ordinal);
-    private readonly LentBuffers _lender;
+    private readonly LentBuffers _lender = new();
     private long[] _times = new long[256];
     private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ColumnarBlock, ColumnBuffer?[]> _columnsBySource = new(ReferenceEqualityComparer.Instance);
@@ -34,22 +34,7 @@ public sealed class ColumnarBlockBuilder
     {
     }
 
-    public ColumnarBlockBuilder(StreamKey stream)
-    {
-        Stream = stream;
-        _lender = new LentBuffers();
-    }
-
-    /// <summary>
-    /// A builder that lends arrays of <paramref name="lender"/>, shared with the other builders of one flush:
-    /// an array one thread's block gives back can fill another thread's next block, so that building
-    /// on every core does not keep a set of arrays per core.
-    /// </summary>
-    internal ColumnarBlockBuilder(LentBuffers lender)
-    {
-        Stream = StreamKey.Empty;
-        _lender = lender;
-    }
+    public ColumnarBlockBuilder(StreamKey stream) => Stream = stream;
 
     public StreamKey Stream { get; private set; }
 

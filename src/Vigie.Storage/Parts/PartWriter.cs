@@ -14,7 +14,7 @@ namespace Vigie.Storage.Parts;
 /// so a merge can pass a lazy sequence. Each call uses its own encoder, so concurrent writes of
 /// different parts are safe.
 /// </remarks>
-public static partial class PartWriter
+public static class PartWriter
 {
     private const int FileBufferSize = 256 * 1024;
 
@@ -52,11 +52,7 @@ public static partial class PartWriter
         }
     }
 
-    private static PartSummary WriteTo(FileStream file, IEnumerable<PartBlock> blocks, PartWriteOptions options) =>
-        WriteEncoded(file, EncodeInParallel(blocks, options.CompressionLevel), options);
-
-    /// <summary>Writes the header, the encoded or copied blocks in the order given, the index and the footer.</summary>
-    private static PartSummary WriteEncoded(FileStream file, IEnumerable<EncodedBlock> blocks, PartWriteOptions options)
+    private static PartSummary WriteTo(FileStream file, IEnumerable<PartBlock> blocks, PartWriteOptions options)
     {
         Span<byte> fixedBytes = stackalloc byte[PartFormat.FooterSize];
         BinaryPrimitives.WriteUInt64LittleEndian(fixedBytes, PartFormat.Magic);
@@ -70,7 +66,7 @@ public static partial class PartWriter
         var minTime = long.MaxValue;
         var maxTime = long.MinValue;
         var infos = new List<BlockInfo>();
-        foreach (var encoded in blocks)
+        foreach (var encoded in EncodeInParallel(blocks, options.CompressionLevel))
         {
             if (encoded.Copied is { } copied)
             {
@@ -92,35 +88,31 @@ public static partial class PartWriter
                 maxTime = Math.Max(maxTime, info.MaxTime);
                 continue;
             }
+            var block = encoded.Block!;
             // The block's segments lie back to back in the order the file holds them: one write.
-            var at = position;
-            var times = new SegmentRef(at, encoded.TimesLength, encoded.TimesHash);
-            at += encoded.TimesLength;
-            var columns = new ColumnInfo[encoded.Columns.Length];
+            var segments = encoded.Stored.Span;
+            var at = 0;
+            var times = Segment(segments, ref at, ref position, encoded.TimesLength);
+            var columns = new ColumnInfo[block.Columns.Count];
             for (var c = 0; c < columns.Length; c++)
             {
                 var column = encoded.Columns[c];
-                var data = new SegmentRef(at, column.DataLength, column.DataHash);
-                at += column.DataLength;
-                SegmentRef? bloom = null;
-                if (column.BloomLength != 0)
-                {
-                    bloom = new SegmentRef(at, column.BloomLength, column.BloomHash);
-                    at += column.BloomLength;
-                }
+                var data = Segment(segments, ref at, ref position, column.DataLength);
+                SegmentRef? bloom = column.BloomLength == 0 ? null : Segment(segments, ref at, ref position, column.BloomLength);
                 columns[c] = new ColumnInfo(
-                    column.Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
+                    block.Columns[c].Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
                     column.Entries, column.MinNumber, column.MaxNumber, data, bloom);
+                valueBytes += block.Columns[c].Offsets[^1];
             }
-            file.Write(encoded.Stored.Span);
-            position += encoded.Stored.Length;
-            valueBytes += encoded.ValueBytes;
-            infos.Add(new BlockInfo(encoded.Stream, encoded.MinTime, encoded.MaxTime, encoded.RowCount, times, columns));
+            file.Write(segments);
+            var blockMin = block.Times[0];
+            var blockMax = block.Times[^1];
+            infos.Add(new BlockInfo(block.Stream, blockMin, blockMax, block.RowCount, times, columns));
             // A flush's block borrows its builder's arrays: written, they can fill the next blocks.
-            encoded.Built?.ReturnLentBuffers();
-            rows += encoded.RowCount;
-            minTime = Math.Min(minTime, encoded.MinTime);
-            maxTime = Math.Max(maxTime, encoded.MaxTime);
+            block.ReturnLentBuffers();
+            rows += block.RowCount;
+            minTime = Math.Min(minTime, blockMin);
+            maxTime = Math.Max(maxTime, blockMax);
         }
         if (infos.Count == 0)
         {
@@ -221,66 +213,44 @@ public static partial class PartWriter
         if (item.Built is not { } block)
         {
             var bytes = item.Source!.ReadStoredBlock(item.SourceBlock, out var length);
-            return EncodedBlock.Copy(new CopiedBlock(item.Source.Blocks[item.SourceBlock], bytes, length));
+            return new EncodedBlock(null, default, 0, [], new CopiedBlock(item.Source.Blocks[item.SourceBlock], bytes, length));
         }
         // The encoder serves one block per window, written before the next window is encoded, so
         // its Stored buffer can hold this block's segments until then.
-        encoder.Stored.Clear();
-        return EncodeBuilt(block, encoder, encoder.Stored);
-    }
-
-    /// <summary>
-    /// Encodes <paramref name="block"/> at the end of <paramref name="stored"/>: its segments back to back in
-    /// file order, each with its checksum, so that writing it needs only the block's place in the file.
-    /// The block's <see cref="EncodedBlock.Stored"/> is valid until <paramref name="stored"/> grows or is cleared.
-    /// </summary>
-    private static EncodedBlock EncodeBuilt(ColumnarBlock block, ColumnEncoder encoder, ByteBuffer stored)
-    {
-        var start = stored.Length;
-        var times = encoder.EncodeTimes(block.Times);
-        stored.Write(times);
-        var timesLength = times.Length;
-        var timesHash = XxHash64.HashToUInt64(times);
+        var stored = encoder.Stored;
+        stored.Clear();
+        stored.Write(encoder.EncodeTimes(block.Times));
+        var timesLength = stored.Length;
         var columns = new StoredColumn[block.Columns.Count];
-        long valueBytes = 0;
         for (var c = 0; c < columns.Length; c++)
         {
             var e = encoder.Encode(block.Columns[c]);
             stored.Write(e.Data);
             stored.Write(e.Bloom);
-            columns[c] = new StoredColumn(
-                block.Columns[c].Name, e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber,
-                e.Data.Length, XxHash64.HashToUInt64(e.Data), e.Bloom.Length, e.Bloom.Length == 0 ? 0 : XxHash64.HashToUInt64(e.Bloom));
-            valueBytes += block.Columns[c].Offsets[^1];
+            columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.Length, e.Bloom.Length);
         }
-        return new EncodedBlock(block.Stream, block.Times[0], block.Times[^1], block.RowCount, valueBytes, stored.Memory[start..], timesLength, timesHash, columns)
-        {
-            Built = block,
-        };
+        return new EncodedBlock(block, stored.Memory, timesLength, columns, null);
     }
 
-    /// <summary>
-    /// An encoded block: its stored segments (times, then per column data and bloom) in <see cref="Stored"/>, with
-    /// what the index says of it; or a block copied as stored (<see cref="Copied"/>).
-    /// </summary>
-    private sealed record EncodedBlock(
-        Core.StreamKey Stream, long MinTime, long MaxTime, int RowCount, long ValueBytes,
-        ReadOnlyMemory<byte> Stored, int TimesLength, ulong TimesHash, StoredColumn[] Columns)
-    {
-        public static EncodedBlock Copy(CopiedBlock copied) => new(Core.StreamKey.Empty, 0, 0, 0, 0, default, 0, 0, []) { Copied = copied };
-
-        public CopiedBlock? Copied { get; private init; }
-
-        /// <summary>The block encoded, when it still lends its builder's arrays until written.</summary>
-        public ColumnarBlock? Built { get; init; }
-    }
+    /// <summary>An encoded block: its stored segments (times, then per column data and bloom) in <see cref="Stored"/>, or a block copied as stored.</summary>
+    private sealed record EncodedBlock(ColumnarBlock? Block, ReadOnlyMemory<byte> Stored, int TimesLength, StoredColumn[] Columns, CopiedBlock? Copied);
 
     /// <summary>A block's stored bytes read from its source part (a rented array) and its index entry there.</summary>
     private sealed record CopiedBlock(BlockInfo Info, byte[] Bytes, int Length);
 
     private sealed record StoredColumn(
-        string Name, ColumnEncoding Encoding, PartFormat.KindsLayout KindsLayout, Vigie.Core.ValueKind UniformKind, int PresentRows,
-        DictEntry[] Entries, double? MinNumber, double? MaxNumber, int DataLength, ulong DataHash, int BloomLength, ulong BloomHash);
+        ColumnEncoding Encoding, PartFormat.KindsLayout KindsLayout, Vigie.Core.ValueKind UniformKind, int PresentRows,
+        DictEntry[] Entries, double? MinNumber, double? MaxNumber, int DataLength, int BloomLength);
+
+    /// <summary>The next <paramref name="length"/> bytes of a block's stored segments, at <paramref name="position"/> in the file.</summary>
+    private static SegmentRef Segment(ReadOnlySpan<byte> stored, ref int at, ref long position, int length)
+    {
+        var bytes = stored.Slice(at, length);
+        var segment = new SegmentRef(position, length, XxHash64.HashToUInt64(bytes));
+        at += length;
+        position += length;
+        return segment;
+    }
 
     private static void Validate(ColumnarBlock block, int index)
     {

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Vigie.Core;
 using Vigie.Storage.Blocks;
-using Vigie.Storage.Parts;
 
 namespace Vigie.Storage.Store;
 
@@ -123,23 +122,8 @@ internal static class FlushPartBuilder
     }
 
     /// <summary>
-    /// Writes one day's part at <paramref name="path"/>: its streams in key order, each sorted, cut into
-    /// blocks and encoded by whichever core is free (<see cref="PartWriter.WriteGroups"/>), so that both
-    /// cores build blocks where the one writing thread built them all. The file is the one
-    /// <see cref="Blocks"/> gives <see cref="PartWriter"/>.
-    /// </summary>
-    public static PartSummary WritePart(string path, IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, ArraySegment<RowRef>> streams, PartWriteOptions? options = null)
-    {
-        var ordered = streams.OrderBy(s => s.Key.Text, StringComparer.Ordinal).ToArray();
-        var lender = new LentBuffers();
-        return PartWriter.WriteGroups(
-            path, ordered.Length, () => new ColumnarBlockBuilder(lender),
-            (builder, g) => StreamBlocks(builder, batches, ordered[g].Key, ordered[g].Value), options);
-    }
-
-    /// <summary>
     /// The blocks of one day's part, built lazily so that few blocks are in memory at a time. Their
-    /// value bytes are lent by the builder: they are meant for <see cref="PartWriter"/>, which
+    /// value bytes are lent by the builder: they are meant for <see cref="Parts.PartWriter"/>, which
     /// gives them back once written, and must not be kept.
     /// </summary>
     public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, ArraySegment<RowRef>> streams)
@@ -147,35 +131,26 @@ internal static class FlushPartBuilder
         var builder = new ColumnarBlockBuilder();
         foreach (var (stream, rows) in streams.OrderBy(s => s.Key.Text, StringComparer.Ordinal))
         {
-            foreach (var block in StreamBlocks(builder, batches, stream, rows))
+            SortByTime(rows.AsSpan());
+            builder.Reset(stream);
+            for (var i = 0; i < rows.Count; i++)
             {
-                yield return block;
+                if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
+                {
+                    yield return builder.BuildLent();
+                    builder.Reset(stream);
+                }
+                if (i + PrefetchDistance < rows.Count)
+                {
+                    Prefetch(batches, rows[i + PrefetchDistance]);
+                }
+                var row = rows[i];
+                builder.Add(row.Time, batches[row.Batch], row.FieldStart, row.FieldStart + row.FieldCount, row.ByteStart);
             }
-        }
-    }
-
-    /// <summary>The blocks of one stream: its rows sorted by time, cut at <see cref="BlockCut"/>; their arrays lent by <paramref name="builder"/>.</summary>
-    private static IEnumerable<ColumnarBlock> StreamBlocks(ColumnarBlockBuilder builder, IReadOnlyList<EventBatch> batches, StreamKey stream, ArraySegment<RowRef> rows)
-    {
-        SortByTime(rows.AsSpan());
-        builder.Reset(stream);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
+            if (builder.RowCount > 0)
             {
                 yield return builder.BuildLent();
-                builder.Reset(stream);
             }
-            if (i + PrefetchDistance < rows.Count)
-            {
-                Prefetch(batches, rows[i + PrefetchDistance]);
-            }
-            var row = rows[i];
-            builder.Add(row.Time, batches[row.Batch], row.FieldStart, row.FieldStart + row.FieldCount, row.ByteStart);
-        }
-        if (builder.RowCount > 0)
-        {
-            yield return builder.BuildLent();
         }
     }
 

@@ -106,7 +106,7 @@ public sealed partial class LogStore
             foreach (var (day, streams) in FlushPartBuilder.Group(batches))
             {
                 var id = Interlocked.Increment(ref _nextPartId) - 1;
-                written.Add(WritePart(day, id, temp => FlushPartBuilder.WritePart(temp, batches, streams)));
+                written.Add(WritePart(day, id, FlushPartBuilder.Blocks(batches, streams)));
             }
             await PublishAsync(written, retired: [], checkpoint).ConfigureAwait(false);
         }
@@ -119,6 +119,10 @@ public sealed partial class LogStore
             throw;
         }
     }
+
+    /// <summary>Writes a part aside, fsyncs it and moves it to its final name; it is not live until published.</summary>
+    private (PartEntry Entry, string Path) WritePart(int day, long id, IEnumerable<Blocks.ColumnarBlock> blocks) =>
+        WritePart(day, id, temp => PartWriter.Write(temp, blocks));
 
     /// <summary>Writes a part aside with <paramref name="write"/> (given the temporary path), fsyncs it and moves it to its final name.</summary>
     private (PartEntry Entry, string Path) WritePart(int day, long id, Func<string, PartSummary> write)

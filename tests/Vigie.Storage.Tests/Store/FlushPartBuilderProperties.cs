@@ -43,16 +43,11 @@ public class FlushPartBuilderProperties
             using var dir = new TempDirectory();
 
             var flushed = new List<string>();
-            var parallel = new List<string>();
             foreach (var (day, streams) in FlushPartBuilder.Group(built))
             {
                 var path = dir.File($"flush-{day}.part");
                 PartWriter.Write(path, FlushPartBuilder.Blocks(built, streams), new PartWriteOptions { Sync = false });
                 flushed.Add(path);
-                // The flush as the store runs it: streams built and encoded on every core, written in order.
-                path = dir.File($"parallel-{day}.part");
-                FlushPartBuilder.WritePart(path, built, streams, new PartWriteOptions { Sync = false });
-                parallel.Add(path);
             }
             var plain = new List<string>();
             foreach (var (day, blocks) in PlainBlocks(built))
@@ -66,7 +61,6 @@ public class FlushPartBuilderProperties
             for (var i = 0; i < plain.Count; i++)
             {
                 Assert.Equal(File.ReadAllBytes(plain[i]), File.ReadAllBytes(flushed[i]));
-                Assert.Equal(File.ReadAllBytes(plain[i]), File.ReadAllBytes(parallel[i]));
             }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(150));
     }
