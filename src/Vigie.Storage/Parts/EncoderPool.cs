@@ -20,6 +20,9 @@ internal sealed class EncoderPool
     private readonly int _maxFree;
     private bool _used;
 
+    /// <summary>Trims <see cref="Shared"/>; held here since a timer nothing references is collected and stops.</summary>
+    private static Timer? s_trimTimer;
+
     public EncoderPool(int maxFree)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxFree);
@@ -99,7 +102,7 @@ internal sealed class EncoderPool
     {
         var pool = new EncoderPool(2 * Math.Max(1, Environment.ProcessorCount));
         // Never disposed: the pool lives as long as the process.
-        _ = new Timer(static state => ((EncoderPool)state!).TrimIfUnused(), pool, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        s_trimTimer = new Timer(static state => ((EncoderPool)state!).TrimIfUnused(), pool, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return pool;
     }
 }
