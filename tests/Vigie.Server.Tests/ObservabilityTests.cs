@@ -89,6 +89,10 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
         Assert.True(LiveServer.Sample(text, "process_resident_memory_bytes") > 0);
         Assert.Equal(4, LiveServer.Sample(text, "vigie_store_events_total"));
         Assert.Equal(0, LiveServer.Sample(text, "vigie_merge_rows_rebuilt_total"));
+        // No merge runs with a single flushed part, so nothing is counted as running.
+        Assert.Equal(0, LiveServer.Sample(text, "vigie_merges_running"));
+        Assert.Equal(0, LiveServer.Sample(text, "vigie_merge_source_bytes_running"));
+        Assert.True(LiveServer.Sample(text, "dotnet_gc_committed_bytes") > 0);
         // Requests wait at their end for their last batches to become durable (one fsync at least).
         Assert.True(LiveServer.Sample(text, "vigie_ingest_durable_wait_seconds_total{phase=\"end\"}") > 0);
         Assert.Equal(0, LiveServer.Sample(text, "vigie_backpressure_waits_total"));

@@ -44,6 +44,8 @@ internal static class MetricsEndpoint
         w.Counter("vigie_merges_total", "Background merges of parts.", Interlocked.Read(ref s.Merges));
         w.Counter("vigie_merge_rows_rebuilt_total", "Rows that merges decoded and wrote again (large blocks are copied as stored and not counted).", Interlocked.Read(ref s.RowsRebuiltByMerges));
         w.Counter("vigie_merged_rows_total", "Rows written into merged parts, copied as stored or rebuilt.", Interlocked.Read(ref s.RowsMerged));
+        w.Gauge("vigie_merges_running", "Background merges running now.", Interlocked.Read(ref s.MergesRunning));
+        w.Gauge("vigie_merge_source_bytes_running", "Bytes of the source parts of the merges running now.", Interlocked.Read(ref s.MergeSourceBytesRunning));
         w.Counter("vigie_parts_quarantined_total", "Damaged part files moved to quarantine.", Interlocked.Read(ref s.PartsQuarantined));
         w.Counter("vigie_partitions_dropped_total", "Day partitions dropped by retention.", Interlocked.Read(ref s.PartitionsDropped));
         w.Gauge("vigie_parts", "Live parts.", status.Parts);
@@ -55,6 +57,7 @@ internal static class MetricsEndpoint
         w.Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", ResidentBytes());
         w.Counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", Environment.CpuUsage.TotalTime.TotalSeconds);
         w.Gauge("dotnet_gc_heap_bytes", "Bytes of the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
+        w.Gauge("dotnet_gc_committed_bytes", "Bytes of memory the managed heap has committed, as of the last collection.", GC.GetGCMemoryInfo().TotalCommittedBytes);
         w.Counter("dotnet_gc_pause_seconds_total", "Time the runtime paused threads for garbage collections.", GC.GetTotalPauseDuration().TotalSeconds);
         w.Counter("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap.", GC.GetTotalAllocatedBytes());
         w.Family("dotnet_gc_collections_total", "counter", "Garbage collections, by generation.",

@@ -145,7 +145,7 @@ public static class PartWriter
         var encoders = new ColumnEncoder[window];
         for (var i = 0; i < window; i++)
         {
-            encoders[i] = new ColumnEncoder(level);
+            encoders[i] = EncoderPool.Shared.Rent(level);
         }
         try
         {
@@ -177,7 +177,7 @@ public static class PartWriter
         {
             foreach (var encoder in encoders)
             {
-                encoder.Dispose();
+                EncoderPool.Shared.Return(encoder, level);
             }
         }
     }

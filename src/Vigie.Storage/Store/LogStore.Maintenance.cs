@@ -77,6 +77,7 @@ public sealed partial class LogStore
     {
         List<PartHandle> sources;
         long id;
+        long sourceBytes = 0;
         lock (_liveLock)
         {
             var now = Stopwatch.GetTimestamp();
@@ -111,6 +112,9 @@ public sealed partial class LogStore
             }
             var day = sources[0].Entry.Day;
             var started = Stopwatch.GetTimestamp();
+            sourceBytes = sources.Sum(s => s.Entry.Bytes);
+            Interlocked.Increment(ref Metrics.MergesRunning);
+            Interlocked.Add(ref Metrics.MergeSourceBytesRunning, sourceBytes);
             var stats = new PartMerger.Stats();
             var written = await Task.Run(() => WritePart(day, id, temp => PartWriter.Write(temp, PartMerger.Blocks([.. sources.Select(s => s.Reader)], stats)))).ConfigureAwait(false);
             if (!await PublishAsync([written], sources, checkpoint: null).ConfigureAwait(false))
@@ -126,6 +130,11 @@ public sealed partial class LogStore
         }
         finally
         {
+            if (sourceBytes > 0)
+            {
+                Interlocked.Decrement(ref Metrics.MergesRunning);
+                Interlocked.Add(ref Metrics.MergeSourceBytesRunning, -sourceBytes);
+            }
             foreach (var s in sources)
             {
                 s.Release();

@@ -19,6 +19,11 @@ public sealed class StoreMetrics
     /// <summary>Rows of <see cref="RowsMerged"/> that merges decoded and encoded again (the others were copied as stored).</summary>
     public long RowsRebuiltByMerges;
 
+    /// <summary>Merges running now, and the bytes of their source parts (what their scratch grows with).</summary>
+    public long MergesRunning;
+
+    public long MergeSourceBytesRunning;
+
     public long PartsQuarantined;
     public long PartitionsDropped;
 

@@ -39,13 +39,29 @@ public sealed class WriteAheadLog : IDisposable
 {
     private const int MaxGroupBytes = 32 * 1024 * 1024;
 
-    /// <summary>Record buffers kept for reuse: about the appends in flight of a busy server.</summary>
+    /// <summary>Record heads kept for reuse: about the appends in flight of a busy server.</summary>
     private const int MaxPooledRecordBuffers = 8;
 
-    private const int MaxPooledRecordBytes = 16 * 1024 * 1024;
+    /// <summary>
+    /// A head larger than this (a batch of very many distinct names or streams) is not kept: heads
+    /// are usually a few hundred bytes, and a large one kept in the pool sat on memory.
+    /// </summary>
+    private const int MaxPooledHeadBytes = 64 * 1024;
+
+    /// <summary>The gather buffer grows in steps of this, so that groups of similar sizes reuse it as it is.</summary>
+    private const int GatherStep = 1024 * 1024;
 
     private readonly Stack<ArrayBufferWriter<byte>> _recordBuffers = new();
     private bool _recordBuffersUsed;
+
+    /// <summary>
+    /// The one buffer the writer thread gathers a group's records in, kept between groups. Heads and
+    /// gather buffers once shared one pool: a small head taken to gather a group grew by doubling
+    /// (a new large array at each step), and a gather buffer of up to 16 MB taken for a head held
+    /// that much for a few hundred bytes. Guarded by <see cref="_recordBuffers"/>'s lock for the trim.
+    /// </summary>
+    private byte[]? _gather;
+    private bool _gatherUsed;
 
     private readonly string _directory;
     private readonly Action<EventBatch, StoredKey?> _onDurable;
@@ -266,21 +282,26 @@ public sealed class WriteAheadLog : IDisposable
         var segment = _segment ?? throw new IOException("no open WAL segment");
         // The group's records are gathered and written with one write: a process killed between
         // several writes would leave a torn record at the tail, which replay has to quarantine.
-        var gathered = RentRecordBuffer((int)Math.Min(group.Sum(p => p.Length), MaxPooledRecordBytes));
+        var total = group.Sum(p => p.Length);
+        var gathered = TakeGatherBuffer(total);
         long written = 0;
         try
         {
+            var output = new SpanWriter(gathered);
             foreach (var p in group)
             {
-                gathered.Write(p.Head.Span);
-                EventBatchLayoutCodec.WriteBody(p.Batch, gathered);
+                output.Write(p.Head.Span);
+                for (var piece = 0; piece < EventBatchLayoutCodec.Pieces; piece++)
+                {
+                    output.Write(EventBatchLayoutCodec.Piece(p.Batch, piece));
+                }
                 written += p.Length;
             }
-            segment.Write(gathered.WrittenSpan);
+            segment.Write(gathered.AsSpan(0, output.Length));
         }
         finally
         {
-            ReturnRecordBuffer(gathered);
+            ReturnGatherBuffer(gathered);
         }
         var started = Stopwatch.GetTimestamp();
         segment.Flush(flushToDisk: true);
@@ -359,7 +380,7 @@ public sealed class WriteAheadLog : IDisposable
 
     private void ReturnRecordBuffer(ArrayBufferWriter<byte> buffer)
     {
-        if (buffer.Capacity > MaxPooledRecordBytes)
+        if (buffer.Capacity > MaxPooledHeadBytes)
         {
             return;
         }
@@ -385,6 +406,56 @@ public sealed class WriteAheadLog : IDisposable
                 _recordBuffers.Clear();
             }
             _recordBuffersUsed = false;
+            if (!_gatherUsed)
+            {
+                _gather = null;
+            }
+            _gatherUsed = false;
+        }
+    }
+
+    /// <summary>The gather buffer, grown to hold <paramref name="bytes"/>; only the writer thread takes it.</summary>
+    private byte[] TakeGatherBuffer(long bytes)
+    {
+        byte[]? buffer;
+        lock (_recordBuffers)
+        {
+            buffer = _gather;
+            _gather = null;
+            _gatherUsed = true;
+        }
+        if (buffer is null || buffer.Length < bytes)
+        {
+            // The old buffer is out of the field already: it is garbage once the new one is allocated.
+            var size = (bytes + GatherStep - 1) / GatherStep * GatherStep;
+            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength));
+        }
+        return buffer;
+    }
+
+    private void ReturnGatherBuffer(byte[] buffer)
+    {
+        if (buffer.Length > 2 * MaxGroupBytes)
+        {
+            return; // one huge record: not worth keeping its buffer
+        }
+        lock (_recordBuffers)
+        {
+            _gather = buffer;
+        }
+    }
+
+    /// <summary>Copies spans one after the other into an array known to be large enough.</summary>
+    private ref struct SpanWriter(byte[] array)
+    {
+        private readonly Span<byte> _span = array;
+
+        public int Length { get; private set; }
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_span[Length..]);
+            Length += bytes.Length;
         }
     }
 
