@@ -33,6 +33,10 @@ public class FastPathTests
         ("sshd", "Accepted publickey for deploy from 198.51.100.7 port 50022 ssh2: ED25519 SHA256:Hk3yq1Xm2"),
         ("sshd", "Nov 25 10:50:01 web-1 sshd[9121]: Failed password for invalid user admin from 203.0.113.50 port 41234 ssh2"),
         ("sshd", "Server listening on 0.0.0.0 port 22."),
+        // Not ASCII: the regex runs on the line decoded from UTF-8, its captures are the same characters.
+        ("sshd", "Nov 25 10:50:01 web-1 sshd[9121]: Accepted password for j\u00fcrgen\u2603 from 203.0.113.50 port 41234 ssh2: caf\u00e9 \U0001F600"),
+        ("sshd", "Invalid user \u00e9l\u00e8ve from 203.0.113.51"),
+        ("sshd", "sshd[9121]: \u00e9 Accepted password for x from 203.0.113.50 port 1 ssh2"),
         ("dockerd", "time=\"2026-11-25T10:55:00.123456789Z\" level=warning msg=\"Health check for container 3f2a failed\" container=3f2a"),
         ("billing", """{"ts":1764067200.5,"lvl":"WARN","msg":"card declined","order":{"id":991,"total":12.5}}"""),
         ("nginx", "10.0.0.1 - - [not a date] \"GET / HTTP/1.1\" 200 1"),
@@ -44,6 +48,10 @@ public class FastPathTests
     public void Real_lines_of_every_built_in_format_are_stored_alike()
     {
         AssertAlike(Real);
+        // The line that is not ASCII did match, on the fast path, with its characters.
+        var stored = Store([Real[11]], new PipelineMetrics(), traced: false);
+        Assert.Contains("user:String=j\u00fcrgen\u2603 |", stored, StringComparison.Ordinal);
+        Assert.Contains("ssh_key:String=caf\u00e9 \U0001F600", stored, StringComparison.Ordinal);
     }
 
     /// <summary>Values that are not valid UTF-8 (a truncated sequence, a stray continuation byte, an overlong form) are repaired alike.</summary>

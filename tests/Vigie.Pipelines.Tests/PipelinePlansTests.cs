@@ -114,6 +114,59 @@ public class PipelinePlansTests
         Assert.Single(stored, e => e.Fields.Any(f => f.Key == "f"));
     }
 
+    [Fact]
+    public void Each_value_finds_its_own_plan_while_the_table_grows_and_from_several_threads()
+    {
+        // Values that differ only in their last bytes, their length or a trailing zero must not share a plan.
+        var pipelines = Run.Config("pipelines:\n  a: {if: 'user:u7', processors: [{set: {field: f, value: 'a'}}]}\n");
+        var plans = PipelinePlans.For([.. pipelines])!;
+        string[] values = [.. Enumerable.Range(0, 1500).Select(i => "u" + i.ToString(CultureInfo.InvariantCulture)), "u7\0", "", "u7u7u7u7u7u7u7u7", "u7u7u7u7u7u7u7u8"];
+        var batch = new EventBatch();
+        foreach (var value in values)
+        {
+            batch.BeginEvent(0);
+            batch.AddField("user", ValueKind.String, value);
+            batch.EndEvent(StreamKey.Empty);
+        }
+        // An event without the field at all: not the plan of the empty value.
+        batch.BeginEvent(0);
+        batch.AddField("other", ValueKind.String, "x");
+        batch.EndEvent(StreamKey.Empty);
+        var count = batch.Count;
+        var found = new PipelinePlans.Plan?[4][];
+        Parallel.For(0, found.Length, t =>
+        {
+            var row = new Model.BatchEventRow(batch);
+            var mine = new PipelinePlans.Plan?[count];
+            var order = Enumerable.Range(0, count).ToArray();
+            new Random(t).Shuffle(order);
+            // Each thread in its own order, twice: the second pass finds what the first (or another thread) made.
+            for (var pass = 0; pass < 2; pass++)
+            {
+                for (var n = 0; n < count; n++)
+                {
+                    var i = order[n];
+                    var plan = plans.Find(batch, i, row);
+                    Assert.NotNull(plan);
+                    Assert.True(pass == 0 || ReferenceEquals(mine[i], plan));
+                    mine[i] = plan;
+                }
+            }
+            found[t] = mine;
+        });
+        for (var i = 0; i < count; i++)
+        {
+            var plan = found[0][i]!;
+            Assert.All(found, mine => Assert.Same(plan, mine[i]));
+            // Of the numbered values only u7 is selected by 'a' (the odd ones after them hold the word u7).
+            if (i < 1500)
+            {
+                Assert.Equal(i == 7 ? 0 : -1, plan.FirstSelecting(batch, i, new Model.BatchEventRow(batch)));
+            }
+        }
+        Assert.Equal(count, found[0].Distinct().Count());
+    }
+
     private static EventBatch Batch((string Service, string Host, string Message)[] events)
     {
         var batch = new EventBatch();

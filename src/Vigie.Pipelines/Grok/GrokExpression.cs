@@ -21,9 +21,10 @@ public sealed class GrokExpression
 
     private readonly PromotedRegex _regex;
 
-    private GrokExpression(string source, PromotedRegex regex, IReadOnlyList<GrokCapture> captures, AccessLogParser? accessLog)
+    private GrokExpression(string source, PromotedRegex regex, IReadOnlyList<GrokCapture> captures, AccessLogParser? accessLog, MatchStart? start)
     {
         Literals = RequiredLiterals.Of(source);
+        Start = start;
         Source = source;
         _regex = regex;
         Captures = captures;
@@ -40,6 +41,9 @@ public sealed class GrokExpression
 
     /// <summary>UTF-8 texts every match contains (see <see cref="Grok.RequiredLiterals"/>): a value without one of them cannot match.</summary>
     internal byte[][] Literals { get; }
+
+    /// <summary>The first two characters a match can begin with (see <see cref="Grok.MatchStart"/>); null when not known.</summary>
+    internal MatchStart? Start { get; }
 
     /// <summary>The regex to match with (interpreted for its first uses, then compiled).</summary>
     public Regex Regex => _regex.Current;
@@ -75,7 +79,8 @@ public sealed class GrokExpression
             throw new GrokException($"invalid regex in grok pattern '{pattern}': {e.Message}");
         }
         var numbered = captures.Select(c => c with { Group = promoted.GroupNumberFromName("g" + c.Group) }).ToList();
-        return new GrokExpression(pattern, promoted, numbered, anchored ? null : AccessLogFor(pattern, sb.ToString(), numbered));
+        var start = MatchStart.For(sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+        return new GrokExpression(pattern, promoted, numbered, anchored ? null : AccessLogFor(pattern, sb.ToString(), numbered), start);
     }
 
     /// <summary>The access-log matcher when the expression is one it reproduces: same source, and no user pattern changed what it expands to.</summary>

@@ -93,6 +93,7 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
         var value = e.Value(index);
         var baseOffset = e.Offset(index);
         string? text = null;
+        var charCount = -1;
         Span<(int Start, int Length)> groups = stackalloc (int, int)[AccessLogParser.MaxCaptures];
         // The access-log matcher reads characters: an ASCII line is widened once.
         var chars = e.Chars(value.Length);
@@ -136,16 +137,33 @@ public sealed class GrokProcessor(string field, IReadOnlyList<GrokExpression> pa
                 // backtrack up to its timeout on such a line) once, rather than after this form did.
                 return false;
             }
-            // A line without a text the pattern requires cannot match: no regex run (values are valid UTF-8 here).
-            if (!RequiredLiterals.AllIn(expression.Literals, value))
+            // A line that begins as no match can, or lacks a text the pattern requires, cannot match: no regex run
+            // (values are valid UTF-8 here).
+            if (expression.Start?.MayMatch(value) == false || !RequiredLiterals.AllIn(expression.Literals, value))
             {
                 continue;
             }
-            text ??= Encoding.UTF8.GetString(value);
-            var match = expression.Regex.Match(text);
-            if (!match.Success)
+            // Most lines fail most patterns (sshd's five before its catch-all): asked on the widened
+            // characters, a failure costs no string, and a pattern without captures no Match either.
+            if (charCount < 0)
+            {
+                charCount = ascii ? value.Length : Encoding.UTF8.GetChars(value, chars);
+            }
+            var regex = expression.Regex;
+            if (!regex.IsMatch(chars[..charCount]))
             {
                 continue;
+            }
+            if (expression.Captures.Count == 0)
+            {
+                return true;
+            }
+            text ??= Encoding.UTF8.GetString(value);
+            var match = regex.Match(text);
+            if (!match.Success)
+            {
+                // Not reached: the same regex on the same characters.
+                return false;
             }
             for (var k = 0; k < expression.Captures.Count; k++)
             {
