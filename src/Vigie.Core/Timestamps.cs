@@ -113,9 +113,25 @@ public static partial class Timestamps
         {
             return false;
         }
-        var date = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc);
-        ns = ((date.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond - offsetSeconds) * NanosPerSecond + fraction;
+        var seconds = DaysSinceEpoch(year, month, day) * 86_400L + hour * 3_600 + minute * 60 + second;
+        ns = (seconds - offsetSeconds) * NanosPerSecond + fraction;
         return true;
+    }
+
+    /// <summary>
+    /// Days from 1970-01-01 to a valid date of the proleptic Gregorian calendar (years 1 to 9999), as
+    /// <see cref="DateTime"/> counts them: by 400-year eras of 146,097 days, years starting in March so
+    /// that the leap day ends them. Every ingested event with an RFC 3339 time comes here; building a
+    /// <see cref="DateTime"/> checked its fields a second time.
+    /// </summary>
+    private static long DaysSinceEpoch(int year, int month, int day)
+    {
+        var y = month <= 2 ? year - 1 : year;
+        var era = y / 400;
+        var yearOfEra = y - era * 400;
+        var dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        var dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     /// <summary>
@@ -217,6 +233,7 @@ public static partial class Timestamps
 
     public static string DayName(int day) => DateTime.UnixEpoch.AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool TryDigits<T>(ReadOnlySpan<T> s, out int value)
         where T : unmanaged, IBinaryInteger<T>
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -378,6 +379,7 @@ internal sealed partial class NdjsonLineParser : IDisposable
     }
 
     /// <summary>Records that this line has the name; false when it already had it (a duplicate key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool MarkSeen(int nameId)
     {
         if (nameId >= _seen.Length)
@@ -393,6 +395,7 @@ internal sealed partial class NdjsonLineParser : IDisposable
     }
 
     /// <summary>0 for <c>_msg</c>, then the other names shippers use for the message, by preference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int MessageRank(ReadOnlySpan<byte> name)
     {
         if (name.Length is not (3 or 4 or 7))

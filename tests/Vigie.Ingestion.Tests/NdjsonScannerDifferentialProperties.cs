@@ -61,6 +61,63 @@ public class NdjsonScannerDifferentialProperties
         Assert.True(accepted > 2000 && rejected > 2000, $"{accepted} lines accepted, {rejected} rejected");
     }
 
+    /// <summary>
+    /// The scanner's search for the end of a string's plain run, 16 bytes at a time with an
+    /// overlapping last block and bytes one by one below 16, against a byte-by-byte reference: every
+    /// length from empty to several blocks, stops anywhere or nowhere, bytes on both sides of each test.
+    /// </summary>
+    [Fact]
+    public void IndexOfStop_RandomBytes_FindsTheFirstQuoteBackslashOrControlByte()
+    {
+        byte[] alphabet = [(byte)'a', (byte)'a', (byte)'a', (byte)'a', (byte)' ', 0x1F, 0, (byte)'"', (byte)'\\', (byte)'!', (byte)'#', (byte)'[', (byte)']', 0x7F, 0x80, 0xC3, 0xFF];
+        var texts =
+            from plain in Gen.Choose(0, 70)
+            from tail in Gen.ListOf(Gen.Elements(alphabet)).Resize(40)
+            select Enumerable.Repeat((byte)'x', plain).Concat(tail).ToArray();
+
+        Prop.ForAll(texts.ToArbitrary(), (byte[] text) =>
+        {
+            var expected = Array.FindIndex(text, b => b < 0x20 || b == (byte)'"' || b == (byte)'\\');
+            Assert.Equal(expected, NdjsonLineParser.IndexOfStop(text));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(5000));
+    }
+
+    /// <summary>
+    /// Top-level names are read in place in the line and copied only when an object follows (its
+    /// members' names are built after it): names of any length, up to past the name buffer's first
+    /// size, under objects nested at random, with and without escapes.
+    /// </summary>
+    [Fact]
+    public void DecodeAsync_LongNamesOverNestedObjects_ScannerAgreesWithReferencePath()
+    {
+        var names =
+            from length in Gen.Frequency((4, Gen.Choose(1, 12)), (1, Gen.Choose(200, 700)))
+            from letter in Gen.Elements('k', 'é', '_')
+            from escaped in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (escaped ? "\\u0041" : "") + new string(letter, length);
+        var bodies = Gen.ListOf(NestedObjectGen(names, 3)).Select(lines => lines.ToArray()).ToArbitrary();
+
+        Prop.ForAll(bodies, (string[] lines) =>
+        {
+            var body = Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n")));
+            var (fastResult, fastEvents) = Run(body, fastPath: true);
+            var (referenceResult, referenceEvents) = Run(body, fastPath: false);
+
+            Assert.Equal(referenceResult.Errors.Select(e => e.ToString()), fastResult.Errors.Select(e => e.ToString()));
+            Assert.Equal(referenceEvents, fastEvents);
+            Assert.Equal(lines.Length, fastResult.Accepted);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithEndSize(12));
+    }
+
+    private static Gen<string> NestedObjectGen(Gen<string> names, int depth) =>
+        from members in Gen.ListOf(
+            from name in names
+            from value in depth == 0
+                ? Gen.Elements("1", "\"v\"", "true")
+                : Gen.Frequency((2, Gen.Elements("1", "\"v\"", "[1]")), (1, Gen.Sized(size => NestedObjectGen(names, depth - 1).Resize(Math.Min(size, 4)))))
+            select $"\"{name}\":{value}")
+        select $"{{{string.Join(",", members)}}}";
+
     [Theory]
     [InlineData("""{"_time":"2025-11-25T10:00:00.5Z","host":"web-1","http":{"status":500,"path":"/a\"b"},"tags":[1,{"x":[]}],"ok":true,"message":"caf\u00e9 boom"}""")]
     [InlineData("""{"msg":"m","log":"l","message":[1],"a":{"b":{"c":null,"d":-1.5e3}},"a.b.d":2}""")]
