@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Vigie.Storage.Parts;
 
 namespace Vigie.Storage.Blocks;
@@ -35,11 +36,7 @@ public sealed class BloomFilter
     /// <summary>An empty filter sized for <paramref name="distinctTokens"/> tokens at <paramref name="bitsPerToken"/> bits each.</summary>
     public static BloomFilter Create(int distinctTokens, int bitsPerToken = PartFormat.BloomBitsPerToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(distinctTokens);
-        ArgumentOutOfRangeException.ThrowIfLessThan(bitsPerToken, 1);
-        var bits = Math.Max(64L, (long)distinctTokens * bitsPerToken);
-        var words = (int)Math.Min((bits + 63) / 64, (PartFormat.MaxSegmentBytes - 1) / 8);
-        var k = Math.Clamp((int)Math.Round(bitsPerToken * 0.6931471805599453), 1, PartFormat.BloomMaxHashCount);
+        var (words, k) = Shape(distinctTokens, bitsPerToken);
         return new BloomFilter(new ulong[words], k);
     }
 
@@ -52,6 +49,54 @@ public sealed class BloomFilter
             filter.Add(h);
         }
         return filter;
+    }
+
+    /// <summary>The <see cref="SerializedLength"/> of <see cref="Build"/>'s filter for <paramref name="distinctTokens"/> hashes.</summary>
+    public static int SerializedLengthFor(int distinctTokens, int bitsPerToken = PartFormat.BloomBitsPerToken) =>
+        1 + Shape(distinctTokens, bitsPerToken).Words * 8;
+
+    /// <summary>
+    /// Writes the serialised form of <see cref="Build"/>'s filter straight into <paramref name="destination"/>
+    /// (<see cref="SerializedLengthFor"/> bytes), setting the bits in place: a column encoder writes a filter
+    /// per text column, and building one to copy it out cost an array and a second pass per column.
+    /// </summary>
+    public static int WriteBuilt(ReadOnlySpan<ulong> distinctHashes, Span<byte> destination, int bitsPerToken = PartFormat.BloomBitsPerToken)
+    {
+        var (wordCount, k) = Shape(distinctHashes.Length, bitsPerToken);
+        var length = 1 + wordCount * 8;
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"needs {length} bytes", nameof(destination));
+        }
+        destination[0] = (byte)k;
+        var words = MemoryMarshal.Cast<byte, ulong>(destination.Slice(1, wordCount * 8));
+        words.Clear();
+        var bits = (ulong)wordCount * 64;
+        foreach (var hash in distinctHashes)
+        {
+            var (h, step) = Probe(hash);
+            for (var i = 0; i < k; i++)
+            {
+                var bit = Math.BigMul(h, bits, out _);
+                words[(int)(bit >> 6)] |= 1UL << (int)(bit & 63);
+                h += step;
+            }
+        }
+        if (!BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+        return length;
+    }
+
+    private static (int Words, int HashCount) Shape(int distinctTokens, int bitsPerToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(distinctTokens);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bitsPerToken, 1);
+        var bits = Math.Max(64L, (long)distinctTokens * bitsPerToken);
+        var words = (int)Math.Min((bits + 63) / 64, (PartFormat.MaxSegmentBytes - 1) / 8);
+        var k = Math.Clamp((int)Math.Round(bitsPerToken * 0.6931471805599453), 1, PartFormat.BloomMaxHashCount);
+        return (words, k);
     }
 
     public void Add(ulong tokenHash)

@@ -33,6 +33,27 @@ public sealed class BloomFilterSerializedProperties
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
     }
 
+    [Fact]
+    public void WriteBuilt_SameBytesAsBuildThenWrite()
+    {
+        var cases = (from added in Gen.Choose(0, 400)
+                     from seed in Gen.Choose(0, int.MaxValue)
+                     from bitsPerToken in Gen.Choose(1, 20)
+                     select (added, seed, bitsPerToken)).ToArbitrary();
+        Prop.ForAll(cases, c =>
+        {
+            var r = new Random(c.seed);
+            var hashes = Enumerable.Range(0, c.added).Select(_ => (ulong)r.NextInt64() ^ ((ulong)r.Next() << 40)).Distinct().ToArray();
+            var expected = BloomFilter.Build(hashes, c.bitsPerToken).ToArray();
+            // Dirty, oversized destination: the written filter must not depend on what was there.
+            var destination = new byte[expected.Length + 9];
+            r.NextBytes(destination);
+            Assert.Equal(expected.Length, BloomFilter.SerializedLengthFor(hashes.Length, c.bitsPerToken));
+            Assert.Equal(expected.Length, BloomFilter.WriteBuilt(hashes, destination, c.bitsPerToken));
+            Assert.Equal(expected, destination.AsSpan(0, expected.Length).ToArray());
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 3, 0, 0, 0, 0, 0, 0, 0 })]

@@ -27,9 +27,13 @@ public class TokenHashesProperties
         var asciiOnly = Gen.Elements(Pieces.Where(p => Ascii.IsValid(p)).ToArray()).ArrayOf().Select(p => (string?)string.Join(' ', p));
         var rows = Gen.OneOf(row.ArrayOf(), asciiOnly.ArrayOf()).Where(r => r.Length > 0);
         using var tokens = new TokenHashes();
-        Prop.ForAll(rows.ToArbitrary(), (string?[] values) =>
+        // Bytes past the column's end, in the array that holds it (letters when positive, non-ASCII when
+        // negative): the scan must neither take them as words nor fall back on them.
+        var padding = Gen.Choose(-40, 40);
+        using var output = new ByteBuffer();
+        Prop.ForAll(rows.ToArbitrary(), padding.ToArbitrary(), (string?[] values, int pad) =>
         {
-            var column = MakeColumn(values);
+            var column = MakeColumn(values, pad);
             var expected = new HashSet<ulong>();
             foreach (var v in values)
             {
@@ -43,6 +47,9 @@ public class TokenHashesProperties
             var built = tokens.BuildBloom(column);
 
             Assert.Equal(reference.ToArray(), built.ToArray());
+            output.Clear();
+            tokens.WriteBloom(column, output);
+            Assert.Equal(reference.ToArray(), output.Span.ToArray());
             foreach (var word in values.Where(v => v is not null).SelectMany(v => Tokenizer.Tokens(v!)))
             {
                 Assert.True(built.MayContain(Tokenizer.Hash(word.ToUpperInvariant().AsSpan())), word);
@@ -50,7 +57,7 @@ public class TokenHashesProperties
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
     }
 
-    private static Column MakeColumn(string?[] values)
+    private static Column MakeColumn(string?[] values, int padding)
     {
         var kinds = new ValueKind[values.Length];
         var offsets = new int[values.Length + 1];
@@ -64,6 +71,7 @@ public class TokenHashesProperties
             }
             offsets[r + 1] = bytes.Count;
         }
+        bytes.AddRange(Enumerable.Repeat(padding > 0 ? (byte)'Q' : (byte)0xC3, Math.Abs(padding)));
         return new Column("c", kinds, offsets, [.. bytes]);
     }
 }

@@ -95,9 +95,7 @@ internal sealed class ColumnEncoder : IDisposable
         // numeric columns by their min/max instead of by words.
         if (encoding is ColumnEncoding.Raw or ColumnEncoding.Ipv4 && _picker.PresentRows > 0)
         {
-            var filter = _tokens.BuildBloom(column);
-            filter.WriteTo(_bloom.GetSpan(filter.SerializedLength));
-            _bloom.Advance(filter.SerializedLength);
+            _tokens.WriteBloom(column, _bloom);
         }
         return new EncodedColumn
         {

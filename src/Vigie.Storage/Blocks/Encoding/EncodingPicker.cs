@@ -92,6 +92,8 @@ internal sealed class EncodingPicker : IDisposable
         var present = 0;
         ValueKind first = ValueKind.Absent;
         var uniform = true;
+        var previousKind = ValueKind.Absent;
+        var (previousStart, previousLength) = (0, 0);
         for (var r = 0; r < kinds.Length; r++)
         {
             var kind = kinds[r];
@@ -110,7 +112,18 @@ internal sealed class EncodingPicker : IDisposable
             }
             if (_dictPossible)
             {
-                TrackDistinct(r, kind, bytes.AsSpan(offsets[r], offsets[r + 1] - offsets[r]), present);
+                var value = bytes.AsSpan(offsets[r], offsets[r + 1] - offsets[r]);
+                // A block holds one stream's rows in time order, where a value often repeats the row
+                // before: its code is that row's, without hashing the value and probing for it.
+                if (present > 0 && kind == previousKind && value.SequenceEqual(bytes.AsSpan(previousStart, previousLength)))
+                {
+                    _codes[present] = _codes[present - 1];
+                }
+                else
+                {
+                    TrackDistinct(r, kind, value, present);
+                }
+                (previousKind, previousStart, previousLength) = (kind, offsets[r], value.Length);
             }
             present++;
         }

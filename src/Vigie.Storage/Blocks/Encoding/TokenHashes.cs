@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using Vigie.Core;
@@ -16,7 +17,7 @@ internal sealed class TokenHashes : IDisposable
     /// <summary>The bytes of ASCII words (<see cref="Tokenizer.IsAsciiWordByte"/>), for vectorised scans.</summary>
     private static readonly SearchValues<byte> AsciiWordBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"u8);
 
-    /// <summary>Bytes a vectorised scan may read past the end of the column's lower-cased copy.</summary>
+    /// <summary>Bytes a vectorised scan may write past the end of the column's lower-cased copy.</summary>
     private const int ScanSlack = 32;
 
     // The garbage collector's arrays, not the shared pool's: they grow to a part's largest column and
@@ -28,69 +29,104 @@ internal sealed class TokenHashes : IDisposable
     private int _setMask;
     private byte[] _lower = GC.AllocateUninitializedArray<byte>(64 * 1024);
 
-    public BloomFilter BuildBloom(Column column)
+    public BloomFilter BuildBloom(Column column) => BloomFilter.Build(CollectDistinct(column));
+
+    /// <summary>Appends the serialised bloom filter of <paramref name="column"/>'s words to <paramref name="output"/>, the bytes <see cref="BuildBloom"/>'s filter serialises to.</summary>
+    public void WriteBloom(Column column, ByteBuffer output)
     {
-        _distinctCount = 0;
-        _sawZero = false;
-        // The set starts small and doubles as distinct tokens come: most columns repeat their words,
-        // and clearing a table sized for every token of a large column cost more than filling it.
-        _setMask = 1023;
-        _set.AsSpan(0, _setMask + 1).Clear();
-        var bytes = column.Bytes.AsSpan(0, column.Offsets[column.RowCount]);
-        if (Ascii.IsValid(bytes))
+        var distinct = CollectDistinct(column);
+        var length = BloomFilter.SerializedLengthFor(distinct.Length);
+        BloomFilter.WriteBuilt(distinct, output.GetSpan(length));
+        output.Advance(length);
+    }
+
+    private ReadOnlySpan<ulong> CollectDistinct(Column column)
+    {
+        var end = column.Offsets[column.RowCount];
+        // Nearly every log column is ASCII: the vectorised scan checks that as it goes and gives up
+        // at the first other byte, so that ASCII columns need no pass of their own for the check.
+        Reset(end);
+        if (!(Vector256.IsHardwareAccelerated && TryAddAsciiColumnVectorised(column, end)))
         {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                AddAsciiColumnVectorised(column, bytes);
-            }
-            else
+            Reset(end);
+            var bytes = column.Bytes.AsSpan(0, end);
+            if (Ascii.IsValid(bytes))
             {
                 AddAsciiColumn(column, bytes);
             }
-        }
-        else
-        {
-            var self = this;
-            for (var r = 0; r < column.RowCount; r++)
+            else
             {
-                if (column.Kinds[r] != ValueKind.Absent)
+                var self = this;
+                for (var r = 0; r < column.RowCount; r++)
                 {
-                    Tokenizer.ForEachToken(column.GetValue(r), ref self, static (ref TokenHashes s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
+                    if (column.Kinds[r] != ValueKind.Absent)
+                    {
+                        Tokenizer.ForEachToken(column.GetValue(r), ref self, static (ref TokenHashes s, ReadOnlySpan<byte> token) => s.Add(Tokenizer.Hash(token)));
+                    }
                 }
             }
         }
-        return BloomFilter.Build(_distinct.AsSpan(0, _distinctCount));
+        return _distinct.AsSpan(0, _distinctCount);
+    }
+
+    private void Reset(int columnBytes)
+    {
+        _distinctCount = 0;
+        _sawZero = false;
+        // Sized by the column's bytes (a slot per 8 bytes: about one per word), then doubled if the
+        // words are more varied: started at 1,024 slots for every column, the set spent about 6 % of the
+        // filters' time growing.
+        var capacity = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)columnBytes / 8), 1024, 1 << 16);
+        if (_set.Length < capacity)
+        {
+            _set = new ulong[capacity];
+        }
+        _setMask = capacity - 1;
+        _set.AsSpan(0, capacity).Clear();
+    }
+
+    /// <summary>The lower-cased copy, long enough for <paramref name="length"/> bytes and a vector's slack.</summary>
+    private Span<byte> LowerBuffer(int length)
+    {
+        if (_lower.Length < length + ScanSlack)
+        {
+            _lower = GC.AllocateUninitializedArray<byte>(Math.Max(length + ScanSlack, _lower.Length * 2));
+        }
+        return _lower;
     }
 
     private Span<byte> LowerCase(ReadOnlySpan<byte> bytes)
     {
-        if (_lower.Length < bytes.Length + ScanSlack)
-        {
-            _lower = GC.AllocateUninitializedArray<byte>(Math.Max(bytes.Length + ScanSlack, _lower.Length * 2));
-        }
-        var lower = _lower.AsSpan(0, bytes.Length);
+        var lower = LowerBuffer(bytes.Length)[..bytes.Length];
         Ascii.ToLower(bytes, lower, out _);
         return lower;
     }
 
     /// <summary>
-    /// The fast path for a column of ASCII text (nearly every log column): the whole column is
-    /// lower-cased at once, then each value is read 32 bytes at a time: one vector comparison gives a
-    /// bit per byte that is a word byte (a letter, a digit, '_'), and the words are where those bits
-    /// switch on and off, found with bit operations instead of a search call per word boundary. Same
-    /// tokens and hashes as <see cref="Tokenizer.ForEachToken{TState}"/> with <see cref="Tokenizer.Hash(ReadOnlySpan{byte})"/>:
-    /// for ASCII, a word is a run of letters, digits and '_', and the hash is xxHash3 of its lower-cased bytes.
+    /// The fast path for a column of ASCII text (nearly every log column), in one pass over the
+    /// column's own bytes: each value is read 32 bytes at a time, and each vector is checked for
+    /// ASCII, lower-cased into the copy the hashes read, and compared once to give a bit per byte
+    /// that is a word byte (a letter, a digit, '_'); the words are where those bits switch on and
+    /// off, found with bit operations instead of a search call per word boundary. Same tokens and
+    /// hashes as <see cref="Tokenizer.ForEachToken{TState}"/> with <see cref="Tokenizer.Hash(ReadOnlySpan{byte})"/>:
+    /// for ASCII, a word is a run of letters, digits and '_', and the hash is xxHash3 of its
+    /// lower-cased bytes. False, with the set partly filled, at the first byte that is not ASCII.
     /// </summary>
-    private void AddAsciiColumnVectorised(Column column, ReadOnlySpan<byte> bytes)
+    private bool TryAddAsciiColumnVectorised(Column column, int columnEnd)
     {
-        var lower = LowerCase(bytes);
-        // The scan reads whole vectors, up to ScanSlack bytes past the column (their bits are dropped).
-        var scan = _lower.AsSpan();
+        // Stores whole vectors, up to ScanSlack bytes past the column.
+        var lower = LowerBuffer(columnEnd);
+        var source = column.Bytes;
+        // Vectors starting past this read the column's last bytes from a copy: the array may end there.
+        var lastDirect = source.Length - 32;
+        Span<byte> tail = stackalloc byte[32];
         var offsets = column.Offsets;
         var zero = Vector256.Create((byte)'0');
         var nine = Vector256.Create((byte)9);
+        var upperA = Vector256.Create((byte)'A');
         var a = Vector256.Create((byte)'a');
         var twentyFive = Vector256.Create((byte)25);
+        var caseBit = Vector256.Create((byte)0x20);
         var underscore = Vector256.Create((byte)'_');
         for (var r = 0; r < column.RowCount; r++)
         {
@@ -100,14 +136,27 @@ internal sealed class TokenHashes : IDisposable
             var carry = 0u;
             for (var position = offsets[r]; position < end; position += 32)
             {
-                var v = Vector256.Create<byte>(scan.Slice(position, 32));
-                var word = (Vector256.LessThanOrEqual(v - zero, nine) | Vector256.LessThanOrEqual(v - a, twentyFive) | Vector256.Equals(v, underscore))
-                    .ExtractMostSignificantBits();
-                var remaining = end - position;
-                if (remaining < 32)
+                Vector256<byte> v;
+                if (position <= lastDirect)
                 {
-                    word &= (1u << remaining) - 1;
+                    v = Vector256.Create<byte>(source.AsSpan(position, 32));
                 }
+                else
+                {
+                    tail.Clear();
+                    source.AsSpan(position, columnEnd - position).CopyTo(tail);
+                    v = Vector256.Create<byte>(tail);
+                }
+                var remaining = end - position;
+                var inValue = remaining < 32 ? (1u << remaining) - 1 : uint.MaxValue;
+                if ((v.ExtractMostSignificantBits() & inValue) != 0)
+                {
+                    return false;
+                }
+                var lowered = v | (Vector256.LessThanOrEqual(v - upperA, twentyFive) & caseBit);
+                lowered.CopyTo(lower.Slice(position, 32));
+                var word = (Vector256.LessThanOrEqual(v - zero, nine) | Vector256.LessThanOrEqual(lowered - a, twentyFive) | Vector256.Equals(v, underscore))
+                    .ExtractMostSignificantBits() & inValue;
                 // Bit i of `before`: byte i - 1 is a word byte (the vector's first byte looks at the previous vector's last).
                 var before = (word << 1) | carry;
                 var starts = word & ~before;
@@ -140,9 +189,10 @@ internal sealed class TokenHashes : IDisposable
                 Add(XxHash3.HashToUInt64(lower[tokenStart..end]));
             }
         }
+        return true;
     }
 
-    /// <summary>The same as <see cref="AddAsciiColumnVectorised"/>, with a search call per word boundary, where vectors are not accelerated.</summary>
+    /// <summary>The same as <see cref="TryAddAsciiColumnVectorised"/>, with a search call per word boundary, where vectors are not accelerated.</summary>
     private void AddAsciiColumn(Column column, ReadOnlySpan<byte> bytes)
     {
         var lower = LowerCase(bytes);
@@ -174,7 +224,19 @@ internal sealed class TokenHashes : IDisposable
     /// Keeps <paramref name="hash"/> once: an open-addressing set makes de-duplication linear (sorting
     /// a block's hundreds of thousands of token hashes cost more than the rest of the bloom).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(ulong hash)
+    {
+        // Most words of a column come again: a hit at the first probe costs no call.
+        if (_set[(int)(hash ^ (hash >> 29)) & _setMask] == hash && hash != 0)
+        {
+            return;
+        }
+        AddProbing(hash);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddProbing(ulong hash)
     {
         if (hash == 0)
         {
