@@ -25,16 +25,17 @@ internal static class FlushPartBuilder
     /// <summary>
     /// The days present in <paramref name="batches"/>, each with its rows grouped by stream. All rows lie
     /// in one array, group after group: a first pass finds each event's group and counts the groups,
-    /// a second places the rows, so no list grows and is copied on the way.
+    /// a second places the rows, so no list grows and is copied on the way. The arrays come from
+    /// <paramref name="scratch"/> when given (the rows then lie in it until its next use).
     /// </summary>
-    public static SortedDictionary<int, Dictionary<StreamKey, ArraySegment<RowRef>>> Group(IReadOnlyList<EventBatch> batches)
+    public static SortedDictionary<int, Dictionary<StreamKey, ArraySegment<RowRef>>> Group(IReadOnlyList<EventBatch> batches, FlushScratch? scratch = null)
     {
         var total = 0;
         foreach (var batch in batches)
         {
             total += batch.Count;
         }
-        var groupOfEvent = GC.AllocateUninitializedArray<int>(total);
+        var groupOfEvent = scratch?.GroupOfEvent(total) ?? GC.AllocateUninitializedArray<int>(total);
         var groupIds = new Dictionary<(int Day, StreamKey Stream), int>();
         var groups = new List<(int Day, StreamKey Stream)>();
         var counts = new List<int>();
@@ -82,7 +83,7 @@ internal static class FlushPartBuilder
         {
             starts[g] = next[g] = offset;
         }
-        var rows = new RowRef[total];
+        var rows = scratch?.Rows(total) ?? new RowRef[total];
         i = 0;
         for (var b = 0; b < batches.Count; b++)
         {
@@ -124,11 +125,12 @@ internal static class FlushPartBuilder
     /// <summary>
     /// The blocks of one day's part, built lazily so that few blocks are in memory at a time. Their
     /// value bytes are lent by the builder: they are meant for <see cref="Parts.PartWriter"/>, which
-    /// gives them back once written, and must not be kept.
+    /// gives them back once written, and must not be kept. Built with <paramref name="builder"/> when
+    /// given (a flush's scratch, kept between flushes), else a new builder.
     /// </summary>
-    public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, ArraySegment<RowRef>> streams)
+    public static IEnumerable<ColumnarBlock> Blocks(IReadOnlyList<EventBatch> batches, Dictionary<StreamKey, ArraySegment<RowRef>> streams, ColumnarBlockBuilder? builder = null)
     {
-        var builder = new ColumnarBlockBuilder();
+        builder ??= new ColumnarBlockBuilder();
         foreach (var (stream, rows) in streams.OrderBy(s => s.Key.Text, StringComparer.Ordinal))
         {
             SortByTime(rows.AsSpan());

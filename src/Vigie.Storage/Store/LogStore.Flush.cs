@@ -103,10 +103,21 @@ public sealed partial class LogStore
         var written = new List<(PartEntry Entry, string Path)>();
         try
         {
-            foreach (var (day, streams) in FlushPartBuilder.Group(batches))
+            var scratch = ScratchPools.Flush.Rent();
+            try
             {
-                var id = Interlocked.Increment(ref _nextPartId) - 1;
-                written.Add(WritePart(day, id, FlushPartBuilder.Blocks(batches, streams)));
+                foreach (var (day, streams) in FlushPartBuilder.Group(batches, scratch))
+                {
+                    var id = Interlocked.Increment(ref _nextPartId) - 1;
+                    written.Add(WritePart(day, id, FlushPartBuilder.Blocks(batches, streams, scratch.Builder)));
+                }
+            }
+            finally
+            {
+                // The part writer has given back every block it wrote; a block it did not reach
+                // (a failed write) leaves its arrays to the collector, never to the next flush.
+                scratch.Release();
+                ScratchPools.Flush.Return(scratch);
             }
             await PublishAsync(written, retired: [], checkpoint).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using Vigie.Core;
 using Vigie.Storage.Blocks;
 using Vigie.Storage.Parts;
 
@@ -55,7 +56,25 @@ internal static class PartMerger
                 list.Add(new Ref(sources[s], s, b));
             }
         }
-        var builder = new ColumnarBlockBuilder();
+        // Kept between merges with the column buffers it grew; its blocks lend their value arrays
+        // to the part writer, which gives them back once written, as a flush's do.
+        var builder = ScratchPools.Merge.Rent();
+        try
+        {
+            foreach (var block in Blocks(streams, builder, stats))
+            {
+                yield return block;
+            }
+        }
+        finally
+        {
+            builder.Reset(StreamKey.Empty);
+            ScratchPools.Merge.Return(builder);
+        }
+    }
+
+    private static IEnumerable<PartBlock> Blocks(SortedDictionary<string, List<Ref>> streams, ColumnarBlockBuilder builder, Stats? stats)
+    {
         var run = new List<Ref>();
         foreach (var (_, refs) in streams)
         {
@@ -149,7 +168,7 @@ internal static class PartMerger
                 {
                     if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
                     {
-                        yield return PartBlock.Of(builder.Build());
+                        yield return PartBlock.Of(builder.BuildLent());
                         builder.Reset(stream);
                     }
                     builder.Add(block, row);
@@ -157,7 +176,7 @@ internal static class PartMerger
             }
             if (builder.RowCount > 0)
             {
-                yield return PartBlock.Of(builder.Build());
+                yield return PartBlock.Of(builder.BuildLent());
             }
             yield break;
         }
@@ -181,7 +200,7 @@ internal static class PartMerger
         {
             if (builder.RowCount >= BlockCut.MaxRows || builder.ValueBytes >= BlockCut.MaxValueBytes)
             {
-                yield return PartBlock.Of(builder.Build());
+                yield return PartBlock.Of(builder.BuildLent());
                 builder.Reset(stream);
             }
             builder.Add(cursor.Block, cursor.Row);
@@ -192,7 +211,7 @@ internal static class PartMerger
         }
         if (builder.RowCount > 0)
         {
-            yield return PartBlock.Of(builder.Build());
+            yield return PartBlock.Of(builder.BuildLent());
         }
     }
 
