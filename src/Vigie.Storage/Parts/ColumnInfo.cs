@@ -11,11 +11,16 @@ namespace Vigie.Storage.Parts;
 /// Immutable; shared by all readers of the part. The index of every live part stays in memory for
 /// the server's lifetime, one of these per column per block: the fields are packed (no nullable
 /// wrappers, one array for constant and dictionary values, shared with the blocks that hold the
-/// same values when the index is read).
+/// same values when the index is read). Read from the index, the values are held as texts only:
+/// their entries (the exact bytes the decoders take) are made from the texts when asked
+/// (<see cref="ColumnEntries"/>).
 /// </remarks>
 public sealed class ColumnInfo
 {
     private readonly FieldValue[] _values;
+    // The values' entries: a DictEntry[] (as given, or the exact bytes of values whose UTF-8 does
+    // not round-trip), or the ColumnEntries that makes them from the values when asked.
+    private readonly object _entries;
     private readonly double _minNumber;
     private readonly double _maxNumber;
     private readonly SegmentRef _bloom;
@@ -35,13 +40,49 @@ public sealed class ColumnInfo
         SegmentRef data,
         SegmentRef? bloom,
         FieldValue[]? values = null)
+        : this(name, encoding, kindsLayout, uniformKind, presentRows, (object)entries, minNumber, maxNumber, data, bloom,
+            (encoding == ColumnEncoding.Const && entries.Length == 1) || encoding == ColumnEncoding.Dict
+                ? values ?? Array.ConvertAll(entries, e => e.ToFieldValue())
+                : [])
+    {
+    }
+
+    /// <summary>A column read from a part's index whose entries are made from its values when a block is decoded.</summary>
+    internal ColumnInfo(
+        string name,
+        ColumnEncoding encoding,
+        PartFormat.KindsLayout kindsLayout,
+        ValueKind uniformKind,
+        int presentRows,
+        ColumnEntries entries,
+        FieldValue[] values,
+        double? minNumber,
+        double? maxNumber,
+        SegmentRef data,
+        SegmentRef? bloom)
+        : this(name, encoding, kindsLayout, uniformKind, presentRows, (object)entries, minNumber, maxNumber, data, bloom, values)
+    {
+    }
+
+    private ColumnInfo(
+        string name,
+        ColumnEncoding encoding,
+        PartFormat.KindsLayout kindsLayout,
+        ValueKind uniformKind,
+        int presentRows,
+        object entries,
+        double? minNumber,
+        double? maxNumber,
+        SegmentRef data,
+        SegmentRef? bloom,
+        FieldValue[] values)
     {
         Name = name;
         Encoding = encoding;
         KindsLayout = kindsLayout;
         _uniformKind = kindsLayout == PartFormat.KindsLayout.Uniform ? uniformKind : ValueKind.Absent;
         PresentRows = presentRows;
-        Entries = entries;
+        _entries = entries;
         _hasRange = minNumber is not null && maxNumber is not null;
         _minNumber = minNumber ?? 0;
         _maxNumber = maxNumber ?? 0;
@@ -49,9 +90,7 @@ public sealed class ColumnInfo
         _hasBloom = bloom is not null;
         _bloom = bloom ?? default;
         // values: the entries' values when the caller decoded them already (shared across the blocks of a part).
-        _values = (encoding == ColumnEncoding.Const && entries.Length == 1) || encoding == ColumnEncoding.Dict
-            ? values ?? Array.ConvertAll(entries, e => e.ToFieldValue())
-            : [];
+        _values = values;
     }
 
     public string Name { get; }
@@ -86,7 +125,7 @@ public sealed class ColumnInfo
 
     internal PartFormat.KindsLayout KindsLayout { get; }
 
-    internal DictEntry[] Entries { get; }
+    internal DictEntry[] Entries => _entries as DictEntry[] ?? ((ColumnEntries)_entries).Get();
 
     internal SegmentRef Data { get; }
 
@@ -94,7 +133,7 @@ public sealed class ColumnInfo
 
     /// <summary>The same column with its segments moved by <paramref name="delta"/> bytes.</summary>
     internal ColumnInfo Moved(long delta) => new(
-        Name, Encoding, KindsLayout, _uniformKind, PresentRows, Entries, MinNumber, MaxNumber,
+        Name, Encoding, KindsLayout, _uniformKind, PresentRows, _entries, MinNumber, MaxNumber,
         Data with { Offset = Data.Offset + delta }, Bloom is { } b ? b with { Offset = b.Offset + delta } : null,
-        Encoding is ColumnEncoding.Const or ColumnEncoding.Dict ? _values : null);
+        _values);
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Unicode;
 using Vigie.Core;
 using Vigie.Storage.Blocks.Encodings;
 
@@ -15,8 +17,8 @@ internal sealed class IndexInterner
 {
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StreamKey> _streams = new(StringComparer.Ordinal);
-    private readonly Dictionary<FieldValue, (FieldValue Value, DictEntry Entry)> _values = [];
-    private readonly Dictionary<DictEntry[], (DictEntry[] Entries, FieldValue[] Values)> _valueLists = new(SequenceComparer<DictEntry>.Instance);
+    private readonly Dictionary<FieldValue, FieldValue> _values = [];
+    private readonly Dictionary<FieldValue[], (FieldValue[] Values, ColumnEntries Entries)> _valueLists = new(SequenceComparer<FieldValue>.Instance);
     private readonly Dictionary<string[], ColumnLayout> _layouts = new(SequenceComparer<string>.Instance);
 
     public string Name(string name)
@@ -29,42 +31,62 @@ internal sealed class IndexInterner
         return name;
     }
 
+    /// <summary>
+    /// Stream keys of the parts read lately, shared between parts: every part holds blocks of
+    /// mostly the same few hundred streams, and each part's copy of a key (its text, its fields)
+    /// stayed in memory as long as the part. Bounded: emptied when full.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, StreamKey> RecentStreams = new(StringComparer.Ordinal);
+
+    private const int MaxRecentStreams = 16 * 1024;
+
     public StreamKey Stream(string text, Func<string, StreamKey> parse)
     {
         if (!_streams.TryGetValue(text, out var key))
         {
-            key = parse(text);
+            if (!RecentStreams.TryGetValue(text, out key))
+            {
+                key = parse(text);
+                if (RecentStreams.Count >= MaxRecentStreams)
+                {
+                    RecentStreams.Clear();
+                }
+                RecentStreams.TryAdd(key.Text, key);
+            }
             _streams.Add(text, key);
         }
         return key;
     }
 
-    /// <summary>The entry for these exact bytes and its value, shared with earlier blocks when they held the same.</summary>
-    public (DictEntry Entry, FieldValue Value) Value(ValueKind kind, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// The value of these bytes, shared with earlier blocks when they held the same; whether its
+    /// text encodes back to exactly these bytes (invalid UTF-8 decodes to replacement characters).
+    /// </summary>
+    public FieldValue Value(ValueKind kind, ReadOnlySpan<byte> bytes, out bool roundTrips)
     {
+        roundTrips = Utf8.IsValid(bytes);
         var value = new FieldValue(kind, Encoding.UTF8.GetString(bytes));
         if (_values.TryGetValue(value, out var shared))
         {
-            // Invalid UTF-8 decodes to the same text from different bytes: share only exact bytes.
-            return shared.Entry.Bytes.AsSpan().SequenceEqual(bytes) ? (shared.Entry, shared.Value) : (new DictEntry(kind, bytes.ToArray()), value);
+            return shared;
         }
-        var entry = new DictEntry(kind, bytes.ToArray());
-        _values.Add(value, (value, entry));
-        return (entry, value);
+        _values.Add(value, value);
+        return value;
     }
 
     /// <summary>
-    /// These entries (each shared by <see cref="Value"/>) and their values as arrays shared with
-    /// earlier columns that held the same values in the same order.
+    /// These values (each shared by <see cref="Value"/>, each round-tripping) as an array shared
+    /// with earlier columns that held the same values in the same order, with their entries.
     /// </summary>
-    public (DictEntry[] Entries, FieldValue[] Values) Values(DictEntry[] entries, FieldValue[] values)
+    public (FieldValue[] Values, ColumnEntries Entries) Values(FieldValue[] values)
     {
-        if (_valueLists.TryGetValue(entries, out var shared))
+        if (_valueLists.TryGetValue(values, out var shared))
         {
             return shared;
         }
-        _valueLists.Add(entries, (entries, values));
-        return (entries, values);
+        shared = (values, new ColumnEntries(values));
+        _valueLists.Add(values, shared);
+        return shared;
     }
 
     /// <summary>The layout of these column names, shared with earlier blocks; null when a name repeats.</summary>

@@ -134,6 +134,7 @@ internal static class PartIndex
         var data = ReadSegment(ref r, fileLength);
         var entries = Array.Empty<DictEntry>();
         FieldValue[]? values = null;
+        ColumnEntries? shared = null;
         if (encoding is ColumnEncoding.Const or ColumnEncoding.Dict)
         {
             var n = r.ReadCount(PartFormat.MaxDictionaryValues);
@@ -141,8 +142,9 @@ internal static class PartIndex
             {
                 throw new InvalidDataException($"column {name}: {encoding} with {n} values");
             }
-            entries = new DictEntry[n];
             values = new FieldValue[n];
+            // The exact bytes, kept only for a column with a value whose text does not encode back to them.
+            DictEntry[]? exact = null;
             for (var i = 0; i < n; i++)
             {
                 var kind = (ValueKind)r.ReadByte();
@@ -150,9 +152,29 @@ internal static class PartIndex
                 {
                     throw new InvalidDataException($"column {name}: value {i} has unknown kind {(byte)kind}");
                 }
-                (entries[i], values[i]) = interner.Value(kind, r.ReadBlob());
+                var bytes = r.ReadBlob();
+                values[i] = interner.Value(kind, bytes, out var roundTrips);
+                if (!roundTrips && exact is null)
+                {
+                    exact = new DictEntry[n];
+                    for (var j = 0; j < i; j++)
+                    {
+                        exact[j] = new DictEntry(values[j].Kind, System.Text.Encoding.UTF8.GetBytes(values[j].Text));
+                    }
+                }
+                if (exact is not null)
+                {
+                    exact[i] = new DictEntry(kind, bytes.ToArray());
+                }
             }
-            (entries, values) = interner.Values(entries, values);
+            if (exact is null)
+            {
+                (values, shared) = interner.Values(values);
+            }
+            else
+            {
+                entries = exact;
+            }
         }
         double? min = null;
         double? max = null;
@@ -167,7 +189,9 @@ internal static class PartIndex
             (min, max) = (lo, hi);
         }
         SegmentRef? bloom = (flags & PartFormat.ColumnFlags.Bloom) != 0 ? ReadSegment(ref r, fileLength) : null;
-        return new ColumnInfo(name, encoding, layout, uniformKind, present, entries, min, max, data, bloom, values);
+        return shared is not null && values is not null
+            ? new ColumnInfo(name, encoding, layout, uniformKind, present, shared, values, min, max, data, bloom)
+            : new ColumnInfo(name, encoding, layout, uniformKind, present, entries, min, max, data, bloom, values);
     }
 
     private static StreamKey ParseStream(string text)
