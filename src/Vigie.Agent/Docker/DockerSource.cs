@@ -29,9 +29,10 @@ public sealed class DockerSource : ILogSource
     private long _lines;
     private int _followed;
 
-    // When the last session's connection broke: a container that starts and exits before the next
-    // session connects is known only from the events the daemon replays since then.
-    private DateTimeOffset? _disconnectedAt;
+    // Since when the next session asks the daemon to replay events: when the source started, then when
+    // the last session's connection broke. A container that starts and exits before a session connects
+    // (the first one included) is known only from the events the daemon replays since then.
+    private DateTimeOffset _replayFrom;
 
     public DockerSource(DockerSourceOptions options, AgentHost host, ILogger logger, DockerMetrics? metrics = null)
     {
@@ -61,6 +62,7 @@ public sealed class DockerSource : ILogSource
         }
         using var client = new DockerEngineClient(_options.Endpoint);
         var backoff = new Backoff();
+        _replayFrom = DateTimeOffset.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -97,7 +99,7 @@ public sealed class DockerSource : ILogSource
         try
         {
             // Events first, then the list: a container started in between is in one or the other.
-            using var events = await client.OpenEventsAsync(_disconnectedAt - ReplayMargin, session.Token).ConfigureAwait(false);
+            using var events = await client.OpenEventsAsync(_replayFrom - ReplayMargin, session.Token).ConfigureAwait(false);
             using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(session.Token).ConfigureAwait(false));
             connected = true;
             backoff.Reset();
@@ -149,7 +151,7 @@ public sealed class DockerSource : ILogSource
         {
             if (connected)
             {
-                _disconnectedAt = DateTimeOffset.UtcNow;
+                _replayFrom = DateTimeOffset.UtcNow;
             }
             await session.CancelAsync().ConfigureAwait(false);
             foreach (var follower in followers.Values)

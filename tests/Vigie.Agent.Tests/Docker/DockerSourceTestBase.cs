@@ -41,10 +41,10 @@ public abstract class DockerSourceTestBase(DockerFixture docker, TimeSpan wait) 
     private protected (CancellationTokenSource Stop, Task Run) StartSource(RecordingSink sink, DockerSourceOptions options) =>
         StartSource(sink, sink, options);
 
-    /// <summary>Starts a source on the test's daemon (the options' endpoint is set here).</summary>
-    private protected (CancellationTokenSource Stop, Task Run) StartSource(ILineSink sink, IPositionBook positions, DockerSourceOptions options)
+    /// <summary>Starts a source on the test's daemon (the options' endpoint is set here unless given).</summary>
+    private protected (CancellationTokenSource Stop, Task Run) StartSource(ILineSink sink, IPositionBook positions, DockerSourceOptions options, string? endpoint = null)
     {
-        var source = new DockerSource(options with { Endpoint = Daemon.Host }, Host, NullLogger.Instance);
+        var source = new DockerSource(options with { Endpoint = endpoint ?? Daemon.Host }, Host, NullLogger.Instance);
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => source.RunAsync(sink, positions, stop.Token));
         _sources.Add((stop, run));

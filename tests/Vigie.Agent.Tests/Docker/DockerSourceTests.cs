@@ -63,6 +63,31 @@ public sealed class DockerSourceTests(DockerFixture docker) : DockerSourceTestBa
     }
 
     [Fact]
+    public async Task Run_ContainerRunAndExitedBeforeTheFirstConnection_Read()
+    {
+        // The source starts while its socket path leads nowhere; the container runs and exits; only then
+        // does the path lead to the daemon. Neither the list (the container is stopped) nor the live
+        // events (its start is past) name it: only the events replayed since the source started do.
+        var dir = Directory.CreateTempSubdirectory("vigie-docker-late-");
+        try
+        {
+            var socket = Path.Combine(dir.FullName, "docker.sock");
+            var sink = new RecordingSink();
+            StartSource(sink, sink, new DockerSourceOptions(), "unix://" + socket);
+            var name = Unique("brief");
+            var id = await RunAsync(name, "echo brief 1; echo brief 2");
+            await Daemon.RunOkAsync(["wait", id]);
+            File.CreateSymbolicLink(socket, Daemon.SocketPath);
+            var lines = Of(await LinesOfAsync(sink, id, 2), id);
+            Assert.Equal(["brief 1", "brief 2"], lines.Select(l => l.Message));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Run_ContainerRestarted_EveryRunOnceInOrder()
     {
         var sink = new RecordingSink();
