@@ -11,7 +11,7 @@ public sealed class CliBuild : IDisposable
     {
         RepoRoot = FindRepoRoot();
         var launcher = Path.Combine(RepoRoot, "vigie");
-        var (code, stdout, stderr) = ProcessRunner.RunAsync("bash", [launcher, "version"], TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();
+        var (code, stdout, stderr) = ProcessRunner.RunAsync("bash", [launcher, "version"], TimeSpan.FromMinutes(15)).GetAwaiter().GetResult();
         if (code != 0)
         {
             throw new InvalidOperationException($"./vigie version failed with {code}:\n{stdout}\n{stderr}");

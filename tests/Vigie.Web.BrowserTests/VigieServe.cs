@@ -48,7 +48,7 @@ public sealed class VigieServe : IAsyncDisposable
     public static async Task<VigieServe> StartAsync()
     {
         var root = RepoRoot();
-        var build = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "vigie"), "version"], TimeSpan.FromMinutes(5));
+        var build = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "vigie"), "version"], TimeSpan.FromMinutes(15));
         if (build.Exit != 0)
         {
             throw new InvalidOperationException($"./vigie version failed with {build.Exit}:\n{build.Out}{build.Err}");
