@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime;
 using Microsoft.Extensions.Hosting;
 using Vigie.Core.Io;
@@ -29,6 +30,12 @@ namespace Vigie.Server.Observability;
 /// time into memory the last collection gave back: resident memory grew by 1.2 MB a minute, up to
 /// the first generation's budget, until a collection.
 /// </para>
+/// <para>
+/// The first trim of a quiet period also empties the shared pool (<see cref="PooledArrays"/>) rather
+/// than wait its minute, and asks the kernel to reclaim the pages of the runtime's and the
+/// assemblies' files touched so far (<see cref="MappedFilePages"/>): the code of start-up, of the
+/// ingest and of the queries, most of which a server at rest does not run.
+/// </para>
 /// </summary>
 internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFactory kestrelPools) : BackgroundService
 {
@@ -42,6 +49,9 @@ internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFacto
 
     /// <summary>Then: about 1 MB allocated at rest between two collections, for a few milliseconds of CPU a minute.</summary>
     private static readonly TimeSpan AtRest = TimeSpan.FromMinutes(1);
+
+    /// <summary>The largest arrays of the shared pool emptied at the first trim (one array of each size up to it is allocated for nothing).</summary>
+    private const int SharedPoolDrainMaxLength = 16 * 1024 * 1024;
 
     /// <summary>More allocated in one second than this is activity; a metrics scrape or a timer allocates far less.</summary>
     private const long BusyAllocationBytes = 4L * 1024 * 1024;
@@ -74,7 +84,7 @@ internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFacto
             var quietFor = DateTime.UtcNow - quietSince;
             if (quietFor >= nextTrim)
             {
-                Trim();
+                Trim(firstOfQuiet: nextTrim == Quiet);
                 // The collection's own allocations (finalizers, the pool's trimming) are not activity.
                 lastAllocated = GC.GetTotalAllocatedBytes();
                 nextTrim = quietFor + (quietFor < Lasting ? Again : AtRest);
@@ -82,12 +92,25 @@ internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFacto
         }
     }
 
-    private void Trim()
+    private void Trim(bool firstOfQuiet)
     {
+        if (firstOfQuiet)
+        {
+            // The shared pool's arrays of the burst, which it would keep for another minute or more.
+            // Once per quiet period: emptying it allocates one array of each size for nothing.
+            PooledArrays.Drain(ArrayPool<byte>.Shared, SharedPoolDrainMaxLength);
+        }
         // Kestrel's buffers of the burst (several MB after an ingest) go with the collection.
         kestrelPools.TrimAll();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
+        if (firstOfQuiet)
+        {
+            // The code of start-up, of the ingest and of the query, touched once. Once per quiet
+            // period: what the server runs at rest comes back from the page cache or the disk at
+            // its next use, and would at every trim if paged out again.
+            MappedFilePages.PageOut();
+        }
     }
 
     /// <summary>A number that changes whenever the store takes events, flushes or merges.</summary>
