@@ -53,9 +53,6 @@ public sealed partial class EventBatch
             _names.Add(name);
         }
         _streams.AddRange(source._streams);
-        foreach (var (hash, index) in source._streamByHash)
-        {
-            _streamByHash.Add(hash, index);
-        }
+        _streamByHash.CopyFrom(source._streamByHash);
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class EventBatch
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
 
     private readonly List<StreamKey> _streams = [];
-    private readonly Dictionary<ulong, int> _streamByHash = [];
+    private readonly StreamIndexByHash _streamByHash = new();
 
     private bool _inEvent;
 
@@ -43,7 +43,7 @@ public sealed partial class EventBatch
 
     private StreamFields? _streamFieldsOfIds;
     private int[]? _streamNameIds;
-    private byte[][]? _streamNamesUtf8;
+    private ulong[]? _streamNameHashes;
 
     public EventBatch()
         : this(64, 256, 4096)
@@ -182,7 +182,7 @@ public sealed partial class EventBatch
             {
                 if (_nameIds[f] == nameIds[s])
                 {
-                    hash = StreamKey.Mix(hash, _streamNamesUtf8![s], _bytes.AsSpan(_valueOffsets[f], _valueLengths[f]));
+                    hash = StreamKey.Mix(hash, _streamNameHashes![s], _bytes.AsSpan(_valueOffsets[f], _valueLengths[f]));
                     break;
                 }
             }
@@ -219,17 +219,17 @@ public sealed partial class EventBatch
 
     private const int MaxRecentStreams = 16 * 1024;
 
-    /// <summary>The name ids of the stream fields, looked up once per batch rather than per event.</summary>
+    /// <summary>The name ids of the stream fields (and their names' hashes), looked up once per batch rather than per event.</summary>
     private int[] StreamNameIds(StreamFields streamFields)
     {
         if (!ReferenceEquals(streamFields, _streamFieldsOfIds) || _streamNameIds is null)
         {
             _streamNameIds = new int[streamFields.Count];
-            _streamNamesUtf8 = new byte[streamFields.Count][];
+            _streamNameHashes = new ulong[streamFields.Count];
             for (var s = 0; s < streamFields.Count; s++)
             {
                 _streamNameIds[s] = InternName(streamFields[s]);
-                _streamNamesUtf8[s] = Encoding.UTF8.GetBytes(streamFields[s]);
+                _streamNameHashes[s] = StreamKey.NameHash(Encoding.UTF8.GetBytes(streamFields[s]));
             }
             _streamFieldsOfIds = streamFields;
         }
