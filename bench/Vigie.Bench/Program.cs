@@ -54,6 +54,10 @@ if (args is ["merges", ..])
 {
     return await MergePathBench.RunAsync(args[1..]);
 }
+if (args is ["encode", ..])
+{
+    return await EncodeBench.RunAsync(args[1..]);
+}
 if (args is ["query-engine", ..])
 {
     try

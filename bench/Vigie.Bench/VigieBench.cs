@@ -120,7 +120,8 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         result.DiskBytes = Probe.DirectoryBytes(dataDir);
         result.DiskBytesPerEvent = (double)result.DiskBytes / facts.Events;
         result.Parts = (long)metrics.GetValueOrDefault("vigie_parts");
-        result.Notes.Add($"after settling: {result.Parts} parts, {metrics.GetValueOrDefault("vigie_merges_total")} merges, " +
+        result.Notes.Add($"after settling: {result.Parts} parts, {metrics.GetValueOrDefault("vigie_flushes_total")} flushes, {metrics.GetValueOrDefault("vigie_merges_total")} merges " +
+            $"(rows written {metrics.GetValueOrDefault("vigie_merged_rows_total") / facts.Events:0.00} and rebuilt {metrics.GetValueOrDefault("vigie_merge_rows_rebuilt_total") / facts.Events:0.00} per event), " +
             $"parts {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"parts\"}") / 1e6:0.0} MB, wal {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"wal\"}") / 1e6:0.0} MB, " +
             $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}, managed heap {metrics.GetValueOrDefault("dotnet_gc_heap_bytes") / 1e6:0} MB, memtable {metrics.GetValueOrDefault("vigie_memtable_bytes") / 1e6:0} MB");
         Console.WriteLine($"vigie: settled after {result.SettleSeconds:0} s: {result.DiskBytes / 1e6:0.0} MB on disk = {result.DiskBytesPerEvent:0.0} B/event, {result.Parts} parts, idle RSS {result.IdleRssBytes / 1e6:0} MB");

@@ -149,6 +149,33 @@ internal static class WritePathBench
         return 0;
     }
 
+    /// <summary>
+    /// The blocks of the part that "flush" writes for <paramref name="events"/> events, read back and
+    /// decoded, every column's texts materialised: what the column encoder was given (encode mode).
+    /// </summary>
+    internal static async Task<List<Vigie.Storage.Blocks.ColumnarBlock>> FlushedBlocks(int events)
+    {
+        var corpus = Generate(events, FixedEnd);
+        var blocks = new List<Vigie.Storage.Blocks.ColumnarBlock>();
+        await DecodeWalThenFlush(corpus, dir =>
+        {
+            foreach (var part in Directory.EnumerateFiles(dir, "*.part", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                using var reader = Vigie.Storage.Parts.PartReader.Open(part);
+                for (var b = 0; b < reader.Blocks.Count; b++)
+                {
+                    var block = reader.ReadBlock(b);
+                    foreach (var column in block.Columns)
+                    {
+                        _ = column.Offsets;
+                    }
+                    blocks.Add(block);
+                }
+            }
+        });
+        return blocks;
+    }
+
     /// <summary>SHA-256 over the part files' relative paths and contents, in path order.</summary>
     private static string DigestParts(string dir)
     {
