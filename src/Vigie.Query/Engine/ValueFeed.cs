@@ -70,6 +70,10 @@ internal sealed class ValueFeed
         {
             return;
         }
+        if (into is CountDistinctStat distinct && FeedDistinct(distinct, mask))
+        {
+            return;
+        }
         if (Mode == FeedMode.Numbers && into.NumbersOnly)
         {
             var numbers = _column!.Numbers!;
@@ -97,6 +101,44 @@ internal sealed class ValueFeed
         }
     }
 
+    /// <summary>
+    /// <c>count_distinct</c> over a column stored as addresses or integers takes the numbers, and over
+    /// a dictionary or constant column each entry once per block; false for other columns.
+    /// </summary>
+    private bool FeedDistinct(CountDistinctStat into, bool[] mask)
+    {
+        switch (_column)
+        {
+            case { Ipv4Addresses: { } addresses } column:
+                into.AddIpv4s(addresses, column.Kinds, mask);
+                return true;
+            case { Integers: { } integers } column:
+                into.AddInt64s(integers, column.Kinds, mask);
+                return true;
+            case { } column when Mode == FeedMode.Entries:
+                var kinds = column.Kinds;
+                var codes = column.DictionaryCodes;
+                Span<bool> seen = stackalloc bool[_entries!.Length];
+                for (var r = 0; r < mask.Length; r++)
+                {
+                    if (mask[r] && kinds[r] != ValueKind.Absent)
+                    {
+                        seen[codes is null ? 0 : codes[r]] = true;
+                    }
+                }
+                for (var e = 0; e < seen.Length; e++)
+                {
+                    if (seen[e])
+                    {
+                        into.Add(_entries[e]);
+                    }
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public void Feed(StatAccumulator into, int row)
     {
         switch (Mode)
@@ -112,6 +154,19 @@ internal sealed class ValueFeed
         {
             into.Add(null);
             return;
+        }
+        if (into is CountDistinctStat distinct)
+        {
+            if (column.Ipv4Addresses is { } addresses)
+            {
+                distinct.AddIpv4(addresses[row]);
+                return;
+            }
+            if (column.Integers is { } integers)
+            {
+                distinct.AddInt64(integers[row]);
+                return;
+            }
         }
         switch (Mode)
         {

@@ -10,7 +10,7 @@ namespace Vigie.Query.Matching;
 /// with a word character, the value's neighbouring character there is not one. A term without any
 /// word character is thus a plain substring search.
 /// </summary>
-public sealed class TermMatcher : ValueMatcher
+public sealed partial class TermMatcher : ValueMatcher
 {
     private const int StackLimit = 256;
 

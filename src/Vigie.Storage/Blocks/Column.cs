@@ -54,6 +54,12 @@ public sealed class Column
     /// </summary>
     public double[]? Numbers { get; internal init; }
 
+    /// <summary>For a column stored as 64-bit integers: per row, the integer its text is the canonical form of (0 for absent rows).</summary>
+    public long[]? Integers { get; internal init; }
+
+    /// <summary>For a column stored as IPv4 addresses: per row, the address its text is the canonical form of (0 for absent rows).</summary>
+    public uint[]? Ipv4Addresses { get; internal init; }
+
     /// <summary>For a dictionary column: per row, the index of its value in <see cref="DictionaryValues"/> (0 for absent rows).</summary>
     public byte[]? DictionaryCodes { get; internal init; }
 

@@ -187,6 +187,10 @@ public sealed class FieldPredicate : BlockPredicate
 
     private void RefineByText(Column column, bool[] mask)
     {
+        if (!_isExists && _matcher is TermMatcher term && term.TryMatchAsciiColumn(column.Bytes, column.Offsets, mask))
+        {
+            return;
+        }
         for (var r = 0; r < mask.Length; r++)
         {
             if (!mask[r])

@@ -7,16 +7,23 @@ namespace Vigie.Query.Pipes.Stats;
 
 /// <summary><c>count_distinct(f)</c>: distinct texts (ordinal, so <c>500</c> and <c>500.0</c> differ) where f exists.</summary>
 /// <remarks>
-/// Texts are kept as the 128-bit hashes of their UTF-8 bytes (see <see cref="HashedValueSet"/>); UTF-8
-/// maps distinct well-formed texts to distinct bytes. Bytes that are not
-/// valid UTF-8 are first turned into the text they decode to (and back), as a string would hold them;
-/// the rare text with a lone surrogate, which UTF-8 cannot hold, is kept apart as a string.
+/// A text is kept in one of three exact sets, by its form (<see cref="CanonicalForms"/>): a canonical
+/// IPv4 address as its 4 bytes, a canonical 64-bit integer as its 8 bytes, any other text as the
+/// 128-bit hash of its UTF-8 bytes (see <see cref="HashedValueSet"/>). The forms do not overlap and
+/// each text has one, so the sets' sizes add up to the count, however a block stored the value:
+/// columns stored as addresses or integers feed their numbers without any text
+/// (<see cref="AddIpv4"/>, <see cref="AddInt64"/>), other columns their bytes, sorted by form here.
+/// UTF-8 maps distinct well-formed texts to distinct bytes; bytes that are not valid UTF-8 are first
+/// turned into the text they decode to (and back), as a string would hold them; the rare text with
+/// a lone surrogate, which UTF-8 cannot hold, is kept apart as a string.
 /// </remarks>
 public sealed class CountDistinctStat : StatAccumulator
 {
     private const int StackLimit = 512;
 
-    private readonly HashedValueSet _seen = new();
+    private readonly IntegerSet<uint> _addresses = new();
+    private readonly IntegerSet<long> _integers = new();
+    private readonly HashedValueSet _others = new();
     private readonly HashSet<string> _malformed = new(StringComparer.Ordinal);
 
     public override void Add(string? text)
@@ -32,7 +39,7 @@ public sealed class CountDistinctStat : StatAccumulator
         }
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
         var bytes = max <= StackLimit ? stackalloc byte[StackLimit] : new byte[max];
-        _seen.Add(bytes[..Encoding.UTF8.GetBytes(text, bytes)]);
+        AddWellFormed(bytes[..Encoding.UTF8.GetBytes(text, bytes)]);
     }
 
     private static bool IsWellFormed(string text)
@@ -60,11 +67,57 @@ public sealed class CountDistinctStat : StatAccumulator
     {
         if (Utf8.IsValid(utf8))
         {
-            _seen.Add(utf8);
+            AddWellFormed(utf8);
         }
         else
         {
-            _seen.Add(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8)));
+            AddWellFormed(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8)));
+        }
+    }
+
+    private void AddWellFormed(ReadOnlySpan<byte> utf8)
+    {
+        if (CanonicalForms.TryParseIpv4(utf8, out var address))
+        {
+            _addresses.Add(address);
+        }
+        else if (CanonicalForms.TryParseInt64(utf8, out var integer))
+        {
+            _integers.Add(integer);
+        }
+        else
+        {
+            _others.Add(utf8);
+        }
+    }
+
+    /// <summary>Feeds a value whose text is the canonical form of IPv4 address <paramref name="address"/>.</summary>
+    public void AddIpv4(uint address) => _addresses.Add(address);
+
+    /// <summary>Feeds a value whose text is the canonical form of <paramref name="integer"/>.</summary>
+    public void AddInt64(long integer) => _integers.Add(integer);
+
+    /// <summary>Feeds the addresses of the rows that are selected and present, as many <see cref="AddIpv4"/>.</summary>
+    public void AddIpv4s(ReadOnlySpan<uint> addresses, ReadOnlySpan<ValueKind> kinds, ReadOnlySpan<bool> selected)
+    {
+        for (var r = 0; r < addresses.Length; r++)
+        {
+            if (selected[r] && kinds[r] != ValueKind.Absent)
+            {
+                _addresses.Add(addresses[r]);
+            }
+        }
+    }
+
+    /// <summary>Feeds the integers of the rows that are selected and present, as many <see cref="AddInt64"/>.</summary>
+    public void AddInt64s(ReadOnlySpan<long> integers, ReadOnlySpan<ValueKind> kinds, ReadOnlySpan<bool> selected)
+    {
+        for (var r = 0; r < integers.Length; r++)
+        {
+            if (selected[r] && kinds[r] != ValueKind.Absent)
+            {
+                _integers.Add(integers[r]);
+            }
         }
     }
 
@@ -75,9 +128,11 @@ public sealed class CountDistinctStat : StatAccumulator
     public override void Merge(StatAccumulator other)
     {
         var o = (CountDistinctStat)other;
-        _seen.UnionWith(o._seen);
+        _addresses.UnionWith(o._addresses);
+        _integers.UnionWith(o._integers);
+        _others.UnionWith(o._others);
         _malformed.UnionWith(o._malformed);
     }
 
-    public override FieldValue Finish() => ResultNumbers.Of(_seen.Count + _malformed.Count);
+    public override FieldValue Finish() => ResultNumbers.Of((long)_addresses.Count + _integers.Count + _others.Count + _malformed.Count);
 }

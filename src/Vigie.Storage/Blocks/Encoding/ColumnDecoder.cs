@@ -106,7 +106,7 @@ internal static class ColumnDecoder
                         // the nearest double, as parsing the integer's text gives
                         numbers[i] = longs[i];
                     }
-                    column = new Column(name, kinds, () => Int64Encoding.Format(longs, kinds, presentRows)) { Numbers = numbers };
+                    column = new Column(name, kinds, () => Int64Encoding.Format(longs, kinds, presentRows)) { Numbers = numbers, Integers = longs };
                     break;
                 case ColumnEncoding.Float64:
                     var doubles = Float64Encoding.DecodeValues(ref reader, kinds);
@@ -121,7 +121,7 @@ internal static class ColumnDecoder
                     break;
                 case ColumnEncoding.Ipv4:
                     var addresses = Ipv4Encoding.DecodeValues(ref reader, kinds, presentRows);
-                    column = new Column(name, kinds, () => Ipv4Encoding.Format(addresses, kinds, presentRows));
+                    column = new Column(name, kinds, () => Ipv4Encoding.Format(addresses, kinds, presentRows)) { Ipv4Addresses = addresses };
                     break;
                 case ColumnEncoding.Raw:
                     var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds);
