@@ -100,17 +100,13 @@ internal sealed class ColumnBuffer
     /// <summary>
     /// The first <paramref name="rowCount"/> rows as a column whose value bytes are this buffer's own
     /// array, lent rather than copied (the column's <see cref="Column.Bytes"/> may then be longer than its
-    /// values); the buffer goes on with an array from <paramref name="lender"/>. Its kinds and offsets are
-    /// <paramref name="lender"/>'s too (<see cref="LentBuffers.Rows"/>).
+    /// values); the buffer goes on with an array from <paramref name="lender"/>.
     /// </summary>
     public Column LendColumn(int rowCount, LentBuffers lender)
     {
         PadTo(rowCount);
-        // Exact-size copies (a column's row count is its arrays' length), from the lender's arrays of blocks written.
-        var kinds = lender.Rows.RentKinds(rowCount);
-        _kinds.AsSpan(0, rowCount).CopyTo(kinds);
-        var offsets = lender.Rows.RentOffsets(rowCount);
-        _offsets.AsSpan(0, rowCount + 1).CopyTo(offsets);
+        var kinds = _kinds.AsSpan(0, rowCount).ToArray();
+        var offsets = _offsets.AsSpan(0, rowCount + 1).ToArray();
         var column = new Column(Name, kinds, offsets, _bytes);
         _bytes = lender.Rent(_bytes.Length);
         return column;

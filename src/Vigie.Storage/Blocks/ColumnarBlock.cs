@@ -58,8 +58,8 @@ public sealed class ColumnarBlock
     internal (LentBuffers Lender, byte[][] Arrays)? Lent { get => _lent; init => _lent = value; }
 
     /// <summary>
-    /// Gives the arrays of a block built with <see cref="ColumnarBlockBuilder.BuildLent"/> (its value bytes,
-    /// times, kinds and offsets) back to its builder, which fills them again: the block must not be read afterwards. Does nothing for other
+    /// Gives the arrays of a block built with <see cref="ColumnarBlockBuilder.BuildLent"/> back to its
+    /// builder, which fills them again: the block must not be read afterwards. Does nothing for other
     /// blocks, or a second time.
     /// </summary>
     internal void ReturnLentBuffers()
@@ -72,13 +72,6 @@ public sealed class ColumnarBlock
         foreach (var array in lent.Arrays)
         {
             lent.Lender.Return(array);
-        }
-        var rows = lent.Lender.Rows;
-        rows.ReturnTimes(Times);
-        foreach (var c in Columns)
-        {
-            rows.ReturnKinds(c.Kinds);
-            rows.ReturnOffsets(c.Offsets);
         }
     }
 

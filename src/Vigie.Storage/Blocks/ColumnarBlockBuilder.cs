@@ -193,14 +193,13 @@ public sealed class ColumnarBlockBuilder
 
     /// <summary>
     /// Like <see cref="Build"/>, but the block's columns take the builder's value arrays instead of
-    /// copies, and its exact-size arrays (times, kinds, offsets) come from blocks given back before; the flush hands such blocks to the part writer, which gives the arrays back
+    /// copies; the flush hands such blocks to the part writer, which gives the arrays back
     /// (<see cref="ColumnarBlock.ReturnLentBuffers"/>) once the block is written. Until then no other
     /// block of this builder shares them.
     /// </summary>
     internal ColumnarBlock BuildLent()
     {
-        var times = _lender.Rows.RentTimes(_rows);
-        _times.AsSpan(0, _rows).CopyTo(times);
+        var times = _times.AsSpan(0, _rows).ToArray();
         var columns = new Column[_columns.Count];
         var lent = new byte[_columns.Count][];
         for (var i = 0; i < columns.Length; i++)

@@ -17,9 +17,6 @@ internal sealed class LentBuffers
 
     private readonly List<byte[]> _free = [];
 
-    /// <summary>The blocks' exact-size times, kinds and offsets, lent and given back with the value arrays.</summary>
-    public RowArrays Rows { get; } = new();
-
     /// <summary>
     /// The smallest free array of at least <paramref name="sizeHint"/> bytes, else a new one of
     /// <paramref name="sizeHint"/> bytes: a smaller one would be grown again, copy after copy, by the buffer
