@@ -194,6 +194,72 @@ internal static class PartIndex
             : new ColumnInfo(name, encoding, layout, uniformKind, present, entries, min, max, data, bloom, values);
     }
 
+    /// <summary>
+    /// A block's entry as <see cref="Read"/> would give it back from the bytes <see cref="Write"/> makes of it:
+    /// its names, stream, values and layout shared through <paramref name="interner"/>, so that the index
+    /// the part writer hands to the new part's reader is the one reading the file back gives, in meaning
+    /// and in what it holds in memory, without reading it back.
+    /// </summary>
+    /// <exception cref="ArgumentException">A column name repeats (the index could not be read back).</exception>
+    internal static BlockInfo Written(
+        IndexInterner interner, StreamKey stream, long minTime, long maxTime, int rows, SegmentRef times, ColumnInfo[] columns,
+        PartFormat.TimesEncoding timesEncoding)
+    {
+        var names = new string[columns.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            names[c] = columns[c].Name;
+        }
+        var layout = interner.Layout(names) ?? throw new ArgumentException($"a block's column name appears twice: {string.Join(", ", names)}", nameof(columns));
+        return new BlockInfo(interner.Stream(stream.Text, _ => stream), minTime, maxTime, rows, times, columns, layout, timesEncoding);
+    }
+
+    /// <summary>A column's entry as <see cref="Read"/> would give it back (see <see cref="Written"/>): the same sharing, the same values.</summary>
+    internal static ColumnInfo WrittenColumn(
+        IndexInterner interner, string name, ColumnEncoding encoding, PartFormat.KindsLayout layout, ValueKind uniformKind, int present,
+        DictEntry[] entries, double? minNumber, double? maxNumber, SegmentRef data, SegmentRef? bloom)
+    {
+        name = interner.Name(name);
+        // The index stores a range only when both ends are there, and entries only for these encodings.
+        if (minNumber is null || maxNumber is null)
+        {
+            (minNumber, maxNumber) = (null, null);
+        }
+        if (encoding is not (ColumnEncoding.Const or ColumnEncoding.Dict))
+        {
+            return new ColumnInfo(name, encoding, layout, uniformKind, present, [], minNumber, maxNumber, data, bloom);
+        }
+        var values = new FieldValue[entries.Length];
+        var roundTrips = true;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            values[i] = interner.Value(entries[i].Kind, entries[i].Bytes, out var valueRoundTrips);
+            roundTrips &= valueRoundTrips;
+        }
+        if (!roundTrips)
+        {
+            // As read back: the exact bytes, kept beside the texts.
+            return new ColumnInfo(name, encoding, layout, uniformKind, present, entries, minNumber, maxNumber, data, bloom, values);
+        }
+        var (sharedValues, sharedEntries) = interner.Values(values);
+        return new ColumnInfo(name, encoding, layout, uniformKind, present, sharedEntries, sharedValues, minNumber, maxNumber, data, bloom);
+    }
+
+    /// <summary>A block of another part copied as stored, its segments moved by <paramref name="delta"/>, as <see cref="Read"/> would give it back.</summary>
+    internal static BlockInfo Copied(IndexInterner interner, BlockInfo source, long delta)
+    {
+        var columns = new ColumnInfo[source.Columns.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var s = source.Columns[c];
+            columns[c] = WrittenColumn(
+                interner, s.Name, s.Encoding, s.KindsLayout, s.UniformKind ?? ValueKind.Absent, s.PresentRows,
+                s.Encoding is ColumnEncoding.Const or ColumnEncoding.Dict ? s.Entries : [], s.MinNumber, s.MaxNumber,
+                s.Data with { Offset = s.Data.Offset + delta }, s.Bloom is { } b ? b with { Offset = b.Offset + delta } : null);
+        }
+        return Written(interner, source.Stream, source.MinTime, source.MaxTime, source.RowCount, source.Times with { Offset = source.Times.Offset + delta }, columns, source.TimesEncoding);
+    }
+
     private static StreamKey ParseStream(string text)
     {
         if (text.Length < 2 || text[0] != '{' || text[^1] != '}')

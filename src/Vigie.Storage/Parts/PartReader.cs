@@ -65,6 +65,34 @@ public sealed class PartReader : IDisposable
     }
 
     /// <summary>
+    /// Opens a part just written by <see cref="PartWriter"/>, at <paramref name="path"/> (where it was
+    /// moved after writing), with the index the writer held (<see cref="PartSummary.Index"/>) instead of
+    /// reading it back: the same entries, shared the same way, as <see cref="Open"/> would read. The
+    /// file stays the truth: a restart opens it with <see cref="Open"/>, and its data and bloom
+    /// segments are checked against their checksums on every read as with any part.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be opened, or its length is not the length written.</exception>
+    internal static PartReader OpenWritten(string path, PartSummary summary)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
+        try
+        {
+            var length = RandomAccess.GetLength(handle);
+            if (length != summary.FileBytes || summary.Index.Count != summary.Blocks)
+            {
+                throw new IOException($"part {path} is {length} bytes with {summary.Index.Count} blocks in hand; {summary.FileBytes} bytes and {summary.Blocks} blocks were written");
+            }
+            var footer = new PartFooter(0, 0, 0, 0, summary.Rows, summary.MinTime, summary.MaxTime, summary.Blocks);
+            return new PartReader(path, handle, length, footer, summary.Index as List<BlockInfo> ?? [.. summary.Index]);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Decodes block <paramref name="blockIndex"/>: its times and the <paramref name="columns"/> asked for
     /// (null for all; names the block lacks are skipped). Without <paramref name="withTimes"/>, the times
     /// are not read (a query that does not look at them saves their decoding): see <see cref="ColumnarBlock.HasTimes"/>.

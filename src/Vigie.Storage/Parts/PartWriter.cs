@@ -66,12 +66,15 @@ public static class PartWriter
         var minTime = long.MaxValue;
         var maxTime = long.MinValue;
         var infos = new List<BlockInfo>();
+        // Shares names, streams and values across the blocks as reading the index back would: the
+        // index goes to the new part's reader as it is (PartReader.OpenWritten).
+        var interner = new IndexInterner();
         foreach (var encoded in EncodeInParallel(blocks, options.CompressionLevel))
         {
             if (encoded.Copied is { } copied)
             {
                 // A copied block's segments keep their order and checksums; only their offsets move.
-                var info = copied.Info.Moved(position - copied.Info.Times.Offset);
+                var info = PartIndex.Copied(interner, copied.Info, position - copied.Info.Times.Offset);
                 try
                 {
                     file.Write(copied.Bytes.AsSpan(0, copied.Length));
@@ -99,15 +102,15 @@ public static class PartWriter
                 var column = encoded.Columns[c];
                 var data = Segment(segments, ref at, ref position, column.DataLength);
                 SegmentRef? bloom = column.BloomLength == 0 ? null : Segment(segments, ref at, ref position, column.BloomLength);
-                columns[c] = new ColumnInfo(
-                    block.Columns[c].Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
+                columns[c] = PartIndex.WrittenColumn(
+                    interner, block.Columns[c].Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
                     column.Entries, column.MinNumber, column.MaxNumber, data, bloom);
                 valueBytes += block.Columns[c].Offsets[^1];
             }
             file.Write(segments);
             var blockMin = block.Times[0];
             var blockMax = block.Times[^1];
-            infos.Add(new BlockInfo(block.Stream, blockMin, blockMax, block.RowCount, times, columns));
+            infos.Add(PartIndex.Written(interner, block.Stream, blockMin, blockMax, block.RowCount, times, columns, PartFormat.TimesEncoding.Packed));
             // A flush's block borrows its builder's arrays: written, they can fill the next blocks.
             block.ReturnLentBuffers();
             rows += block.RowCount;
@@ -131,7 +134,7 @@ public static class PartWriter
         footer.WriteTo(fixedBytes);
         file.Write(fixedBytes);
         position += PartFormat.FooterSize;
-        return new PartSummary(rows, infos.Count, minTime, maxTime, position, valueBytes);
+        return new PartSummary(rows, infos.Count, minTime, maxTime, position, valueBytes) { Index = infos };
     }
 
     /// <summary>

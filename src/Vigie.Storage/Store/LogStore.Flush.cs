@@ -100,7 +100,7 @@ public sealed partial class LogStore
 
     private async Task WritePartsAsync(List<EventBatch> batches, long checkpoint)
     {
-        var written = new List<(PartEntry Entry, string Path)>();
+        var written = new List<(PartEntry Entry, string Path, PartSummary Summary)>();
         try
         {
             var scratch = ScratchPools.Flush.Rent();
@@ -123,7 +123,7 @@ public sealed partial class LogStore
         }
         catch
         {
-            foreach (var (_, path) in written)
+            foreach (var (_, path, _) in written)
             {
                 TryDelete(path);
             }
@@ -132,11 +132,11 @@ public sealed partial class LogStore
     }
 
     /// <summary>Writes a part aside, fsyncs it and moves it to its final name; it is not live until published.</summary>
-    private (PartEntry Entry, string Path) WritePart(int day, long id, IEnumerable<Blocks.ColumnarBlock> blocks) =>
+    private (PartEntry Entry, string Path, PartSummary Summary) WritePart(int day, long id, IEnumerable<Blocks.ColumnarBlock> blocks) =>
         WritePart(day, id, temp => PartWriter.Write(temp, blocks));
 
     /// <summary>Writes a part aside with <paramref name="write"/> (given the temporary path), fsyncs it and moves it to its final name.</summary>
-    private (PartEntry Entry, string Path) WritePart(int day, long id, Func<string, PartSummary> write)
+    private (PartEntry Entry, string Path, PartSummary Summary) WritePart(int day, long id, Func<string, PartSummary> write)
     {
         var entryForPath = new PartEntry(day, id, 0, 0, 0, 0);
         var path = Path.Combine(_root, entryForPath.RelativePath);
@@ -153,7 +153,7 @@ public sealed partial class LogStore
             var summary = write(temp);
             File.Move(temp, path, overwrite: true);
             DirectorySync.Sync(directory);
-            return (entryForPath with { Rows = summary.Rows, MinTime = summary.MinTime, MaxTime = summary.MaxTime, Bytes = summary.FileBytes }, path);
+            return (entryForPath with { Rows = summary.Rows, MinTime = summary.MinTime, MaxTime = summary.MaxTime, Bytes = summary.FileBytes }, path, summary);
         }
         catch
         {
@@ -166,14 +166,16 @@ public sealed partial class LogStore
     /// Makes new parts live and retired ones dead in one manifest write. Returns false (publishing
     /// nothing) when a part to retire is no longer live, e.g. retention dropped it during a merge.
     /// </summary>
-    private async Task<bool> PublishAsync(List<(PartEntry Entry, string Path)> added, IReadOnlyList<PartHandle> retired, long? checkpoint)
+    private async Task<bool> PublishAsync(List<(PartEntry Entry, string Path, PartSummary Summary)> added, IReadOnlyList<PartHandle> retired, long? checkpoint)
     {
         var handles = new List<PartHandle>();
         try
         {
-            foreach (var (entry, path) in added)
+            foreach (var (entry, path, summary) in added)
             {
-                handles.Add(new PartHandle(entry, PartReader.Open(path), path));
+                // The writer's index, not the file's read back: the same entries (PartIndex.Written), without
+                // reading, decompressing and parsing the index of every part just written.
+                handles.Add(new PartHandle(entry, PartReader.OpenWritten(path, summary), path));
             }
         }
         catch
