@@ -55,7 +55,9 @@ internal static class ColumnDecoder
     /// <summary>
     /// Decodes a column into its typed view (numbers, dictionary codes, a constant) where its encoding
     /// has one, texts being produced only if asked for; a Raw column is decoded to texts at once.
-    /// Every check of the stored bytes happens here, not when the texts are produced.
+    /// Every check of the stored bytes happens here, not when the texts are produced. With a
+    /// <paramref name="lender"/>, a Raw column's value bytes are in an array rented from it, added to
+    /// <paramref name="rented"/>: the caller gives it back once the column is no longer read.
     /// </summary>
     public static Column Decode(
         string name,
@@ -66,7 +68,9 @@ internal static class ColumnDecoder
         IReadOnlyList<DictEntry> entries,
         int rowCount,
         ReadOnlySpan<byte> stored,
-        IReadOnlyList<FieldValue>? entryValues = null)
+        IReadOnlyList<FieldValue>? entryValues = null,
+        LentBuffers? lender = null,
+        List<byte[]>? rented = null)
     {
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
@@ -124,7 +128,11 @@ internal static class ColumnDecoder
                     column = new Column(name, kinds, () => Ipv4Encoding.Format(addresses, kinds, presentRows)) { Ipv4Addresses = addresses };
                     break;
                 case ColumnEncoding.Raw:
-                    var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds);
+                    var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds, rented is null ? null : lender);
+                    if (rented is not null && lender is not null)
+                    {
+                        rented.Add(bytes);
+                    }
                     column = new Column(name, kinds, offsets, bytes);
                     break;
                 default:

@@ -40,7 +40,11 @@ internal static class RawEncoding
         }
     }
 
-    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds)
+    /// <summary>
+    /// Decodes the values; their bytes go into an array from <paramref name="lender"/> when given (which
+    /// may be longer than the values), else into one of their own.
+    /// </summary>
+    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         long total = 0;
@@ -56,7 +60,13 @@ internal static class RawEncoding
             }
             offsets[r + 1] = (int)total;
         }
-        var bytes = reader.ReadBytes((int)total).ToArray();
+        var values = reader.ReadBytes((int)total);
+        if (lender is null)
+        {
+            return (offsets, values.ToArray());
+        }
+        var bytes = lender.Rent(values.Length);
+        values.CopyTo(bytes);
         return (offsets, bytes);
     }
 }
