@@ -60,13 +60,6 @@ internal static class RawEncoding
             }
             offsets[r + 1] = (int)total;
         }
-        var values = reader.ReadBytes((int)total);
-        if (lender is null)
-        {
-            return (offsets, values.ToArray());
-        }
-        var bytes = lender.Rent(values.Length);
-        values.CopyTo(bytes);
-        return (offsets, bytes);
+        return (offsets, LentBuffers.CopyOut(reader.ReadBytes((int)total), lender));
     }
 }
