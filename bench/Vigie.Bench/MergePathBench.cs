@@ -73,6 +73,7 @@ internal static class MergePathBench
         });
         var flushCpu = TimeSpan.Zero;
         var mergeCpu = TimeSpan.Zero;
+        long mergeAllocated = 0;
         var sinceFlush = 0;
         var flushes = 0;
         var maxParts = 0;
@@ -83,12 +84,14 @@ internal static class MergePathBench
             await store.FlushAsync();
             var afterFlush = Cpu();
             flushCpu += afterFlush - cpu;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             flushes++;
             maxParts = Math.Max(maxParts, store.GetStatus().Parts);
             while (await store.MergeOnceAsync())
             {
             }
             mergeCpu += Cpu() - afterFlush;
+            mergeAllocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             sinceFlush = 0;
         }
 
@@ -125,7 +128,7 @@ internal static class MergePathBench
         var rebuilt = Interlocked.Read(ref store.Metrics.RowsRebuiltByMerges);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             flushes                  {flushes,8}  {flushCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event
-            merges while ingesting   {ingestMerges,8}  {mergeCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event ingested
+            merges while ingesting   {ingestMerges,8}  {mergeCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event ingested, {(double)mergeAllocated / events,5:0} bytes allocated/event ingested
             merges once quiet        {store.Metrics.Merges - ingestMerges,8}  {settleCpu.TotalSeconds * 1e9 / events,7:0} ns CPU/event ingested
             rows written by merges   {(double)merged / events,8:0.00} per event ({(double)ingestMerged / events:0.00} while ingesting)
             rows rebuilt by merges   {(double)rebuilt / events,8:0.00} per event ({(double)ingestRebuilt / events:0.00} while ingesting)

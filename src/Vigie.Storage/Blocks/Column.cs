@@ -37,6 +37,17 @@ public sealed class Column
         _materialise = materialise;
     }
 
+    /// <summary>A column with a typed view whose texts are produced now if <paramref name="eager"/>, else when first asked for.</summary>
+    internal Column(string name, ValueKind[] kinds, Func<(int[] Offsets, byte[] Bytes)> materialise, bool eager)
+        : this(name, kinds, materialise)
+    {
+        if (eager)
+        {
+            var (offsets, bytes) = materialise();
+            _texts = new Texts(offsets, bytes);
+        }
+    }
+
     public string Name { get; }
 
     /// <summary>Per row; <see cref="ValueKind.Absent"/> where the row has no value.</summary>

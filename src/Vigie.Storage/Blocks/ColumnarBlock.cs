@@ -57,6 +57,13 @@ public sealed class ColumnarBlock
     /// <summary>The value arrays this block borrows from its builder (<see cref="ColumnarBlockBuilder.BuildLent"/>); null for other blocks.</summary>
     internal (LentBuffers Lender, byte[][] Arrays)? Lent { get => _lent; init => _lent = value; }
 
+    /// <summary>Marks this freshly decoded block as borrowing <paramref name="arrays"/> from <paramref name="lender"/> (see <see cref="Parts.PartReader"/>).</summary>
+    internal ColumnarBlock WithLent(LentBuffers lender, byte[][] arrays)
+    {
+        _lent = (lender, arrays);
+        return this;
+    }
+
     /// <summary>
     /// Gives the arrays of a block built with <see cref="ColumnarBlockBuilder.BuildLent"/> back to its
     /// builder, which fills them again: the block must not be read afterwards. Does nothing for other

@@ -46,6 +46,21 @@ internal sealed class LentBuffers
         return GC.AllocateUninitializedArray<byte>(Math.Max(1024, sizeHint));
     }
 
+    /// <summary>
+    /// <paramref name="values"/> copied into an array rented from <paramref name="lender"/> (which may be
+    /// longer than the values), or into an array of their own without one.
+    /// </summary>
+    public static byte[] CopyOut(ReadOnlySpan<byte> values, LentBuffers? lender)
+    {
+        if (lender is null)
+        {
+            return values.ToArray();
+        }
+        var array = lender.Rent(values.Length);
+        values.CopyTo(array);
+        return array;
+    }
+
     public void Return(byte[] array)
     {
         if (array.Length > RetainLimitBytes)

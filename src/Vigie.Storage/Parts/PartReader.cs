@@ -99,18 +99,29 @@ public sealed class PartReader : IDisposable
     /// </summary>
     /// <exception cref="PartCorruptException">A segment's checksum or contents are wrong.</exception>
     public ColumnarBlock ReadBlock(int blockIndex, IReadOnlyCollection<string>? columns = null, bool withTimes = true)
+        => ReadBlock(blockIndex, columns, withTimes, lender: null);
+
+    /// <summary>
+    /// Like <see cref="ReadBlock(int, IReadOnlyCollection{string}?, bool)"/>, but the value bytes of its
+    /// text columns are in arrays rented from <paramref name="lender"/>: the caller gives them back with
+    /// <see cref="ColumnarBlock.ReturnLentBuffers"/> once it no longer reads the block (nor anything
+    /// taken from it), and the next block read with the same lender reuses them.
+    /// </summary>
+    internal ColumnarBlock ReadBlock(int blockIndex, IReadOnlyCollection<string>? columns, bool withTimes, LentBuffers? lender)
     {
         var block = GetBlock(blockIndex);
         var times = withTimes ? ReadTimes(blockIndex) : null;
         var decoded = new List<Column>(columns is null ? block.Columns.Count : Math.Min(columns.Count, block.Columns.Count));
+        var rented = lender is null ? null : new List<byte[]>();
         foreach (var c in block.Columns)
         {
             if (columns is null || columns.Contains(c.Name))
             {
-                decoded.Add(ReadColumn(blockIndex, block, c));
+                decoded.Add(ReadColumn(blockIndex, block, c, lender, rented));
             }
         }
-        return times is null ? ColumnarBlock.WithoutTimes(block.Stream, block.RowCount, decoded) : new ColumnarBlock(block.Stream, times, decoded);
+        var result = times is null ? ColumnarBlock.WithoutTimes(block.Stream, block.RowCount, decoded) : new ColumnarBlock(block.Stream, times, decoded);
+        return lender is null || rented!.Count == 0 ? result : result.WithLent(lender, [.. rented]);
     }
 
     /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
@@ -275,7 +286,7 @@ public sealed class PartReader : IDisposable
         return _blocks[blockIndex];
     }
 
-    private Column ReadColumn(int blockIndex, BlockInfo block, ColumnInfo column)
+    private Column ReadColumn(int blockIndex, BlockInfo block, ColumnInfo column, LentBuffers? lender = null, List<byte[]>? rented = null)
     {
         var what = $"block {blockIndex} column {column.Name}";
         var stored = ReadSegment(column.Data, what);
@@ -284,7 +295,8 @@ public sealed class PartReader : IDisposable
             return ColumnDecoder.Decode(
                 column.Name, column.Encoding, column.KindsLayout, column.UniformKind ?? Core.ValueKind.Absent,
                 column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length),
-                column.Encoding == ColumnEncoding.Dict ? column.DictionaryValues : column.ConstValue is { } constant ? [constant] : null);
+                column.Encoding == ColumnEncoding.Dict ? column.DictionaryValues : column.ConstValue is { } constant ? [constant] : null,
+                lender, rented);
         }
         catch (InvalidDataException e)
         {

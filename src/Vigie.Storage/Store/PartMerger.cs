@@ -59,9 +59,12 @@ internal static class PartMerger
         // Kept between merges with the column buffers it grew; its blocks lend their value arrays
         // to the part writer, which gives them back once written, as a flush's do.
         var builder = ScratchPools.Merge.Rent();
+        // The decoded source blocks' text arrays, given back once their rows are copied into the builder:
+        // one merge decodes block after block of about the same size, so they are reused.
+        var decoding = new LentBuffers();
         try
         {
-            foreach (var block in Blocks(streams, builder, stats))
+            foreach (var block in Blocks(streams, builder, decoding, stats))
             {
                 yield return block;
             }
@@ -73,7 +76,7 @@ internal static class PartMerger
         }
     }
 
-    private static IEnumerable<PartBlock> Blocks(SortedDictionary<string, List<Ref>> streams, ColumnarBlockBuilder builder, Stats? stats)
+    private static IEnumerable<PartBlock> Blocks(SortedDictionary<string, List<Ref>> streams, ColumnarBlockBuilder builder, LentBuffers decoding, Stats? stats)
     {
         var run = new List<Ref>();
         foreach (var (_, refs) in streams)
@@ -92,7 +95,7 @@ internal static class PartMerger
             {
                 if (IsFull(r.Info))
                 {
-                    foreach (var block in FlushRun(run, builder, stats))
+                    foreach (var block in FlushRun(run, builder, decoding, stats))
                     {
                         yield return block;
                     }
@@ -102,7 +105,7 @@ internal static class PartMerger
                 }
                 if (run.Count > 0 && (runRows + r.Info.RowCount > BlockCut.MaxRows || runBytes + r.Info.StoredBytes > 2 * FullStoredBytes))
                 {
-                    foreach (var block in FlushRun(run, builder, stats))
+                    foreach (var block in FlushRun(run, builder, decoding, stats))
                     {
                         yield return block;
                     }
@@ -112,7 +115,7 @@ internal static class PartMerger
                 runRows += r.Info.RowCount;
                 runBytes += r.Info.StoredBytes;
             }
-            foreach (var block in FlushRun(run, builder, stats))
+            foreach (var block in FlushRun(run, builder, decoding, stats))
             {
                 yield return block;
             }
@@ -136,7 +139,7 @@ internal static class PartMerger
     /// would give the same block back); several are decoded and merged by time into new blocks.
     /// Empties <paramref name="run"/>.
     /// </summary>
-    private static IEnumerable<PartBlock> FlushRun(List<Ref> run, ColumnarBlockBuilder builder, Stats? stats)
+    private static IEnumerable<PartBlock> FlushRun(List<Ref> run, ColumnarBlockBuilder builder, LentBuffers decoding, Stats? stats)
     {
         if (run.Count == 0)
         {
@@ -159,7 +162,7 @@ internal static class PartMerger
             run.Clear();
             foreach (var r in blocks)
             {
-                var block = r.Reader.ReadBlock(r.Block);
+                var block = r.Reader.ReadBlock(r.Block, null, true, decoding);
                 if (stats is not null)
                 {
                     stats.RowsRebuilt += block.RowCount;
@@ -173,6 +176,8 @@ internal static class PartMerger
                     }
                     builder.Add(block, row);
                 }
+                // The builder copied every row's values: nothing reads this block any more.
+                block.ReturnLentBuffers();
             }
             if (builder.RowCount > 0)
             {
@@ -185,7 +190,7 @@ internal static class PartMerger
         var queue = new PriorityQueue<Cursor, (long Time, int Order)>(run.Count);
         for (var i = 0; i < run.Count; i++)
         {
-            var block = run[i].Reader.ReadBlock(run[i].Block);
+            var block = run[i].Reader.ReadBlock(run[i].Block, null, true, decoding);
             if (block.RowCount > 0)
             {
                 queue.Enqueue(new Cursor(block), (block.Times[0], i));
@@ -207,6 +212,11 @@ internal static class PartMerger
             if (++cursor.Row < cursor.Block.RowCount)
             {
                 queue.Enqueue(cursor, (cursor.Block.Times[cursor.Row], priority.Order));
+            }
+            else
+            {
+                // Its last row is copied: nothing reads this block any more.
+                cursor.Block.ReturnLentBuffers();
             }
         }
         if (builder.RowCount > 0)

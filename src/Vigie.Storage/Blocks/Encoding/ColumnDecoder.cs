@@ -55,7 +55,10 @@ internal static class ColumnDecoder
     /// <summary>
     /// Decodes a column into its typed view (numbers, dictionary codes, a constant) where its encoding
     /// has one, texts being produced only if asked for; a Raw column is decoded to texts at once.
-    /// Every check of the stored bytes happens here, not when the texts are produced.
+    /// Every check of the stored bytes happens here, not when the texts are produced. With a
+    /// <paramref name="lender"/> and <paramref name="rented"/>, the texts are produced at once, their bytes
+    /// in an array rented from the lender and added to <paramref name="rented"/>: the caller gives it back
+    /// once the column is no longer read.
     /// </summary>
     public static Column Decode(
         string name,
@@ -66,8 +69,22 @@ internal static class ColumnDecoder
         IReadOnlyList<DictEntry> entries,
         int rowCount,
         ReadOnlySpan<byte> stored,
-        IReadOnlyList<FieldValue>? entryValues = null)
+        IReadOnlyList<FieldValue>? entryValues = null,
+        LentBuffers? lender = null,
+        List<byte[]>? rented = null)
     {
+        // With a lender, every column's texts are produced now, into rented arrays, so that the caller
+        // knows every array to give back; a merge reads all of them anyway.
+        var lend = rented is null ? null : lender;
+        var eager = lend is not null;
+        Func<(int[] Offsets, byte[] Bytes)> Lending(Func<LentBuffers?, (int[] Offsets, byte[] Bytes)> format) => lend is null
+            ? () => format(null)
+            : () =>
+            {
+                var texts = format(lend);
+                rented!.Add(texts.Bytes);
+                return texts;
+            };
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
         {
@@ -82,7 +99,7 @@ internal static class ColumnDecoder
                     {
                         throw new InvalidDataException("constant column decodes to more than the segment limit");
                     }
-                    column = new Column(name, kinds, () => ConstEncoding.Decode(rowCount, value))
+                    column = new Column(name, kinds, Lending(l => ConstEncoding.Decode(rowCount, value, l)), eager)
                     {
                         ConstantValue = entryValues is { Count: 1 } ? entryValues[0] : value.ToFieldValue(),
                     };
@@ -90,7 +107,7 @@ internal static class ColumnDecoder
                 case ColumnEncoding.Dict:
                     var codes = DictEncoding.DecodeCodes(ref reader, kinds, presentRows, entries);
                     CheckDictionaryLength(codes, kinds, entries);
-                    column = new Column(name, kinds, () => DictEncoding.Format(codes, kinds, entries))
+                    column = new Column(name, kinds, Lending(l => DictEncoding.Format(codes, kinds, entries, l)), eager)
                     {
                         DictionaryCodes = codes,
                         DictionaryValues = entryValues ?? [.. entries.Select(e => e.ToFieldValue())],
@@ -106,25 +123,29 @@ internal static class ColumnDecoder
                         // the nearest double, as parsing the integer's text gives
                         numbers[i] = longs[i];
                     }
-                    column = new Column(name, kinds, () => Int64Encoding.Format(longs, kinds, presentRows)) { Numbers = numbers, Integers = longs };
+                    column = new Column(name, kinds, Lending(l => Int64Encoding.Format(longs, kinds, presentRows, l)), eager) { Numbers = numbers, Integers = longs };
                     break;
                 case ColumnEncoding.Float64:
                     var doubles = Float64Encoding.DecodeValues(ref reader, kinds);
-                    column = new Column(name, kinds, () => Float64Encoding.Format(doubles, kinds, presentRows)) { Numbers = doubles };
+                    column = new Column(name, kinds, Lending(l => Float64Encoding.Format(doubles, kinds, presentRows, l)), eager) { Numbers = doubles };
                     break;
                 case ColumnEncoding.Decimal:
                     var (mantissas, scale) = DecimalEncoding.DecodeValues(ref reader, kinds, presentRows);
-                    column = new Column(name, kinds, () => DecimalEncoding.Format(mantissas, scale, kinds, presentRows))
+                    column = new Column(name, kinds, Lending(l => DecimalEncoding.Format(mantissas, scale, kinds, presentRows, l)), eager)
                     {
                         Numbers = DecimalEncoding.ToNumbers(mantissas, scale),
                     };
                     break;
                 case ColumnEncoding.Ipv4:
                     var addresses = Ipv4Encoding.DecodeValues(ref reader, kinds, presentRows);
-                    column = new Column(name, kinds, () => Ipv4Encoding.Format(addresses, kinds, presentRows)) { Ipv4Addresses = addresses };
+                    column = new Column(name, kinds, Lending(l => Ipv4Encoding.Format(addresses, kinds, presentRows, l)), eager) { Ipv4Addresses = addresses };
                     break;
                 case ColumnEncoding.Raw:
-                    var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds);
+                    var (offsets, bytes) = RawEncoding.Decode(ref reader, kinds, lend);
+                    if (lend is not null)
+                    {
+                        rented!.Add(bytes);
+                    }
                     column = new Column(name, kinds, offsets, bytes);
                     break;
                 default:

@@ -8,7 +8,7 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// </summary>
 internal static class ConstEncoding
 {
-    public static (int[] Offsets, byte[] Bytes) Decode(int rowCount, DictEntry value)
+    public static (int[] Offsets, byte[] Bytes) Decode(int rowCount, DictEntry value, LentBuffers? lender = null)
     {
         var width = value.Bytes.Length;
         if ((long)width * rowCount > PartFormat.MaxSegmentBytes)
@@ -16,7 +16,7 @@ internal static class ConstEncoding
             throw new InvalidDataException("constant column decodes to more than the segment limit");
         }
         var offsets = new int[rowCount + 1];
-        var bytes = new byte[width * rowCount];
+        var bytes = lender?.Rent(width * rowCount) ?? new byte[width * rowCount];
         for (var r = 0; r < rowCount; r++)
         {
             value.Bytes.CopyTo(bytes.AsSpan(r * width));

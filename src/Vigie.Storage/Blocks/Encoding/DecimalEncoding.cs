@@ -141,7 +141,7 @@ internal static class DecimalEncoding
     }
 
     /// <summary>The canonical texts of values from <see cref="DecodeValues"/>.</summary>
-    public static (int[] Offsets, byte[] Bytes) Format(long[] mantissas, int scale, ValueKind[] kinds, int presentRows)
+    public static (int[] Offsets, byte[] Bytes) Format(long[] mantissas, int scale, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         // sign, 16 digits, a point and a leading zero
@@ -157,7 +157,7 @@ internal static class DecimalEncoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, scratch.AsSpan(0, length).ToArray());
+            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
         }
         finally
         {

@@ -34,7 +34,7 @@ internal static class DictEncoding
     }
 
     /// <summary>The texts of rows from <see cref="DecodeCodes"/>.</summary>
-    public static (int[] Offsets, byte[] Bytes) Format(byte[] codes, ValueKind[] kinds, IReadOnlyList<DictEntry> entries)
+    public static (int[] Offsets, byte[] Bytes) Format(byte[] codes, ValueKind[] kinds, IReadOnlyList<DictEntry> entries, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         long length = 0;
@@ -50,7 +50,7 @@ internal static class DictEncoding
         {
             throw new InvalidDataException("dictionary column decodes to more than the segment limit");
         }
-        var bytes = new byte[length];
+        var bytes = lender?.Rent((int)length) ?? new byte[length];
         for (var r = 0; r < kinds.Length; r++)
         {
             if (kinds[r] != ValueKind.Absent)

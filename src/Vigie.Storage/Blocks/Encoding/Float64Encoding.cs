@@ -46,7 +46,7 @@ internal static class Float64Encoding
     }
 
     /// <summary>The texts of values from <see cref="DecodeValues"/>: their round-trip form, which is what was stored.</summary>
-    public static (int[] Offsets, byte[] Bytes) Format(double[] values, ValueKind[] kinds, int presentRows)
+    public static (int[] Offsets, byte[] Bytes) Format(double[] values, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxFloat64Chars));
@@ -62,7 +62,7 @@ internal static class Float64Encoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, scratch.AsSpan(0, length).ToArray());
+            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
         }
         finally
         {

@@ -42,7 +42,7 @@ internal static class Int64Encoding
     }
 
     /// <summary>The texts of values from <see cref="DecodeValues"/>: their canonical form, which is what was stored.</summary>
-    public static (int[] Offsets, byte[] Bytes) Format(long[] values, ValueKind[] kinds, int presentRows)
+    public static (int[] Offsets, byte[] Bytes) Format(long[] values, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxInt64Chars));
@@ -58,7 +58,7 @@ internal static class Int64Encoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, scratch.AsSpan(0, length).ToArray());
+            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
         }
         finally
         {

@@ -80,7 +80,7 @@ internal static class Ipv4Encoding
     }
 
     /// <summary>The canonical texts of values from <see cref="DecodeValues"/>.</summary>
-    public static (int[] Offsets, byte[] Bytes) Format(uint[] values, ValueKind[] kinds, int presentRows)
+    public static (int[] Offsets, byte[] Bytes) Format(uint[] values, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * MaxChars));
@@ -95,7 +95,7 @@ internal static class Ipv4Encoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, scratch.AsSpan(0, length).ToArray());
+            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
         }
         finally
         {

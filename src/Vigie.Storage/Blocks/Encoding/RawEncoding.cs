@@ -40,7 +40,11 @@ internal static class RawEncoding
         }
     }
 
-    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds)
+    /// <summary>
+    /// Decodes the values; their bytes go into an array from <paramref name="lender"/> when given (which
+    /// may be longer than the values), else into one of their own.
+    /// </summary>
+    public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
         long total = 0;
@@ -56,7 +60,6 @@ internal static class RawEncoding
             }
             offsets[r + 1] = (int)total;
         }
-        var bytes = reader.ReadBytes((int)total).ToArray();
-        return (offsets, bytes);
+        return (offsets, LentBuffers.CopyOut(reader.ReadBytes((int)total), lender));
     }
 }
