@@ -39,6 +39,22 @@ public class TrimmableMemoryPoolTests
         Assert.Equal(1, pool.FreeBlocks);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    [InlineData(16 * 1024)]
+    public void Requests_up_to_a_block_share_the_pooled_blocks(int size)
+    {
+        using var pool = new TrimmableMemoryPool();
+        Assert.Equal(16 * 1024, pool.MaxBufferSize);
+        var first = pool.Rent(size);
+        var array = ArrayOf(first);
+        first.Dispose();
+        using var again = pool.Rent(TrimmableMemoryPool.BlockSize);
+        Assert.Same(array, ArrayOf(again));
+        Assert.Equal(TrimmableMemoryPool.BlockSize, again.Memory.Length);
+    }
+
     [Fact]
     public void Larger_requests_get_an_array_of_their_own_and_a_disposed_pool_refuses()
     {

@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 namespace Vigie.Server.Observability;
 
 /// <summary>
-/// The buffers Kestrel reads requests into and writes responses from: 4 KB blocks, kept for reuse
+/// The buffers Kestrel reads requests into and writes responses from: 16 KB blocks, kept for reuse
 /// while the server is busy and all let go by <see cref="Trim"/> once it is idle. Kestrel's own pool
 /// keeps its blocks in the pinned-object heap and lets them go a few percent every ten seconds,
 /// so after an ingest burst several MB of blocks stayed resident for minutes, in a heap that no
@@ -13,8 +13,13 @@ namespace Vigie.Server.Observability;
 /// </summary>
 internal sealed class TrimmableMemoryPool : MemoryPool<byte>
 {
-    /// <summary>Kestrel's block size: a page.</summary>
-    public const int BlockSize = 4096;
+    /// <summary>
+    /// Kestrel's block size, which is also the most its socket transport receives in one call: with
+    /// a page, an ingest of 298 MB of NDJSON took 100,000 <c>recvfrom</c> calls. A connection holds a
+    /// block only while data is waiting to be read (the transport waits for data before renting one),
+    /// and the idle trim lets them all go.
+    /// </summary>
+    public const int BlockSize = 16 * 1024;
 
     private readonly ConcurrentQueue<Block> _free = new();
     private bool _disposed;
