@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigie.Core;
 
 namespace Vigie.Query.Pipes.Stats;
 
@@ -43,38 +44,5 @@ internal static class CanonicalForms
     }
 
     /// <summary>Whether <paramref name="text"/> is four decimal numbers 0..255 without leading zeros, joined by dots.</summary>
-    public static bool TryParseIpv4(ReadOnlySpan<byte> text, out uint address)
-    {
-        address = 0;
-        if (text.Length is < 7 or > 15)
-        {
-            return false;
-        }
-        var at = 0;
-        for (var part = 0; part < 4; part++)
-        {
-            if (part > 0)
-            {
-                if (at >= text.Length || text[at] != (byte)'.')
-                {
-                    return false;
-                }
-                at++;
-            }
-            var start = at;
-            uint value = 0;
-            while (at < text.Length && at - start < 3 && (uint)(text[at] - '0') <= 9)
-            {
-                value = (value * 10) + (uint)(text[at] - '0');
-                at++;
-            }
-            var digits = at - start;
-            if (digits == 0 || value > 255 || (digits > 1 && text[start] == (byte)'0'))
-            {
-                return false;
-            }
-            address = (address << 8) | value;
-        }
-        return at == text.Length;
-    }
+    public static bool TryParseIpv4(ReadOnlySpan<byte> text, out uint address) => CanonicalIpv4.TryParse(text, out address);
 }
