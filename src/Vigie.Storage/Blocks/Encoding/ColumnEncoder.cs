@@ -93,9 +93,14 @@ internal sealed class ColumnEncoder : IDisposable
         _bloom.Clear();
         // Numbers get no bloom: a number matches its other spellings (500 and 500.0), so queries test
         // numeric columns by their min/max instead of by words.
-        if (encoding is ColumnEncoding.Raw or ColumnEncoding.Ipv4 && _picker.PresentRows > 0)
+        if (encoding == ColumnEncoding.Raw && _picker.PresentRows > 0)
         {
             _tokens.WriteBloom(column, _bloom);
+        }
+        else if (encoding == ColumnEncoding.Ipv4)
+        {
+            // The words of canonical addresses are their octets, already parsed by the picker.
+            TokenHashes.WriteBloom(_picker.Addresses, _bloom);
         }
         return new EncodedColumn
         {

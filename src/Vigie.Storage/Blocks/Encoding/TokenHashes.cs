@@ -40,6 +40,42 @@ internal sealed class TokenHashes : IDisposable
         output.Advance(length);
     }
 
+    /// <summary>
+    /// Appends the bloom filter of an Ipv4 column, from its addresses as the encoding picker parsed them:
+    /// the words of a canonical dotted quad are its four numbers written without leading zeros, so the
+    /// column's distinct words are the distinct octets, whose hashes are computed once for all columns.
+    /// The same bytes as <see cref="WriteBloom(Column, ByteBuffer)"/> on the column's text (the filter's
+    /// bits do not depend on the order of the hashes), without scanning and hashing every address.
+    /// </summary>
+    public static void WriteBloom(ReadOnlySpan<uint> addresses, ByteBuffer output)
+    {
+        Span<ulong> seen = stackalloc ulong[4];
+        foreach (var address in addresses)
+        {
+            seen[(int)(address >> 30)] |= 1UL << (int)(address >> 24);
+            seen[(int)(address >> 22) & 3] |= 1UL << (int)(address >> 16);
+            seen[(int)(address >> 14) & 3] |= 1UL << (int)(address >> 8);
+            seen[(int)(address >> 6) & 3] |= 1UL << (int)address;
+        }
+        Span<ulong> distinct = stackalloc ulong[256];
+        var count = 0;
+        for (var w = 0; w < seen.Length; w++)
+        {
+            for (var bits = seen[w]; bits != 0; bits &= bits - 1)
+            {
+                distinct[count++] = OctetHashes[(w * 64) + BitOperations.TrailingZeroCount(bits)];
+            }
+        }
+        var length = BloomFilter.SerializedLengthFor(count);
+        BloomFilter.WriteBuilt(distinct[..count], output.GetSpan(length));
+        output.Advance(length);
+    }
+
+    /// <summary>The token hash of each octet's decimal text, 0 to 255 (256 distinct hashes: a test checks it).</summary>
+    internal static ReadOnlySpan<ulong> OctetHashes => s_octetHashes;
+
+    private static readonly ulong[] s_octetHashes = [.. Enumerable.Range(0, 256).Select(o => Tokenizer.Hash(Encoding.ASCII.GetBytes(o.ToString(System.Globalization.CultureInfo.InvariantCulture))))];
+
     private ReadOnlySpan<ulong> CollectDistinct(Column column)
     {
         var end = column.Offsets[column.RowCount];
