@@ -74,11 +74,13 @@ public static class NdjsonDecoder
             int start = 0, end = 0, scanned = 0;
             var skippingLongLine = false;
             var endOfBody = false;
+            // Whether the bytes of the current line scanned so far are all ASCII (hence valid UTF-8).
+            var ascii = true;
             while (true)
             {
                 while (true)
                 {
-                    var newline = buffer.AsSpan(scanned, end - scanned).IndexOf((byte)'\n');
+                    var newline = NdjsonLineScan.IndexOfNewline(buffer.AsSpan(scanned, end - scanned), ref ascii);
                     if (newline < 0)
                     {
                         scanned = end;
@@ -92,9 +94,10 @@ public static class NdjsonDecoder
                     }
                     else
                     {
-                        ProcessLine(buffer.AsSpan(start, lineEnd - start), batch, parser, limits, state, errors);
+                        ProcessLine(buffer.AsSpan(start, lineEnd - start), ascii, batch, parser, limits, state, errors);
                     }
                     start = scanned = lineEnd + 1;
+                    ascii = true;
                     if (onFlush is not null && IsFull(batch, limits))
                     {
                         batch = await Flush(onFlush, batch, state, cancellationToken).ConfigureAwait(false);
@@ -107,7 +110,7 @@ public static class NdjsonDecoder
                         state.Line++;
                         if (!skippingLongLine)
                         {
-                            ProcessLine(buffer.AsSpan(start, end - start), batch, parser, limits, state, errors);
+                            ProcessLine(buffer.AsSpan(start, end - start), ascii, batch, parser, limits, state, errors);
                         }
                     }
                     break;
@@ -163,7 +166,7 @@ public static class NdjsonDecoder
         return new IngestResult(state.Accepted, state.Rejected, errors, state.Rejected > errors.Count, state.BodyBytes);
     }
 
-    private static void ProcessLine(Span<byte> line, EventBatch batch, NdjsonLineParser parser, NdjsonLimits limits, Counters state, List<IngestError> errors)
+    private static void ProcessLine(Span<byte> line, bool ascii, EventBatch batch, NdjsonLineParser parser, NdjsonLimits limits, Counters state, List<IngestError> errors)
     {
         if (line.Length > 0 && line[^1] == (byte)'\r')
         {
@@ -182,7 +185,7 @@ public static class NdjsonDecoder
         {
             return;
         }
-        var error = parser.TryAddEvent(line, batch);
+        var error = parser.TryAddEvent(line, batch, ascii);
         if (error is null)
         {
             state.Accepted++;

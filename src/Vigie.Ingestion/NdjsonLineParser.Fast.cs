@@ -174,7 +174,12 @@ internal sealed partial class NdjsonLineParser
             var nameId = candidate.NameId;
             if (!messageWritten)
             {
-                nameId = batch.InternName(FieldNames.Message);
+                // Intern has run for this line's names, so the cached id belongs to this batch.
+                if (_messageNameId < 0)
+                {
+                    _messageNameId = batch.InternName(FieldNames.Message);
+                }
+                nameId = _messageNameId;
                 messageWritten = true;
             }
             var at = candidate.Start;
@@ -197,7 +202,7 @@ internal sealed partial class NdjsonLineParser
                 var stop = IndexOfStop(line[start..]);
                 if (stop >= 0 && line[start + stop] == '"')
                 {
-                    batch.AddField(nameId, ValueKind.String, line.Slice(start, stop));
+                    batch.AddField(nameId, ValueKind.String, line, start, stop);
                     i = start + stop + 1;
                     return true;
                 }
@@ -241,7 +246,7 @@ internal sealed partial class NdjsonLineParser
                 {
                     return false;
                 }
-                batch.AddField(nameId, ValueKind.Number, line[numberStart..i]);
+                batch.AddField(nameId, ValueKind.Number, line, numberStart, i - numberStart);
                 return true;
         }
     }

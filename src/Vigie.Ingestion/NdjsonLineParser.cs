@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -39,6 +39,9 @@ internal sealed partial class NdjsonLineParser : IDisposable
     private readonly int[] _cacheIds = new int[MaxCachedFields];
     private EventBatch? _cacheBatch;
     private int _cacheEpoch;
+    // The id of _msg in the cached batch, -1 until a line needs it: lines whose message comes under
+    // another name (message, msg, log) would otherwise look it up in the batch's dictionary each.
+    private int _messageNameId = -1;
     private int _cacheCount;
     private int _fieldPosition;
     // Names seen in the current batch, by their UTF-8 bytes: an open-addressing table, so that a
@@ -70,9 +73,12 @@ internal sealed partial class NdjsonLineParser : IDisposable
     }
 
     /// <summary>Adds the event <paramref name="line"/> holds; on failure adds nothing and returns why.</summary>
-    public string? TryAddEvent(ReadOnlySpan<byte> line, EventBatch batch)
+    /// <param name="line">The line, without its line ending.</param>
+    /// <param name="batch">The batch to add the event to.</param>
+    /// <param name="ascii">Whether the line is known to be all ASCII (then valid UTF-8 without checking it again).</param>
+    public string? TryAddEvent(ReadOnlySpan<byte> line, EventBatch batch, bool ascii = false)
     {
-        if (!Utf8.IsValid(line))
+        if (!ascii && !Utf8.IsValid(line))
         {
             return $"invalid UTF-8 at byte {InvalidUtf8Offset(line)}";
         }
@@ -320,6 +326,7 @@ internal sealed partial class NdjsonLineParser : IDisposable
             _cacheBatch = batch;
             _cacheEpoch = batch.Epoch;
             _cacheCount = 0;
+            _messageNameId = -1;
             Array.Clear(_tableNames);
             _tableCount = 0;
         }
@@ -346,7 +353,7 @@ internal sealed partial class NdjsonLineParser : IDisposable
     private int InternByBytes(EventBatch batch, ReadOnlySpan<byte> name)
     {
         const int Mask = NameTableSize - 1;
-        var at = (int)XxHash3.HashToUInt64(name) & Mask;
+        var at = (int)NameHash(name) & Mask;
         while (_tableNames[at] is { } known)
         {
             if (name.SequenceEqual(known))
@@ -364,6 +371,35 @@ internal sealed partial class NdjsonLineParser : IDisposable
             _tableCount++;
         }
         return id;
+    }
+
+    /// <summary>
+    /// A hash of a name's bytes for the name table: its length, first and last eight bytes, mixed.
+    /// Names are short and few per batch; a general hash's call and set-up cost more than its quality
+    /// buys here (a collision costs one more probe and comparison).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong NameHash(ReadOnlySpan<byte> name)
+    {
+        const ulong K = 0x9E3779B97F4A7C15;
+        var h = (ulong)name.Length * K;
+        if (name.Length >= sizeof(ulong))
+        {
+            h ^= BinaryPrimitives.ReadUInt64LittleEndian(name);
+            h *= K;
+            h ^= BinaryPrimitives.ReadUInt64LittleEndian(name[^sizeof(ulong)..]);
+        }
+        else
+        {
+            ulong word = 0;
+            for (var b = 0; b < name.Length; b++)
+            {
+                word |= (ulong)name[b] << (8 * b);
+            }
+            h ^= word;
+        }
+        h *= K;
+        return h ^ (h >> 32);
     }
 
     private int InternSlow(EventBatch batch, ReadOnlySpan<byte> name)
