@@ -1,4 +1,5 @@
 using Vigie.Query.Engine.Predicates;
+using Vigie.Storage.Blocks;
 using Vigie.Storage.Parts;
 using Vigie.Storage.Store;
 
@@ -36,9 +37,12 @@ internal static class BlockScanner
 
     /// <summary>
     /// The same, for a caller that judged the block's metadata already; without <paramref name="withTimes"/>
-    /// the block's times are not decoded (neither the filter nor the caller reads them).
+    /// the block's times are not decoded (neither the filter nor the caller reads them). With a
+    /// <paramref name="lender"/>, the block's text values are in arrays rented from it: a block that
+    /// matches nothing gives them back here, a matching one is the caller's to give back
+    /// (<see cref="Vigie.Storage.Blocks.ColumnarBlock.ReturnLentBuffers"/>) once it no longer reads it.
     /// </summary>
-    public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns, BlockContext context, Prune prune, bool withTimes = true)
+    public static (BlockContext Block, bool[] Mask, int Matches)? Scan(LogStore store, ScanPlan plan, BlockRef block, IReadOnlyCollection<string>? columns, BlockContext context, Prune prune, bool withTimes = true, LentBuffers? lender = null)
     {
         if (prune == Prune.None)
         {
@@ -46,7 +50,7 @@ internal static class BlockScanner
         }
         try
         {
-            context.Data = block.Part.Reader.ReadBlock(block.Block, columns, withTimes);
+            context.Data = block.Part.Reader.ReadBlock(block.Block, columns, withTimes, lender);
         }
         catch (PartCorruptException e)
         {
@@ -64,6 +68,11 @@ internal static class BlockScanner
         {
             matches += m ? 1 : 0;
         }
-        return matches == 0 ? null : (context, mask, matches);
+        if (matches == 0)
+        {
+            context.Data.ReturnLentBuffers();
+            return null;
+        }
+        return (context, mask, matches);
     }
 }

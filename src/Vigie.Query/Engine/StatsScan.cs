@@ -3,6 +3,8 @@ using Vigie.Query.Engine.Predicates;
 using Vigie.Query.Pipes;
 using Vigie.Query.Rows;
 using Vigie.Query.Syntax;
+using Vigie.Storage.Blocks;
+using Vigie.Storage.Blocks.Encodings;
 using Vigie.Storage.Parts;
 using Vigie.Storage.Store;
 
@@ -47,6 +49,7 @@ internal static class StatsScan
         {
             var local = locals[w] = new StatsAggregator(stats);
             var histogram = bucketKey >= 0 ? new TimeHistogram(local, by, bucketKey) : null;
+            var lender = new LentBuffers();
             for (var i = Interlocked.Increment(ref next); i < blocks.Count; i = Interlocked.Increment(ref next))
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -86,9 +89,11 @@ internal static class StatsScan
                 }
                 // a block that matches whole needs no times for the filter
                 var withTimes = outputReadsTimes || (filterReadsTimes && prune != Prune.All);
-                if (BlockScanner.Scan(store, plan, block, columns, context, prune, withTimes) is var (scanned, mask, _))
+                if (BlockScanner.Scan(store, plan, block, columns, context, prune, withTimes, OnlyRawColumns(columns, block.Info) ? lender : null) is var (scanned, mask, _))
                 {
                     new BlockAggregation(stats, local).Add(scanned.Data!, mask);
+                    // nothing the aggregators keep points into the block's values
+                    scanned.Data!.ReturnLentBuffers();
                 }
             }
         });
@@ -99,6 +104,25 @@ internal static class StatsScan
             total.Merge(locals[w]);
         }
         return total.Finish();
+    }
+
+    /// <summary>
+    /// Whether every column read from the block is stored as raw texts: their values are then decoded
+    /// into arrays lent by the worker and reused block after block (a word search's text column is a
+    /// new array of up to a few hundred KB per block otherwise, which only full collections free).
+    /// A lender makes the decoder produce every column's texts at once, which costs nothing more for
+    /// raw texts but would format numbers and dictionaries that the scan reads without their texts.
+    /// </summary>
+    private static bool OnlyRawColumns(HashSet<string> columns, BlockInfo info)
+    {
+        foreach (var name in columns)
+        {
+            if (info.FindColumn(name) is { } column && column.Encoding != ColumnEncoding.Raw)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Whether every function is <c>count()</c> or reads a field the block lacks: rows then only count.</summary>
