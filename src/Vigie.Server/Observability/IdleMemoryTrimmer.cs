@@ -59,18 +59,18 @@ internal sealed partial class IdleMemoryTrimmer(LogStore store, TrimmableMemoryP
             {
                 if (schedule.LastBusy != IdleBusyReason.None && schedule.QuietEnded >= IdleTrimSchedule.Quiet / 2)
                 {
-                    LogQuietEnded(schedule.QuietEnded.TotalSeconds, schedule.LastBusy);
+                    LogQuietEnded(schedule.QuietEnded.TotalSeconds, schedule.LastBusy, schedule.LastCompiled, schedule.LastAllocated / 1e6);
                 }
                 continue;
             }
             var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
             var started = Stopwatch.GetTimestamp();
             Trim(firstOfQuiet: kind == IdleTrimKind.First);
-            // The trim's own allocations (the pool's drain) and compilations (its first run) are not activity.
-            schedule.Trimmed(GC.GetTotalAllocatedBytes(), JitInfo.GetCompiledMethodCount());
             Interlocked.Increment(ref metrics.IdleTrims);
             Interlocked.Exchange(ref metrics.IdleTrimLastUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             LogTrim(kind, schedule.QuietFor.TotalSeconds, heapBefore / 1e6, GC.GetTotalMemory(forceFullCollection: false) / 1e6, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            // The trim's own allocations (the pool's drain) and compilations (its first run, its log) are not activity.
+            schedule.Trimmed(GC.GetTotalAllocatedBytes(), JitInfo.GetCompiledMethodCount());
         }
     }
 
@@ -81,8 +81,8 @@ internal sealed partial class IdleMemoryTrimmer(LogStore store, TrimmableMemoryP
         GC.GetTotalAllocatedBytes(),
         JitInfo.GetCompiledMethodCount());
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "quiet for {QuietSeconds:0.0} s, then busy ({Reason}): the idle trim waits again")]
-    private partial void LogQuietEnded(double quietSeconds, IdleBusyReason reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "quiet for {QuietSeconds:0.0} s, then busy ({Reason}: {Compiled} methods compiled, {AllocatedMb:0.0} MB allocated since the last look): the idle trim waits again")]
+    private partial void LogQuietEnded(double quietSeconds, IdleBusyReason reason, long compiled, double allocatedMb);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "idle trim ({Kind}) after {QuietSeconds:0} s quiet: managed heap {BeforeMb:0.0} -> {AfterMb:0.0} MB in {Milliseconds:0} ms")]
     private partial void LogTrim(IdleTrimKind kind, double quietSeconds, double beforeMb, double afterMb, double milliseconds);

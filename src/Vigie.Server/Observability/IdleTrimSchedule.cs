@@ -36,11 +36,12 @@ internal readonly record struct IdleObservation(TimeSpan Elapsed, long StoreActi
 /// <para>
 /// Busy is: the store's work (events, flushes, a merge finished or running: a merge that copies
 /// large blocks as stored allocates little for tens of seconds, and what it leaves is the trim's to
-/// collect), compiling methods, or allocating more than <see cref="BusyBytesPerSecond"/> on average
-/// since the last look. Allocation is a rate over the time actually elapsed, not a count per look: on
+/// collect), compiling more than <see cref="BusyMethodsPerSecond"/> methods or allocating more than
+/// <see cref="BusyBytesPerSecond"/> on average since the last look. Allocation is a rate over the time actually elapsed, not a count per look: on
 /// a loaded machine the timer's ticks come late, and several seconds of a quiet server's allocations
-/// (timers, the store's loops, metrics scrapes) must not add up to activity. Nor do the trim's own
-/// allocations and compilations: <see cref="Trimmed"/> takes them as the new baseline.
+/// (timers, the store's loops, metrics scrapes) must not add up to activity; nor may the odd method
+/// compiled at rest. Nor do the trim's own allocations and compilations: <see cref="Trimmed"/> takes
+/// them as the new baseline.
 /// </para>
 /// </summary>
 internal sealed class IdleTrimSchedule
@@ -62,6 +63,15 @@ internal sealed class IdleTrimSchedule
     /// </summary>
     public const long BusyBytesPerSecond = 4L * 1024 * 1024;
 
+    /// <summary>
+    /// More methods compiled than this per second on average is activity: a query's first run compiles
+    /// about a hundred, the web UI's first page thousands. A few are not: a server at rest compiles
+    /// one now and then (a path of a request or of a timer run for the first time, a finalizer, the
+    /// trim's own log), and when each such method restarted the wait, a loaded machine could go on
+    /// compiling one every few seconds after an ingest and the trim did not come.
+    /// </summary>
+    public const int BusyMethodsPerSecond = 16;
+
     private IdleObservation _last;
     private TimeSpan _quietSince;
     private TimeSpan _nextTrim;
@@ -77,6 +87,12 @@ internal sealed class IdleTrimSchedule
     /// <summary>Why the last look was busy, <see cref="IdleBusyReason.None"/> if it was quiet.</summary>
     public IdleBusyReason LastBusy { get; private set; }
 
+    /// <summary>Methods compiled since the look before the last.</summary>
+    public long LastCompiled { get; private set; }
+
+    /// <summary>Bytes allocated since the look before the last.</summary>
+    public long LastAllocated { get; private set; }
+
     /// <summary>How long the server has been quiet as of the last look.</summary>
     public TimeSpan QuietFor { get; private set; }
 
@@ -87,6 +103,8 @@ internal sealed class IdleTrimSchedule
     public IdleTrimKind Observe(IdleObservation now)
     {
         LastBusy = BusyReason(_last, now);
+        LastCompiled = now.CompiledMethods - _last.CompiledMethods;
+        LastAllocated = now.AllocatedBytes - _last.AllocatedBytes;
         _last = now;
         if (LastBusy != IdleBusyReason.None)
         {
@@ -117,12 +135,12 @@ internal sealed class IdleTrimSchedule
         {
             return IdleBusyReason.Store;
         }
-        if (now.CompiledMethods != before.CompiledMethods)
+        // At least one second: a look that comes early must not turn a scrape into a burst.
+        var seconds = Math.Max(1.0, (now.Elapsed - before.Elapsed).TotalSeconds);
+        if (now.CompiledMethods - before.CompiledMethods > BusyMethodsPerSecond * seconds)
         {
             return IdleBusyReason.Compilation;
         }
-        // At least one second: a look that comes early must not turn a scrape into a burst.
-        var seconds = Math.Max(1.0, (now.Elapsed - before.Elapsed).TotalSeconds);
         return now.AllocatedBytes - before.AllocatedBytes > BusyBytesPerSecond * seconds ? IdleBusyReason.Allocation : IdleBusyReason.None;
     }
 }
