@@ -21,7 +21,7 @@ done
 port="$(tr '\0' '\n' < "/proc/$pid/cmdline" | grep -A1 -x -- '--listen' | tail -1 | sed 's/.*://')"
 port="${port:-9880}" # the default of `vigie serve`
 echo "# pid $pid port $port" >&2
-metrics='^(vigie_memtable_bytes|vigie_flushes_total|vigie_flush_duration_seconds_sum|vigie_merges_total|vigie_merges_running|vigie_merge_source_bytes_running|vigie_store_events_total|vigie_parts|vigie_backpressure_waits_total|dotnet_gc_heap_bytes|dotnet_gc_committed_bytes|dotnet_gc_collections_total\{generation="2"\}|process_cpu_seconds_total) '
+metrics='^(vigie_memtable_bytes|vigie_flushes_total|vigie_flush_duration_seconds_sum|vigie_merges_total|vigie_merges_running|vigie_merge_source_bytes_running|vigie_store_events_total|vigie_parts|vigie_backpressure_waits_total|dotnet_gc_heap_bytes|dotnet_gc_committed_bytes|dotnet_gc_collections_total\{generation="2"\}|process_cpu_seconds_total|vigie_idle_trims_total) '
 header=0
 start="$EPOCHREALTIME"
 while [ -e "/proc/$pid" ]; do

@@ -99,6 +99,10 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
         // Requests wait at their end for their last batches to become durable (one fsync at least).
         Assert.True(LiveServer.Sample(text, "vigie_ingest_durable_wait_seconds_total{phase=\"end\"}") > 0);
         Assert.Equal(0, LiveServer.Sample(text, "vigie_backpressure_waits_total"));
+        // The idle trim's time is 0 until it first runs (a few seconds after start-up), then a Unix time up to now.
+        var trims = LiveServer.Sample(text, "vigie_idle_trims_total");
+        var lastTrim = LiveServer.Sample(text, "vigie_idle_trim_last_timestamp_seconds");
+        Assert.True(trims == 0 ? lastTrim == 0 : lastTrim > 1.7e9 && lastTrim <= DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1, $"{trims} trims, the last at {lastTrim}");
         Assert.Contains("vigie_listener_events_total{listener=\"api\",result=\"accepted\"} 4\n", text, StringComparison.Ordinal);
         Assert.Contains("vigie_listener_events_total{listener=\"api\",result=\"rejected\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("vigie_listener_connections_total{listener=\"api\"} 2\n", text, StringComparison.Ordinal);

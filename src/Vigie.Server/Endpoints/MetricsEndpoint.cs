@@ -54,6 +54,8 @@ internal static class MetricsEndpoint
         w.Family("vigie_disk_bytes", "gauge", "Bytes on disk.", ("kind=\"parts\"", status.PartBytes), ("kind=\"wal\"", status.WalBytes));
         w.Gauge("vigie_idempotency_keys", "Idempotency keys of stored ingest requests remembered (a retry with one is answered duplicate).", store.Keys.Count);
         w.Gauge("vigie_memtable_bytes", "Bytes of acknowledged events not yet in parts.", status.MemtableBytes);
+        w.Counter("vigie_idle_trims_total", "Idle memory trims run: a compacting collection once the server has been quiet a few seconds, then again while the quiet lasts.", Interlocked.Read(ref server.IdleTrims));
+        w.Gauge("vigie_idle_trim_last_timestamp_seconds", "When the last idle memory trim ran, Unix time; 0 before the first.", Interlocked.Read(ref server.IdleTrimLastUnixMs) / 1000.0);
         w.Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", ResidentBytes());
         w.Counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", Environment.CpuUsage.TotalTime.TotalSeconds);
         w.Gauge("dotnet_gc_heap_bytes", "Bytes of the managed heap.", GC.GetTotalMemory(forceFullCollection: false));

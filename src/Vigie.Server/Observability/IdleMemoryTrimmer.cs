@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Vigie.Core.Io;
 using Vigie.Storage.Store;
 
@@ -18,8 +20,8 @@ namespace Vigie.Server.Observability;
 /// UI's first page) leaves freed native memory the C library keeps until asked. It also runs once
 /// a few seconds after start-up.
 /// <para>
-/// While the quiet lasts it collects again, every <see cref="Again"/> for <see cref="Lasting"/>, then
-/// every <see cref="AtRest"/>. The
+/// While the quiet lasts it collects again, every <see cref="IdleTrimSchedule.Again"/> for <see cref="IdleTrimSchedule.Lasting"/>, then
+/// every <see cref="IdleTrimSchedule.AtRest"/>. The
 /// shared array pool (<c>ArrayPool&lt;byte&gt;.Shared</c>, which the store's readers, the decoders
 /// and the libraries rent from) lets go of the arrays it keeps only in full collections, and only
 /// of those unused for a while (a thread's own arrays after 30 s, the per-core ones one at a time
@@ -37,60 +39,53 @@ namespace Vigie.Server.Observability;
 /// ingest and of the queries, most of which a server at rest does not run.
 /// </para>
 /// </summary>
-internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFactory kestrelPools) : BackgroundService
+internal sealed partial class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFactory kestrelPools, ServerMetrics metrics, ILogger<IdleMemoryTrimmer> logger)
+    : BackgroundService
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
-
-    /// <summary>The pool drops one array per size and core per full collection once they have waited 60 s: one collection every 15 s drains it.</summary>
-    private static readonly TimeSpan Again = TimeSpan.FromSeconds(15);
-
-    /// <summary>Long enough for the pool's 60 s plus a few of its arrays per size; each collection of an idle heap takes milliseconds.</summary>
-    private static readonly TimeSpan Lasting = TimeSpan.FromMinutes(3);
-
-    /// <summary>Then: about 1 MB allocated at rest between two collections, for a few milliseconds of CPU a minute.</summary>
-    private static readonly TimeSpan AtRest = TimeSpan.FromMinutes(1);
-
     /// <summary>The largest arrays of the shared pool emptied at the first trim (one array of each size up to it is allocated for nothing).</summary>
     private const int SharedPoolDrainMaxLength = 16 * 1024 * 1024;
 
-    /// <summary>More allocated in one second than this is activity; a metrics scrape or a timer allocates far less.</summary>
-    private const long BusyAllocationBytes = 4L * 1024 * 1024;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastSeen = Activity();
-        var lastAllocated = GC.GetTotalAllocatedBytes();
-        var lastCompiled = JitInfo.GetCompiledMethodCount();
-        var quietSince = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
         // Start-up leaves garbage of its own: the C library keeps about 15 MB of freed native
         // memory (loading assemblies, compiling methods) until asked to give it back.
-        var nextTrim = Quiet;
+        var schedule = new IdleTrimSchedule(Observe(clock));
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
         {
-            var now = Activity();
-            var allocated = GC.GetTotalAllocatedBytes();
-            var compiled = JitInfo.GetCompiledMethodCount();
-            var busy = allocated - lastAllocated > BusyAllocationBytes || compiled != lastCompiled;
-            lastAllocated = allocated;
-            lastCompiled = compiled;
-            if (now != lastSeen || busy)
+            var kind = schedule.Observe(Observe(clock));
+            if (kind == IdleTrimKind.None)
             {
-                lastSeen = now;
-                quietSince = DateTime.UtcNow;
-                nextTrim = Quiet;
+                if (schedule.LastBusy != IdleBusyReason.None && schedule.QuietEnded >= IdleTrimSchedule.Quiet / 2)
+                {
+                    LogQuietEnded(schedule.QuietEnded.TotalSeconds, schedule.LastBusy, schedule.LastCompiled, schedule.LastAllocated / 1e6);
+                }
                 continue;
             }
-            var quietFor = DateTime.UtcNow - quietSince;
-            if (quietFor >= nextTrim)
-            {
-                Trim(firstOfQuiet: nextTrim == Quiet);
-                // The collection's own allocations (finalizers, the pool's trimming) are not activity.
-                lastAllocated = GC.GetTotalAllocatedBytes();
-                nextTrim = quietFor + (quietFor < Lasting ? Again : AtRest);
-            }
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
+            var started = Stopwatch.GetTimestamp();
+            Trim(firstOfQuiet: kind == IdleTrimKind.First);
+            Interlocked.Increment(ref metrics.IdleTrims);
+            Interlocked.Exchange(ref metrics.IdleTrimLastUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            LogTrim(kind, schedule.QuietFor.TotalSeconds, heapBefore / 1e6, GC.GetTotalMemory(forceFullCollection: false) / 1e6, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            // The trim's own allocations (the pool's drain) and compilations (its first run, its log) are not activity.
+            schedule.Trimmed(GC.GetTotalAllocatedBytes(), JitInfo.GetCompiledMethodCount());
         }
     }
+
+    private IdleObservation Observe(Stopwatch clock) => new(
+        clock.Elapsed,
+        Interlocked.Read(ref store.Metrics.EventsAppended) + Interlocked.Read(ref store.Metrics.Flushes) + Interlocked.Read(ref store.Metrics.Merges),
+        Interlocked.Read(ref store.Metrics.MergesRunning),
+        GC.GetTotalAllocatedBytes(),
+        JitInfo.GetCompiledMethodCount());
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "quiet for {QuietSeconds:0.0} s, then busy ({Reason}: {Compiled} methods compiled, {AllocatedMb:0.0} MB allocated since the last look): the idle trim waits again")]
+    private partial void LogQuietEnded(double quietSeconds, IdleBusyReason reason, long compiled, double allocatedMb);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "idle trim ({Kind}) after {QuietSeconds:0} s quiet: managed heap {BeforeMb:0.0} -> {AfterMb:0.0} MB in {Milliseconds:0} ms")]
+    private partial void LogTrim(IdleTrimKind kind, double quietSeconds, double beforeMb, double afterMb, double milliseconds);
 
     private void Trim(bool firstOfQuiet)
     {
@@ -112,10 +107,6 @@ internal sealed class IdleMemoryTrimmer(LogStore store, TrimmableMemoryPoolFacto
             MappedFilePages.PageOut();
         }
     }
-
-    /// <summary>A number that changes whenever the store takes events, flushes or merges.</summary>
-    private long Activity() =>
-        Interlocked.Read(ref store.Metrics.EventsAppended) + Interlocked.Read(ref store.Metrics.Flushes) + Interlocked.Read(ref store.Metrics.Merges);
 
     /// <summary>
     /// False once the server stops, also when it stops before it ever ran (its port was taken): the

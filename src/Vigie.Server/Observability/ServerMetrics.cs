@@ -26,4 +26,10 @@ public sealed class ServerMetrics
     public long IngestDurableWaitTicksDecoding;
 
     public long IngestDurableWaitTicksEnd;
+
+    /// <summary>Idle memory trims run (<see cref="IdleMemoryTrimmer"/>): one a few seconds after start-up and after each burst of activity, then again while the quiet lasts.</summary>
+    public long IdleTrims;
+
+    /// <summary>When the last idle trim ran, Unix time in milliseconds; 0 before the first.</summary>
+    public long IdleTrimLastUnixMs;
 }
