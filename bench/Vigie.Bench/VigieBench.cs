@@ -123,7 +123,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         result.Notes.Add($"after settling: {result.Parts} parts, {metrics.GetValueOrDefault("vigie_flushes_total")} flushes, {metrics.GetValueOrDefault("vigie_merges_total")} merges " +
             $"(rows written {metrics.GetValueOrDefault("vigie_merged_rows_total") / facts.Events:0.00} and rebuilt {metrics.GetValueOrDefault("vigie_merge_rows_rebuilt_total") / facts.Events:0.00} per event), " +
             $"parts {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"parts\"}") / 1e6:0.0} MB, wal {metrics.GetValueOrDefault("vigie_disk_bytes{kind=\"wal\"}") / 1e6:0.0} MB, " +
-            $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}, managed heap {metrics.GetValueOrDefault("dotnet_gc_heap_bytes") / 1e6:0} MB, memtable {metrics.GetValueOrDefault("vigie_memtable_bytes") / 1e6:0} MB");
+            $"stored events {metrics.GetValueOrDefault("vigie_stored_events"):0}, managed heap {metrics.GetValueOrDefault("dotnet_gc_heap_bytes") / 1e6:0} MB, idle trims {metrics.GetValueOrDefault("vigie_idle_trims_total"):0}, memtable {metrics.GetValueOrDefault("vigie_memtable_bytes") / 1e6:0} MB");
         Console.WriteLine($"vigie: settled after {result.SettleSeconds:0} s: {result.DiskBytes / 1e6:0.0} MB on disk = {result.DiskBytesPerEvent:0.0} B/event, {result.Parts} parts, idle RSS {result.IdleRssBytes / 1e6:0} MB");
 
         await QueryMixRun.RunAsync(result, server.Pid, spec => RunQueryAsync(baseUrl, spec, server.Pid, ct)).ConfigureAwait(false);
@@ -264,27 +264,33 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
     }
 
     /// <summary>
-    /// Waits until parts, merges and WAL bytes stay unchanged for the settle period and no merge is
-    /// writing (no part file under a temporary name), bounded.
+    /// Waits until parts, merges and WAL bytes stay unchanged for the settle period, no merge is
+    /// writing (no part file under a temporary name) and the server has run its idle memory trim
+    /// since the last change, bounded. "Idle" is the state of a server that has been quiet long
+    /// enough to trim; without waiting for the trim, the reading depended on how late it came on a
+    /// loaded machine. A server without the trim metric (an older build) is read after the settle
+    /// period alone.
     /// </summary>
     private async Task<Dictionary<string, double>> SettleAsync(string baseUrl, string dataDir, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var stableSince = Stopwatch.StartNew();
         string? last = null;
+        var lastChangeUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var metrics = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
         while (sw.Elapsed < TimeSpan.FromSeconds(180))
         {
             metrics = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
             var writing = MergeOutputBytes(dataDir);
-            var key = string.Join(',', new[] { "vigie_parts", "vigie_merges_total", "vigie_disk_bytes{kind=\"wal\"}", "vigie_disk_bytes{kind=\"parts\"}" }
+            var key = string.Join(',', new[] { "vigie_parts", "vigie_merges_total", "vigie_merges_running", "vigie_disk_bytes{kind=\"wal\"}", "vigie_disk_bytes{kind=\"parts\"}" }
                 .Select(k => metrics.GetValueOrDefault(k).ToString(CultureInfo.InvariantCulture))) + "," + writing.ToString(CultureInfo.InvariantCulture);
             if (key != last || writing > 0)
             {
                 last = key;
+                lastChangeUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
                 stableSince.Restart();
             }
-            else if (stableSince.Elapsed >= TimeSpan.FromSeconds(options.SettleSeconds))
+            else if (stableSince.Elapsed >= TimeSpan.FromSeconds(options.SettleSeconds) && TrimmedSince(metrics, lastChangeUnixSeconds))
             {
                 return metrics;
             }
@@ -293,6 +299,9 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         Console.WriteLine("vigie: parts were still changing after 180 s; measuring anyway");
         return metrics;
     }
+
+    private static bool TrimmedSince(Dictionary<string, double> metrics, double unixSeconds) =>
+        !metrics.TryGetValue("vigie_idle_trim_last_timestamp_seconds", out var lastTrim) || lastTrim >= unixSeconds;
 
     /// <summary>Bytes of part files still being written (a flush or merge in progress).</summary>
     private static long MergeOutputBytes(string dataDir)
