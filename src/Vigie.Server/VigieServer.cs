@@ -83,12 +83,20 @@ public static class VigieServer
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         app.UsePipelines(options);
 
-        app.MapPost("/api/v1/ingest", (HttpContext http, IngestEndpoint e) => e.HandleAsync(http));
-        app.MapMethods("/api/v1/query", ["GET", "POST"], (HttpContext http, QueryEndpoint e) => e.HandleAsync(http));
-        app.MapGet("/api/v1/tail", (HttpContext http, TailEndpoint e) => e.HandleAsync(http));
-        app.MapGet("/api/v1/fields", (HttpContext http, FieldsEndpoint e) => e.HandleAsync(http));
-        app.MapGet("/healthz", (LogStore s) => HealthEndpoint.Check(s));
-        app.MapGet("/metrics", (LogStore s, ServerMetrics m, IngestionService i) => Results.Text(MetricsEndpoint.Render(s, m, i.Metrics), "text/plain; version=0.0.4; charset=utf-8"));
+        // Request delegates, not handlers with parameters: the framework builds a handler's binding
+        // code for every endpoint at the first request (generated code, compiled fully optimised
+        // with tiering off), where these need only the HttpContext.
+        app.MapPost("/api/v1/ingest", http => http.RequestServices.GetRequiredService<IngestEndpoint>().HandleAsync(http));
+        app.MapMethods("/api/v1/query", ["GET", "POST"], http => http.RequestServices.GetRequiredService<QueryEndpoint>().HandleAsync(http));
+        app.MapGet("/api/v1/tail", http => http.RequestServices.GetRequiredService<TailEndpoint>().HandleAsync(http));
+        app.MapGet("/api/v1/fields", http => http.RequestServices.GetRequiredService<FieldsEndpoint>().HandleAsync(http));
+        app.MapGet("/healthz", http => HealthEndpoint.Check(http.RequestServices.GetRequiredService<LogStore>()).ExecuteAsync(http));
+        app.MapGet("/metrics", http =>
+        {
+            var services = http.RequestServices;
+            var text = MetricsEndpoint.Render(services.GetRequiredService<LogStore>(), services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<IngestionService>().Metrics);
+            return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8").ExecuteAsync(http);
+        });
         app.MapHttpProtocols(options);
         app.MapWebUi();
         app.MapSocketProtocolEndpoints(options);

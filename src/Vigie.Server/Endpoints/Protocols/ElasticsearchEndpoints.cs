@@ -29,11 +29,11 @@ internal static class ElasticsearchEndpoints
     {
         var streams = ProtocolIngest.Streams(setting, DefaultStreams);
         app.Use(HandshakeMiddleware);
-        app.MapMethods("/_bulk", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest) => BulkAsync(http, ingest, streams, null));
-        app.MapMethods("/{index}/_bulk", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest, string index) => BulkAsync(http, ingest, streams, index));
-        app.MapPost("/{index}/_doc", (HttpContext http, ProtocolIngest ingest, string index) => DocumentAsync(http, ingest, streams, "index", index, null));
-        app.MapMethods("/{index}/_doc/{id}", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest, string index, string id) => DocumentAsync(http, ingest, streams, "index", index, id));
-        app.MapMethods("/{index}/_create/{id}", ["POST", "PUT"], (HttpContext http, ProtocolIngest ingest, string index, string id) => DocumentAsync(http, ingest, streams, "create", index, id));
+        app.MapMethods("/_bulk", ["POST", "PUT"], http => BulkAsync(http, ProtocolIngest.Of(http), streams, null));
+        app.MapMethods("/{index}/_bulk", ["POST", "PUT"], http => BulkAsync(http, ProtocolIngest.Of(http), streams, RouteValue(http, "index")));
+        app.MapPost("/{index}/_doc", http => DocumentAsync(http, ProtocolIngest.Of(http), streams, "index", RouteValue(http, "index"), null));
+        app.MapMethods("/{index}/_doc/{id}", ["POST", "PUT"], http => DocumentAsync(http, ProtocolIngest.Of(http), streams, "index", RouteValue(http, "index"), RouteValue(http, "id")));
+        app.MapMethods("/{index}/_create/{id}", ["POST", "PUT"], http => DocumentAsync(http, ProtocolIngest.Of(http), streams, "create", RouteValue(http, "index"), RouteValue(http, "id")));
         MapStub(app, ["GET"], "/_license", """{"license":{"status":"active","uid":"00000000-0000-0000-0000-000000000000","type":"basic","issue_date_in_millis":0,"max_nodes":1000,"max_resource_units":null}}""");
         MapStub(app, ["GET"], "/_xpack", """{"build":{"hash":"vigie","date":"2024-01-01T00:00:00.000Z"},"license":{"uid":"00000000-0000-0000-0000-000000000000","type":"basic","mode":"basic","status":"active"},"features":{"ilm":{"available":true,"enabled":true}}}""");
         MapStub(app, ["GET"], "/_cluster/health", """{"cluster_name":"vigie","status":"green","timed_out":false,"number_of_nodes":1,"number_of_data_nodes":1,"active_primary_shards":0,"active_shards":0,"relocating_shards":0,"initializing_shards":0,"unassigned_shards":0}""");
@@ -88,7 +88,10 @@ internal static class ElasticsearchEndpoints
     private static string RootAnswer() => $$"""{"name":"vigie","cluster_name":"vigie","cluster_uuid":"vigie-0000000000000000000000","version":{"number":"{{Version}}","build_flavor":"default","build_type":"docker","build_hash":"vigie","build_date":"2024-12-11T12:08:05.663969764Z","build_snapshot":false,"lucene_version":"9.12.0","minimum_wire_compatibility_version":"7.17.0","minimum_index_compatibility_version":"7.0.0"},"tagline":"You Know, for Search"}""";
 
     private static void MapStub(WebApplication app, string[] methods, string pattern, string json) =>
-        app.MapMethods(pattern, methods, (HttpContext http) => WriteJsonAsync(http, StatusCodes.Status200OK, json));
+        app.MapMethods(pattern, methods, http => WriteJsonAsync(http, StatusCodes.Status200OK, json));
+
+    /// <summary>A segment of the route's pattern, which the route matched (so never missing).</summary>
+    private static string RouteValue(HttpContext http, string name) => (string)http.Request.RouteValues[name]!;
 
     private static Task WriteJsonAsync(HttpContext http, int status, string json)
     {

@@ -25,7 +25,7 @@ internal static class JournaldEndpoints
     public static void Map(WebApplication app, ListenerSetting setting)
     {
         var streams = ProtocolIngest.Streams(setting, DefaultStreams);
-        app.MapPost("/upload", (HttpContext http, ProtocolIngest ingest) => UploadAsync(http, ingest, streams));
+        app.MapPost("/upload", http => UploadAsync(http, ProtocolIngest.Of(http), streams));
     }
 
     private static async Task UploadAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams)

@@ -18,9 +18,9 @@ internal static class LokiEndpoints
     {
         // By default the stream labels are the stream fields, as in Loki.
         var streams = setting.Streams is null ? null : StreamFields.Parse(setting.Streams);
-        app.MapPost("/loki/api/v1/push", (HttpContext http, ProtocolIngest ingest) => PushAsync(http, ingest, streams));
-        app.MapGet("/ready", () => Results.Text("ready\n"));
-        app.MapGet("/loki/api/v1/status/buildinfo", () => Results.Json(new { version = "3.3.0", revision = "vigie", branch = "vigie", buildUser = "vigie", buildDate = "", goVersion = "" }));
+        app.MapPost("/loki/api/v1/push", http => PushAsync(http, ProtocolIngest.Of(http), streams));
+        app.MapGet("/ready", http => Results.Text("ready\n").ExecuteAsync(http));
+        app.MapGet("/loki/api/v1/status/buildinfo", http => Results.Json(new { version = "3.3.0", revision = "vigie", branch = "vigie", buildUser = "vigie", buildDate = "", goVersion = "" }).ExecuteAsync(http));
     }
 
     private static async Task PushAsync(HttpContext http, ProtocolIngest ingest, StreamFields? streams)

@@ -21,7 +21,7 @@ internal static class OtlpHttpEndpoints
     public static void Map(WebApplication app, ListenerSetting setting)
     {
         var streams = ProtocolIngest.Streams(setting, DefaultStreams);
-        app.MapPost("/v1/logs", (HttpContext http, ProtocolIngest ingest) => ExportAsync(http, ingest, streams));
+        app.MapPost("/v1/logs", http => ExportAsync(http, ProtocolIngest.Of(http), streams));
     }
 
     private static async Task ExportAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Vigie.Core;
 using Vigie.Ingestion;
 using Vigie.Ingestion.Protocols;
@@ -21,6 +22,9 @@ internal sealed class ProtocolIngest(IngestionService ingestion, ServerMetrics m
     public const string RetryAfterSeconds = "5";
 
     public IngestionService Ingestion => ingestion;
+
+    /// <summary>The server's one instance, for endpoints mapped as plain request delegates.</summary>
+    public static ProtocolIngest Of(HttpContext http) => http.RequestServices.GetRequiredService<ProtocolIngest>();
 
     public ServerOptions Options => options;
 

@@ -20,10 +20,10 @@ internal static class SeqEndpoints
     public static void Map(WebApplication app, ListenerSetting setting)
     {
         var streams = ProtocolIngest.Streams(setting, DefaultStreams);
-        app.MapPost("/api/events/raw", (HttpContext http, ProtocolIngest ingest) => IngestAsync(http, ingest, streams, clef: false));
-        app.MapPost("/ingest/clef", (HttpContext http, ProtocolIngest ingest) => IngestAsync(http, ingest, streams, clef: true));
+        app.MapPost("/api/events/raw", http => IngestAsync(http, ProtocolIngest.Of(http), streams, clef: false));
+        app.MapPost("/ingest/clef", http => IngestAsync(http, ProtocolIngest.Of(http), streams, clef: true));
         // Seq clients probe the server root of the API before sending.
-        app.MapGet("/api", () => Results.Json(new { Product = "Vigie", Version = "2025.1.0" }));
+        app.MapGet("/api", http => Results.Json(new { Product = "Vigie", Version = "2025.1.0" }).ExecuteAsync(http));
     }
 
     private static async Task IngestAsync(HttpContext http, ProtocolIngest ingest, StreamFields streams, bool clef)
