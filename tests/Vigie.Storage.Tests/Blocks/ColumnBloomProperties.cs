@@ -40,7 +40,7 @@ public sealed class ColumnBloomProperties
         var ipv4Columns = 0;
         Prop.ForAll(rows.ToArbitrary(), (string?[] values) =>
         {
-            var column = MakeColumn(values, 0);
+            var column = TextColumns.Make(values, 0);
             var encoded = encoder.Encode(column);
             if (encoded.Encoding != ColumnEncoding.Ipv4)
             {
@@ -90,7 +90,7 @@ public sealed class ColumnBloomProperties
         using var output = new ByteBuffer();
         Prop.ForAll(rows.ToArbitrary(), padding.ToArbitrary(), (string?[] values, int pad) =>
         {
-            var column = MakeColumn(values, pad);
+            var column = TextColumns.Make(values, pad);
             output.Clear();
             tokens.WriteBloom(column, output);
             Assert.Equal(ReferenceBloom(values).ToArray(), output.Span.ToArray());
@@ -108,24 +108,5 @@ public sealed class ColumnBloomProperties
             }
         }
         return BloomFilter.Build([.. expected]);
-    }
-
-    /// <summary>A column of strings; <paramref name="padding"/> bytes after its end in the array (letters when positive, non-ASCII when negative).</summary>
-    private static Column MakeColumn(string?[] values, int padding)
-    {
-        var kinds = new ValueKind[values.Length];
-        var offsets = new int[values.Length + 1];
-        var bytes = new List<byte>();
-        for (var r = 0; r < values.Length; r++)
-        {
-            if (values[r] is { } v)
-            {
-                kinds[r] = ValueKind.String;
-                bytes.AddRange(Encoding.UTF8.GetBytes(v));
-            }
-            offsets[r + 1] = bytes.Count;
-        }
-        bytes.AddRange(Enumerable.Repeat(padding > 0 ? (byte)'Q' : (byte)0xC3, Math.Abs(padding)));
-        return new Column("c", kinds, offsets, [.. bytes]);
     }
 }

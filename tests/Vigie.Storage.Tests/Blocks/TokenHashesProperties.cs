@@ -33,7 +33,7 @@ public class TokenHashesProperties
         using var output = new ByteBuffer();
         Prop.ForAll(rows.ToArbitrary(), padding.ToArbitrary(), (string?[] values, int pad) =>
         {
-            var column = MakeColumn(values, pad);
+            var column = TextColumns.Make(values, pad);
             var expected = new HashSet<ulong>();
             foreach (var v in values)
             {
@@ -55,23 +55,5 @@ public class TokenHashesProperties
                 Assert.True(built.MayContain(Tokenizer.Hash(word.ToUpperInvariant().AsSpan())), word);
             }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
-    }
-
-    private static Column MakeColumn(string?[] values, int padding)
-    {
-        var kinds = new ValueKind[values.Length];
-        var offsets = new int[values.Length + 1];
-        var bytes = new List<byte>();
-        for (var r = 0; r < values.Length; r++)
-        {
-            if (values[r] is { } v)
-            {
-                kinds[r] = ValueKind.String;
-                bytes.AddRange(Encoding.UTF8.GetBytes(v));
-            }
-            offsets[r + 1] = bytes.Count;
-        }
-        bytes.AddRange(Enumerable.Repeat(padding > 0 ? (byte)'Q' : (byte)0xC3, Math.Abs(padding)));
-        return new Column("c", kinds, offsets, [.. bytes]);
     }
 }
