@@ -161,17 +161,7 @@ public sealed class CountDistinctStoreTests
 
     private static LogStore StoreOf(TempDirectory dir, List<List<LogEvent>> parts, bool merge)
     {
-        var store = LogStore.Open(new StoreOptions { DataDirectory = dir.Path, BackgroundMerges = false, FlushInterval = TimeSpan.FromHours(1) });
-        foreach (var part in parts)
-        {
-            var batch = new EventBatch();
-            foreach (var e in part)
-            {
-                batch.Add(e);
-            }
-            store.AppendAsync(batch).GetAwaiter().GetResult();
-            store.FlushAsync().GetAwaiter().GetResult();
-        }
+        var store = StoreOfParts.Open(dir, parts);
         if (merge)
         {
             while (store.MergeOnceAsync(force: true).GetAwaiter().GetResult())

@@ -61,7 +61,7 @@ public sealed class StatsFastPathTests
         }
 
         using var dir = new TempDirectory();
-        using var store = await StoreOf(dir, parts);
+        using var store = await StoreOfParts.OpenAsync(dir, parts);
         AssertSameAsReference(store, events, query);
     }
 
@@ -120,7 +120,7 @@ public sealed class StatsFastPathTests
             parts.Add(part);
         }
         using var dir = new TempDirectory();
-        using var store = await StoreOf(dir, parts);
+        using var store = await StoreOfParts.OpenAsync(dir, parts);
         AssertSameAsReference(store, [.. parts.SelectMany(p => p)], query);
     }
 
@@ -136,23 +136,6 @@ public sealed class StatsFastPathTests
             fields.Add(new("level", FieldValue.Str(i % 4 == 1 ? "info" : "error")));
         }
         return new LogEvent(time, StreamKey.Create([new("host", host)]), fields);
-    }
-
-    /// <summary>One part per list, flushed in turn.</summary>
-    private static async Task<LogStore> StoreOf(TempDirectory dir, List<List<LogEvent>> parts)
-    {
-        var store = LogStore.Open(new StoreOptions { DataDirectory = dir.Path, BackgroundMerges = false, FlushInterval = TimeSpan.FromHours(1) });
-        foreach (var part in parts)
-        {
-            var batch = new EventBatch();
-            foreach (var e in part)
-            {
-                batch.Add(e);
-            }
-            await store.AppendAsync(batch);
-            await store.FlushAsync();
-        }
-        return store;
     }
 
     private static void AssertSameAsReference(LogStore store, IReadOnlyList<LogEvent> events, string text)

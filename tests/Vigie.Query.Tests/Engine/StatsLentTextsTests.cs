@@ -73,17 +73,7 @@ public sealed class StatsLentTextsTests
             parts.Add(part);
         }
         using var dir = new TempDirectory();
-        using var store = LogStore.Open(new StoreOptions { DataDirectory = dir.Path, BackgroundMerges = false, FlushInterval = TimeSpan.FromHours(1) });
-        foreach (var part in parts)
-        {
-            var batch = new EventBatch();
-            foreach (var e in part)
-            {
-                batch.Add(e);
-            }
-            store.AppendAsync(batch).GetAwaiter().GetResult();
-            store.FlushAsync().GetAwaiter().GetResult();
-        }
+        using var store = StoreOfParts.Open(dir, parts);
         using (var snapshot = store.AcquireSnapshot())
         {
             Assert.Contains(ColumnEncoding.Raw, snapshot.Parts.SelectMany(p => p.Reader.Blocks).Select(b => b.FindColumn("_msg")!.Encoding));

@@ -76,17 +76,7 @@ public sealed class WordPruningTests
         }
 
         using var dir = new TempDirectory();
-        using var store = LogStore.Open(new StoreOptions { DataDirectory = dir.Path, BackgroundMerges = false, FlushInterval = TimeSpan.FromHours(1) });
-        foreach (var part in parts)
-        {
-            var batch = new EventBatch();
-            foreach (var e in part)
-            {
-                batch.Add(e);
-            }
-            await store.AppendAsync(batch);
-            await store.FlushAsync();
-        }
+        using var store = await StoreOfParts.OpenAsync(dir, parts);
         var query = ParsedQuery.Parse(text);
         IEnumerable<ResultRow> expected = ReferenceEvaluator.Evaluate(query, [.. parts.SelectMany(p => p)], Now);
         if (limit is { } l)
