@@ -62,10 +62,42 @@ internal sealed partial class NdjsonLineParser
                 return false;
             }
             i++;
-            var nameLength = ReadName(line, ref i, prefixLength, depth > 1, out var nameInLine);
-            if (nameLength < 0)
+            int nameLength, nameInLine, role;
+            var nameId = -1;
+            var shortEntry = NotShort;
+            var shortKey = default(Vector128<byte>);
+            var shortLength = depth == 1 ? ReadShortName(line, i, out shortKey) : -1;
+            if (shortLength >= 0)
             {
-                return false;
+                nameLength = shortLength;
+                nameInLine = i;
+                i += shortLength + 1;
+                shortEntry = FindShortName(shortKey);
+                if (shortEntry >= 0)
+                {
+                    ref var known = ref _shortNames[shortEntry];
+                    role = known.Role;
+                    nameId = known.Id;
+                }
+                else
+                {
+                    role = RoleOf(line.Slice(nameInLine, nameLength));
+                    if (role is TimeRole or StreamRole)
+                    {
+                        // Never interned, so filed now, without an id.
+                        AddShortName(~shortEntry, shortKey, -1, role);
+                        shortEntry = NotShort;
+                    }
+                }
+            }
+            else
+            {
+                nameLength = ReadName(line, ref i, prefixLength, depth > 1, out nameInLine);
+                if (nameLength < 0)
+                {
+                    return false;
+                }
+                role = RoleOf(nameInLine >= 0 ? line.Slice(nameInLine, nameLength) : _name.AsSpan(0, nameLength));
             }
             var name = nameInLine >= 0 ? line.Slice(nameInLine, nameLength) : _name.AsSpan(0, nameLength);
             i = SkipWhitespace(line, i);
@@ -81,7 +113,7 @@ internal sealed partial class NdjsonLineParser
             if (line[i] == '{')
             {
                 // An object under _time is an error and one under _stream is skipped: the reference path's business.
-                if (depth >= FastMaxDepth || name.SequenceEqual("_time"u8) || name.SequenceEqual("_stream"u8))
+                if (depth >= FastMaxDepth || role is TimeRole or StreamRole)
                 {
                     return false;
                 }
@@ -97,7 +129,7 @@ internal sealed partial class NdjsonLineParser
                     return false;
                 }
             }
-            else if (!AddValueFast(line, ref i, batch, name, depth, ref hasTime, ref messageWritten))
+            else if (!AddValueFast(line, ref i, batch, name, new KnownName(role, nameId, shortEntry, shortKey), depth, ref hasTime, ref messageWritten))
             {
                 return false;
             }
@@ -122,10 +154,11 @@ internal sealed partial class NdjsonLineParser
 
     /// <summary>The same decisions as the reference path's <c>AddValue</c>, in the same order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool AddValueFast(ReadOnlySpan<byte> line, ref int i, EventBatch batch, ReadOnlySpan<byte> name, int depth, ref bool hasTime, ref bool messageWritten)
+    private bool AddValueFast(ReadOnlySpan<byte> line, ref int i, EventBatch batch, ReadOnlySpan<byte> name, KnownName known, int depth, ref bool hasTime, ref bool messageWritten)
     {
         var isNull = line[i] == 'n';
-        if (name.SequenceEqual("_time"u8))
+        var role = known.Role;
+        if (role == TimeRole)
         {
             if (hasTime || isNull)
             {
@@ -134,16 +167,25 @@ internal sealed partial class NdjsonLineParser
             hasTime = true;
             return SetTimeFast(line, ref i, batch);
         }
-        if (isNull || name.SequenceEqual("_stream"u8))
+        if (isNull || role == StreamRole)
         {
             return SkipValue(line, ref i, depth);
         }
-        var nameId = Intern(batch, name);
+        var nameId = known.Id;
+        if (nameId < 0)
+        {
+            nameId = Intern(batch, name);
+            if (known.Entry is < 0 and not NotShort)
+            {
+                // A short name met for the first time in this batch: its id is known from here on.
+                AddShortName(~known.Entry, known.Key, nameId, role);
+            }
+        }
         if (!MarkSeen(nameId))
         {
             return SkipValue(line, ref i, depth);
         }
-        var rank = MessageRank(name);
+        var rank = role;
         if (rank > 0)
         {
             var start = i;
@@ -161,6 +203,13 @@ internal sealed partial class NdjsonLineParser
         }
         return WriteValue(line, ref i, batch, nameId, depth);
     }
+
+    /// <summary>
+    /// What the member loop knows of a name: its role, its id when the short-name table had it (else -1),
+    /// and the table entry it holds (&gt;= 0), the complement of the free entry it would take, or
+    /// <see cref="NotShort"/> for a name the table does not take.
+    /// </summary>
+    private readonly record struct KnownName(int Role, int Id, int Entry, Vector128<byte> Key);
 
     private bool AddMessageCandidatesFast(ReadOnlySpan<byte> line, EventBatch batch, bool messageWritten)
     {

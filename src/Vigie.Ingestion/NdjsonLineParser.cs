@@ -82,6 +82,7 @@ internal sealed partial class NdjsonLineParser : IDisposable
         {
             return $"invalid UTF-8 at byte {InvalidUtf8Offset(line)}";
         }
+        EnsureCachesOf(batch);
         _stamp++;
         _fieldPosition = 0;
         batch.BeginEvent(_nowNs);
@@ -317,19 +318,11 @@ internal sealed partial class NdjsonLineParser : IDisposable
     /// <summary>
     /// The name id of <paramref name="name"/> in <paramref name="batch"/>. Lines of one source repeat
     /// their keys in the same order, so the id of the previous line's key at the same position is
-    /// checked first (a byte comparison) before the batch's dictionary.
+    /// checked first (a byte comparison) before the batch's dictionary. The caches belong to the
+    /// batch <see cref="EnsureCachesOf"/> was last given.
     /// </summary>
     private int Intern(EventBatch batch, ReadOnlySpan<byte> name)
     {
-        if (!ReferenceEquals(batch, _cacheBatch) || batch.Epoch != _cacheEpoch)
-        {
-            _cacheBatch = batch;
-            _cacheEpoch = batch.Epoch;
-            _cacheCount = 0;
-            _messageNameId = -1;
-            Array.Clear(_tableNames);
-            _tableCount = 0;
-        }
         var slot = _fieldPosition++;
         if (slot < _cacheCount && name.SequenceEqual(_cacheNames[slot].AsSpan(0, _cacheLengths[slot])))
         {
