@@ -45,7 +45,7 @@ public static partial class Timestamps
     /// read times straight from a request body: same forms accepted, same result, no conversion to text.
     /// </summary>
     /// <remarks>Every accepted form is ASCII, so any other byte makes both versions fail alike.</remarks>
-    public static bool TryParseRfc3339(ReadOnlySpan<byte> s, out long ns) => TryParseRfc3339<byte>(s, out ns);
+    public static bool TryParseRfc3339(ReadOnlySpan<byte> s, out long ns) => TryParseRfc3339Utc(s, out ns) || TryParseRfc3339<byte>(s, out ns);
 
     // One parser for text and UTF-8: a byte widens to the char of the same code (Latin-1), and every
     // character the forms accept is ASCII, so both read alike.
