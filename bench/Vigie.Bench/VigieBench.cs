@@ -116,7 +116,10 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         var metrics = await SettleAsync(baseUrl, dataDir, ct).ConfigureAwait(false);
         result.SettleSeconds = settle.Elapsed.TotalSeconds;
         result.CpuSecondsCatchUpAndSettle = Probe.CpuSeconds(server.Pid) - cpu0 - result.CpuSecondsIngest;
-        result.IdleRssBytes = Probe.Memory(server.Pid).Rss;
+        var idle = Probe.MemoryByKind(server.Pid);
+        result.IdleRssBytes = idle.Rss;
+        result.Notes.Add($"idle RSS {idle.Rss / 1e6:0.0} MB: {idle}");
+        Console.WriteLine($"vigie: idle RSS {idle.Rss / 1e6:0.0} MB: {idle}");
         result.DiskBytes = Probe.DirectoryBytes(dataDir);
         result.DiskBytesPerEvent = (double)result.DiskBytes / facts.Events;
         result.Parts = (long)metrics.GetValueOrDefault("vigie_parts");
