@@ -34,6 +34,61 @@ internal static class Probe
         return (rss, hwm);
     }
 
+    /// <summary>
+    /// The resident set by kind, in bytes, read from /proc/PID/status and /proc/PID/smaps: anonymous
+    /// memory (the managed heap among it), mapped files, shared memory (the runtime's double-mapped
+    /// code), and of the files' pages those another process maps too (the kernel does not reclaim
+    /// them for this one: other .NET processes, the benchmark's own client among them, map the same
+    /// runtime files). Zeros once the process is gone.
+    /// </summary>
+    public static RssByKind MemoryByKind(int pid)
+    {
+        long rss = 0, anon = 0, file = 0, shmem = 0, fileShared = 0;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = Kb(line);
+                }
+                else if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+                {
+                    anon = Kb(line);
+                }
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+                {
+                    file = Kb(line);
+                }
+                else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
+                {
+                    shmem = Kb(line);
+                }
+            }
+            var inFile = false;
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+            {
+                var head = line.AsSpan(0, Math.Max(0, line.IndexOf(' ', StringComparison.Ordinal)));
+                if (head.Length > 0 && head[^1] != ':')
+                {
+                    // "start-end perms offset dev inode [path]": a file's path begins with '/' (the
+                    // double-mapped code's shared memory is "/memfd:doublemapper (deleted)").
+                    var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    inFile = fields.Length == 6 && fields[5].StartsWith('/')
+                        && !fields[5].StartsWith("/dev/", StringComparison.Ordinal) && !fields[5].StartsWith("/memfd:", StringComparison.Ordinal);
+                }
+                else if (inFile && (line.StartsWith("Shared_Clean:", StringComparison.Ordinal) || line.StartsWith("Shared_Dirty:", StringComparison.Ordinal)))
+                {
+                    fileShared += Kb(line);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return new RssByKind(rss, anon, file, shmem, fileShared);
+    }
+
     private static long Kb(string line)
     {
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -95,6 +150,13 @@ internal static class Probe
         [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         public static extern int Kill(int pid, int sig);
     }
+}
+
+/// <summary>A process's resident set by kind, in bytes (see <see cref="Probe.MemoryByKind"/>).</summary>
+internal readonly record struct RssByKind(long Rss, long Anonymous, long Files, long SharedMemory, long FilesSharedWithOthers)
+{
+    public override string ToString() =>
+        $"anonymous {Anonymous / 1e6:0.0} MB, files {Files / 1e6:0.0} MB (of which {FilesSharedWithOthers / 1e6:0.0} MB mapped by other processes too), shared memory {SharedMemory / 1e6:0.0} MB";
 }
 
 /// <summary>Samples a process's resident memory in the background; keeps the peak.</summary>

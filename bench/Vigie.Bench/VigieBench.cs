@@ -113,10 +113,17 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
         Console.WriteLine($"vigie: all events queryable {result.CatchUpSeconds:0.00} s after the last acknowledgement; peak RSS {peak / 1e6:0} MB");
 
         var settle = Stopwatch.StartNew();
-        var metrics = await SettleAsync(baseUrl, dataDir, ct).ConfigureAwait(false);
+        var (metrics, lastChange) = await SettleAsync(baseUrl, dataDir, ct).ConfigureAwait(false);
         result.SettleSeconds = settle.Elapsed.TotalSeconds;
         result.CpuSecondsCatchUpAndSettle = Probe.CpuSeconds(server.Pid) - cpu0 - result.CpuSecondsIngest;
-        result.IdleRssBytes = Probe.Memory(server.Pid).Rss;
+        var quiet = Probe.MemoryByKind(server.Pid);
+        var quietNote = $"RSS when settled and first trimmed ({DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - lastChange:0} s after the last change) {quiet.Rss / 1e6:0.0} MB: {quiet}";
+        result.Notes.Add(quietNote);
+        Console.WriteLine("vigie: " + quietNote);
+        var (idle, idleNote) = await RestAsync(baseUrl, dataDir, server.Pid, metrics, lastChange, ct).ConfigureAwait(false);
+        result.IdleRssBytes = idle.Rss;
+        result.Notes.Add(idleNote);
+        Console.WriteLine("vigie: " + idleNote);
         result.DiskBytes = Probe.DirectoryBytes(dataDir);
         result.DiskBytesPerEvent = (double)result.DiskBytes / facts.Events;
         result.Parts = (long)metrics.GetValueOrDefault("vigie_parts");
@@ -271,7 +278,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
     /// loaded machine. A server without the trim metric (an older build) is read after the settle
     /// period alone.
     /// </summary>
-    private async Task<Dictionary<string, double>> SettleAsync(string baseUrl, string dataDir, CancellationToken ct)
+    private async Task<(Dictionary<string, double> Metrics, double LastChangeUnixSeconds)> SettleAsync(string baseUrl, string dataDir, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var stableSince = Stopwatch.StartNew();
@@ -292,12 +299,46 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
             }
             else if (stableSince.Elapsed >= TimeSpan.FromSeconds(options.SettleSeconds) && TrimmedSince(metrics, lastChangeUnixSeconds))
             {
-                return metrics;
+                return (metrics, lastChangeUnixSeconds);
             }
             await Task.Delay(500, ct).ConfigureAwait(false);
         }
         Console.WriteLine("vigie: parts were still changing after 180 s; measuring anyway");
-        return metrics;
+        return (metrics, lastChangeUnixSeconds);
+    }
+
+    /// <summary>
+    /// How long after the last change the idle RSS is read. A server that has just gone quiet still
+    /// holds what the burst's threads keep, and gives it back on the runtime's own clocks: a
+    /// thread-pool thread retires after 20 s without work (its zstd contexts and its thread-local
+    /// pooled arrays go with it), the shared array pool drops a thread's arrays once unused for 30 s
+    /// and the per-core ones after 60 s, and the idle trim collects every 15 s meanwhile. After a
+    /// 10M ingest that is 8 MB of anonymous memory, given back 20-60 s after the last change; from
+    /// then on the resident set stays flat. 75 s: the pool's 60 s and one trim after it.
+    /// </summary>
+    private const double RestSeconds = 75;
+
+    /// <summary>
+    /// The idle reading: the server left alone (no request, not even <c>/metrics</c>: each scrape
+    /// allocates about 0.1 MB into memory the last collection gave back) until <see cref="RestSeconds"/>
+    /// after the last change, then its resident set. A scrape after the reading tells whether the
+    /// store changed meanwhile (a merge), which the notes then say.
+    /// </summary>
+    private async Task<(RssByKind Rss, string Note)> RestAsync(string baseUrl, string dataDir, int pid, Dictionary<string, double> settled, double lastChangeUnixSeconds, CancellationToken ct)
+    {
+        var wait = lastChangeUnixSeconds + RestSeconds - (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait), ct).ConfigureAwait(false);
+        }
+        var idle = Probe.MemoryByKind(pid);
+        var after = await MetricsAsync(baseUrl, ct).ConfigureAwait(false);
+        string[] store = ["vigie_parts", "vigie_merges_total", "vigie_flushes_total", "vigie_store_events_total"];
+        var changed = store.Where(k => settled.GetValueOrDefault(k) != after.GetValueOrDefault(k)).ToList();
+        var note = $"idle RSS {idle.Rss / 1e6:0.0} MB, read {RestSeconds:0} s after the last change, the server left without requests since it settled " +
+            $"({after.GetValueOrDefault("vigie_idle_trims_total") - settled.GetValueOrDefault("vigie_idle_trims_total"):0} idle trims meanwhile, managed heap {after.GetValueOrDefault("dotnet_gc_heap_bytes") / 1e6:0.0} MB" +
+            (changed.Count == 0 && MergeOutputBytes(dataDir) == 0 ? ", the store unchanged" : $", the store CHANGED meanwhile: {string.Join(", ", changed)}") + $"): {idle}";
+        return (idle, note);
     }
 
     private static bool TrimmedSince(Dictionary<string, double> metrics, double unixSeconds) =>
