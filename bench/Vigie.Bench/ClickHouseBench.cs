@@ -74,7 +74,12 @@ internal sealed class ClickHouseBench(Options options, CorpusFacts facts, string
         await SettleAsync(baseUrl, ct).ConfigureAwait(false);
         result.SettleSeconds = settle.Elapsed.TotalSeconds;
         result.CpuSecondsCatchUpAndSettle = Probe.CpuSeconds(server.Pid) - cpu0 - result.CpuSecondsIngest;
+        // Read at rest as Vigie is: left without requests until as long after its last change, so
+        // that both idle figures are taken at the same moment of the quiet.
+        var settled = Probe.Memory(server.Pid).Rss;
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, VigieBench.RestSeconds - options.SettleSeconds)), ct).ConfigureAwait(false);
         result.IdleRssBytes = Probe.Memory(server.Pid).Rss;
+        result.Notes.Add($"idle RSS {result.IdleRssBytes / 1e6:0.0} MB, read {VigieBench.RestSeconds:0} s after the parts last changed, without requests meanwhile; {settled / 1e6:0.0} MB when settled");
         var parts = (await QueryAsync(baseUrl, "SELECT count(), sum(bytes_on_disk) FROM system.parts WHERE active AND database = 'default' AND table = 'logs'", ct).ConfigureAwait(false)).Trim().Split('\t');
         result.Parts = long.Parse(parts[0], CultureInfo.InvariantCulture);
         result.DiskBytes = long.Parse(parts[1], CultureInfo.InvariantCulture);

@@ -316,7 +316,7 @@ internal sealed class VigieBench(Options options, CorpusFacts facts, string ndjs
     /// 10M ingest that is 8 MB of anonymous memory, given back 20-60 s after the last change; from
     /// then on the resident set stays flat. 75 s: the pool's 60 s and one trim after it.
     /// </summary>
-    private const double RestSeconds = 75;
+    internal const double RestSeconds = 75;
 
     /// <summary>
     /// The idle reading: the server left alone (no request, not even <c>/metrics</c>: each scrape
