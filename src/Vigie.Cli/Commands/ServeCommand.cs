@@ -31,9 +31,9 @@ public static class ServeCommand
                               or plain bytes; KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB
                               powers of 1024; 0 or off means no limit (VIGIE_MAX_DISK, default off)
           --max-unflushed SIZE  memory for events received but not yet written to parts;
-                              past it, ingestion waits for the next write. Less memory, more
-                              and smaller writes (VIGIE_MAX_UNFLUSHED, at least 8MiB,
-                              default 72MiB)
+                              past it, ingestion waits for the next write. Lower: less memory,
+                              more and smaller writes, more CPU (VIGIE_MAX_UNFLUSHED, at
+                              least 8MiB, default 72MiB)
           --api-key KEY       an API key ingestion accepts; repeat the flag for several keys.
                               Once any key is set, POST /api/v1/ingest needs
                               Authorization: Bearer KEY and the Seq endpoints X-Seq-ApiKey: KEY
