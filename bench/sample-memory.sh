@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Samples a running `vigie serve` every 100 ms until it exits: its resident and anonymous memory
-# (/proc/PID/smaps_rollup) beside the store's and the runtime's gauges from /metrics, one
-# tab-separated line per sample. Run it beside `bench/run.sh` to see what the peak RSS is made of:
+# in MB of 10^6 bytes, the benchmark's unit (/proc/PID/smaps_rollup), beside the store's and the
+# runtime's gauges from /metrics, one tab-separated line per sample. Run it beside `bench/run.sh`
+# to see what the peak RSS is made of:
 #   bench/sample-memory.sh > samples.tsv &
 #   bench/run.sh --events 10000000 --no-clickhouse --encodings plain --runs 1
 # It waits for a `vigie ... serve` process started after it and follows that one; on a machine where
@@ -26,7 +27,8 @@ header=0
 start="$EPOCHREALTIME"
 while [ -e "/proc/$pid" ]; do
   now="$EPOCHREALTIME"
-  mem="$(awk '/^Rss:/{r=$2} /^Anonymous:/{a=$2} END{printf "%d\t%d", r/1024, a/1024}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo "0	0")"
+  # MB of 10^6 bytes, as the benchmark prints its peak (/proc counts KiB).
+  mem="$(awk '/^Rss:/{r=$2} /^Anonymous:/{a=$2} END{printf "%.1f\t%.1f", r*1.024/1000, a*1.024/1000}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo "0	0")"
   m="$(curl -s --max-time 0.5 "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -E "$metrics" || true)"
   if [ "$header" = 0 ] && [ -n "$m" ]; then
     printf 't\trss_mb\tanon_mb\t%s\n' "$(echo "$m" | awk '{printf "%s\t", $1}')"

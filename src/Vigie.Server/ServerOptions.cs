@@ -15,6 +15,13 @@ public sealed record ServerOptions
     /// <summary>Drop the oldest day partitions past this many bytes on disk (<c>--max-disk 20GB</c>).</summary>
     public long? MaxDiskBytes { get; init; }
 
+    /// <summary>
+    /// Memory the store may hold in events acknowledged but not yet written to parts before appends
+    /// wait (<c>--max-unflushed 48MiB</c>, <c>VIGIE_MAX_UNFLUSHED</c>); null keeps the store's default
+    /// (<see cref="Storage.Store.StoreOptions.MaxUnflushedBytes"/>).
+    /// </summary>
+    public long? MaxUnflushedBytes { get; init; }
+
     /// <summary>Largest accepted ingest request body, after decompression.</summary>
     public long MaxBodyBytes { get; init; } = 256L * 1024 * 1024;
 

@@ -56,12 +56,17 @@ public static class VigieServer
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new Security.ApiKeys(options.ApiKeys));
-        builder.Services.AddSingleton(sp => LogStore.Open(new StoreOptions
+        var storeOptions = new StoreOptions
         {
             DataDirectory = options.DataDir,
             Retention = options.Retention,
             MaxDiskBytes = options.MaxDiskBytes,
-        }, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Vigie.Storage")));
+        };
+        if (options.MaxUnflushedBytes is { } maxUnflushed)
+        {
+            storeOptions = storeOptions with { MaxUnflushedBytes = maxUnflushed };
+        }
+        builder.Services.AddSingleton(sp => LogStore.Open(storeOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Vigie.Storage")));
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddSingleton(sp => new QueryEngine(sp.GetRequiredService<LogStore>()));

@@ -14,7 +14,7 @@ public static class ServeCommand
 
     public static readonly CommandSpec Spec = new("serve", """
         usage: vigie serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--retention AGE] [--max-disk SIZE]
-                           [--api-key KEY ...] [--LISTENER on|off|HOST:PORT ...]
+                           [--max-unflushed SIZE] [--api-key KEY ...] [--LISTENER on|off|HOST:PORT ...]
 
         Runs the server: storage, queries and the HTTP API. Ctrl+C or SIGTERM stop it cleanly
         (a second Ctrl+C forces it).
@@ -30,6 +30,10 @@ public static class ServeCommand
           --max-disk SIZE     drop the oldest days past SIZE on disk, e.g. 20GB, 500MB, 1.5GiB
                               or plain bytes; KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB
                               powers of 1024; 0 or off means no limit (VIGIE_MAX_DISK, default off)
+          --max-unflushed SIZE  memory for events received but not yet written to parts;
+                              past it, ingestion waits for the next write. Lower: less memory,
+                              more and smaller writes, more CPU (VIGIE_MAX_UNFLUSHED, at
+                              least 8MiB, default 72MiB)
           --api-key KEY       an API key ingestion accepts; repeat the flag for several keys.
                               Once any key is set, POST /api/v1/ingest needs
                               Authorization: Bearer KEY and the Seq endpoints X-Seq-ApiKey: KEY
@@ -53,7 +57,7 @@ public static class ServeCommand
           --elasticsearch, --loki, --otlp-http, --seq, --journald   on|off (on the HTTP API)
           --otlp-grpc         OTLP over gRPC (default 127.0.0.1:4317)
 
-        """, ["config", "data", "listen", "retention", "max-disk", "api-key", .. ListenerOptions.Names, "syslog-tls-cert", "syslog-tls-key", "splunk-token"], [], 0);
+        """, ["config", "data", "listen", "retention", "max-disk", "max-unflushed", "api-key", .. ListenerOptions.Names, "syslog-tls-cert", "syslog-tls-key", "splunk-token"], [], 0);
 
     /// <summary>Builds the server's options from flags, then environment, then defaults.</summary>
     public static ServerOptions Options(ParsedArgs args, Func<string, string?> environment)
@@ -63,6 +67,7 @@ public static class ServeCommand
         var listen = args.Resolve("listen", "VIGIE_LISTEN", environment, DefaultListen);
         var retention = args.Resolve("retention", "VIGIE_RETENTION", environment, "off");
         var maxDisk = args.Resolve("max-disk", "VIGIE_MAX_DISK", environment, "off");
+        var maxUnflushed = args.Resolve("max-unflushed", "VIGIE_MAX_UNFLUSHED", environment, "");
         var config = args.Resolve("config", "VIGIE_CONFIG", environment, "");
         return new ServerOptions
         {
@@ -70,6 +75,7 @@ public static class ServeCommand
             Listen = CheckListen(listen),
             Retention = ParseRetention(retention),
             MaxDiskBytes = ParseMaxDisk(maxDisk),
+            MaxUnflushedBytes = ParseMaxUnflushed(maxUnflushed),
             ConfigFile = CheckConfigFile(config),
             Listeners = Listeners(args, environment, CheckConfigFile(config)),
             ApiKeys = ApiKeys(args, environment, CheckConfigFile(config)),
@@ -237,6 +243,24 @@ public static class ServeCommand
             throw new UsageException($"invalid --max-disk '{text}': expected a size like 20GB, 500MB, 1.5GiB, a byte count or off");
         }
         return bytes == 0 ? null : bytes;
+    }
+
+    /// <summary>Below this a flush would write parts of a few batches each.</summary>
+    public const long MinMaxUnflushedBytes = 8L * 1024 * 1024;
+
+    /// <summary>The back-pressure bound of <c>--max-unflushed</c>; null (empty) keeps the store's default.</summary>
+    public static long? ParseMaxUnflushed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Trim().Length == 0)
+        {
+            return null;
+        }
+        if (!ByteSize.TryParse(text, out var bytes) || bytes < MinMaxUnflushedBytes)
+        {
+            throw new UsageException($"invalid --max-unflushed '{text}': expected a size of at least 8MiB, like 48MiB or 64MB");
+        }
+        return bytes;
     }
 
     private static bool IsOff(string text) => text.Trim() is "0" or "off" or "none" or "";

@@ -96,6 +96,9 @@ public sealed partial class LogStore : IDisposable
 
     public StoreMetrics Metrics { get; } = new();
 
+    /// <summary>The options the store was opened with.</summary>
+    public StoreOptions Options => _options;
+
     /// <summary>
     /// Batches for ingestion to fill (<see cref="EventBatchPool.Rent"/>): a batch appended to the store
     /// comes back once written to a part and released by its renter. Emptied after a second unused.
