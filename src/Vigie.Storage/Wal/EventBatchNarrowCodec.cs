@@ -260,20 +260,41 @@ internal static class EventBatchNarrowCodec
         {
             throw new InvalidDataException($"the events hold {field} fields, the batch {fields}");
         }
-        for (var f = 0; f < fields; f++)
+        // 32 one-byte fields at a time when they are (names out of range are caught by FromLayout),
+        // else the next 32 one by one, as the writer wrote them.
+        for (var f = 0; f < fields; f += 32)
         {
-            var nameAndKind = r.ReadUInt();
-            var name = nameAndKind >> KindBits;
-            if (name >= (ulong)names.Length)
+            if (fields - f >= 32 && r.TryReadSmall32(out var small))
             {
-                throw new InvalidDataException($"name index {name} out of range {names.Length}");
+                var (low, high) = Vector256.Widen(small >>> KindBits);
+                StoreInts(low, high, nameIds.AsSpan(f));
+                ((small & Vector256.Create((byte)3)) + Vector256<byte>.One).StoreUnsafe(ref Unsafe.As<ValueKind, byte>(ref kinds[f]));
+                continue;
             }
-            nameIds[f] = (int)name;
-            kinds[f] = (ValueKind)((int)(nameAndKind & 3) + 1);
+            for (var i = f; i < fields && i < f + 32; i++)
+            {
+                var nameAndKind = r.ReadUInt();
+                var name = nameAndKind >> KindBits;
+                if (name >= (ulong)names.Length)
+                {
+                    throw new InvalidDataException($"name index {name} out of range {names.Length}");
+                }
+                nameIds[i] = (int)name;
+                kinds[i] = (ValueKind)((int)(nameAndKind & 3) + 1);
+            }
         }
-        for (var f = 0; f < fields; f++)
+        for (var f = 0; f < fields; f += 32)
         {
-            lengths[f] = r.ReadLength(valueBytes);
+            if (fields - f >= 32 && r.TryReadSmall32(out var small))
+            {
+                var (low, high) = Vector256.Widen(small);
+                StoreInts(low, high, lengths.AsSpan(f));
+                continue;
+            }
+            for (var i = f; i < fields && i < f + 32; i++)
+            {
+                lengths[i] = r.ReadLength(valueBytes);
+            }
         }
         var values = r.ReadBytes(valueBytes).ToArray();
         if (!r.AtEnd)
@@ -281,6 +302,18 @@ internal static class EventBatchNarrowCodec
             throw new InvalidDataException("trailing bytes after the last value");
         }
         return EventBatch.FromLayout(names, streams, times, streamIndexes, fieldStarts, nameIds, kinds, lengths, values);
+    }
+
+    /// <summary>32 bytes widened to 32 ints at the start of <paramref name="output"/> (at least 32 long).</summary>
+    private static void StoreInts(Vector256<ushort> low, Vector256<ushort> high, Span<int> output)
+    {
+        ref var to = ref Unsafe.As<int, uint>(ref MemoryMarshal.GetReference(output[..32]));
+        var (a, b) = Vector256.Widen(low);
+        var (c, d) = Vector256.Widen(high);
+        a.StoreUnsafe(ref to);
+        b.StoreUnsafe(ref to, 8);
+        c.StoreUnsafe(ref to, 16);
+        d.StoreUnsafe(ref to, 24);
     }
 
     private static void WriteUInt(ArrayBufferWriter<byte> output, ulong value) => new EventBatchCodec.VarintWriter(output).WriteUInt(value);
@@ -358,6 +391,22 @@ internal static class EventBatchNarrowCodec
                 throw new InvalidDataException($"value length {v} beyond the batch's {limit} bytes");
             }
             return (int)v;
+        }
+
+        /// <summary>The next 32 bytes when each is a whole varint (below 128); otherwise nothing read.</summary>
+        public bool TryReadSmall32(out Vector256<byte> bytes)
+        {
+            if (Vector256.IsHardwareAccelerated && _data.Length - _pos >= 32)
+            {
+                bytes = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_data), (nuint)_pos);
+                if (bytes.ExtractMostSignificantBits() == 0)
+                {
+                    _pos += 32;
+                    return true;
+                }
+            }
+            bytes = default;
+            return false;
         }
 
         public ReadOnlySpan<byte> ReadBytes(int n)
