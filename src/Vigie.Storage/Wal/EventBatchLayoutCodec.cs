@@ -9,9 +9,10 @@ namespace Vigie.Storage.Wal;
 
 /// <summary>
 /// The binary form of an <see cref="EventBatch"/> in a version-3 WAL record: a short head, then the
-/// batch's own arrays as they are in memory, so that appending a batch writes its buffers without
-/// encoding or copying them into a record (the version-2 form, <see cref="EventBatchCodec"/>, encoded
-/// every field as varints into a record buffer first). Persisted: changes only with <see cref="WalFormat.Version"/>.
+/// batch's own arrays as they are in memory (the version-2 form, <see cref="EventBatchCodec"/>, encoded
+/// every field as varints into a record buffer first). Still read at replay; version 4 writes
+/// <see cref="EventBatchNarrowCodec"/>, and the writing half here is kept so that tests can write the
+/// segments of the version before. Persisted: never changes.
 /// </summary>
 /// <remarks>
 /// Head (LEB128 varints): event count, names (count, then length-prefixed UTF-8), stream keys (same),

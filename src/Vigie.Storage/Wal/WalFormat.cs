@@ -7,10 +7,13 @@ internal static class WalFormat
     public const uint Magic = 0x4C415756;
 
     /// <summary>
-    /// Version 3 writes each record's batch as its own arrays (see <see cref="EventBatchLayoutCodec"/>),
-    /// after the optional idempotency key of version 2.
+    /// Version 4 writes each record's batch as varint descriptions of its events and fields, then its
+    /// values (see <see cref="EventBatchNarrowCodec"/>), after the optional idempotency key of version 2.
     /// </summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
+
+    /// <summary>Segments whose batches are their arrays as in memory (<see cref="EventBatchLayoutCodec"/>) after a key. Still read at replay.</summary>
+    public const ushort VersionLayoutBatches = 3;
 
     /// <summary>Segments whose batches are varint-encoded (<see cref="EventBatchCodec"/>) after a key. Still read at replay.</summary>
     public const ushort VersionVarintBatches = 2;

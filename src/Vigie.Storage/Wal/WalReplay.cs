@@ -72,7 +72,7 @@ public static class WalReplay
             return 0;
         }
         var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (version is not (WalFormat.Version or WalFormat.VersionVarintBatches or WalFormat.VersionWithoutKeys))
+        if (version is not (WalFormat.Version or WalFormat.VersionLayoutBatches or WalFormat.VersionVarintBatches or WalFormat.VersionWithoutKeys))
         {
             problem = $"unsupported WAL version {version}";
             return 0;
@@ -108,9 +108,12 @@ public static class WalReplay
             try
             {
                 var keyBytes = version == WalFormat.VersionWithoutKeys ? 0 : WalKeyCodec.Read(payload, out key);
-                batch = version == WalFormat.Version
-                    ? EventBatchLayoutCodec.Read(payload[keyBytes..])
-                    : EventBatchCodec.Read(payload[keyBytes..]);
+                batch = version switch
+                {
+                    WalFormat.Version => EventBatchNarrowCodec.Read(payload[keyBytes..]),
+                    WalFormat.VersionLayoutBatches => EventBatchLayoutCodec.Read(payload[keyBytes..]),
+                    _ => EventBatchCodec.Read(payload[keyBytes..]),
+                };
             }
             catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException)
             {

@@ -43,10 +43,11 @@ public sealed class WriteAheadLog : IDisposable
     private const int MaxPooledRecordBuffers = 8;
 
     /// <summary>
-    /// A head larger than this (a batch of very many distinct names or streams) is not kept: heads
-    /// are usually a few hundred bytes, and a large one kept in the pool sat on memory.
+    /// A head larger than this (a batch of very many events, fields, distinct names or streams) is not
+    /// kept: a head takes about 2 bytes per field and 5 per event (some 80 KB for a full batch of
+    /// 4,096 events), and a larger one kept in the pool sat on memory.
     /// </summary>
-    private const int MaxPooledHeadBytes = 64 * 1024;
+    private const int MaxPooledHeadBytes = 256 * 1024;
 
     /// <summary>The gather buffer grows in steps of this, so that groups of similar sizes reuse it as it is.</summary>
     private const int GatherStep = 1024 * 1024;
@@ -79,7 +80,7 @@ public sealed class WriteAheadLog : IDisposable
     {
         if (!BitConverter.IsLittleEndian)
         {
-            // Records hold the batches' arrays as they are in memory, little-endian by format.
+            // Replay reads version-3 records as the batches' arrays as they are in memory, little-endian by format.
             throw new PlatformNotSupportedException("the write-ahead log needs a little-endian machine");
         }
         _directory = directory;
@@ -115,23 +116,32 @@ public sealed class WriteAheadLog : IDisposable
     public Task AppendAsync(EventBatch batch, StoredKey? key = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        // The record's head only (its header, the key, the batch's counts and names): the batch's
-        // arrays are written from the batch itself by the writer thread.
-        var buffer = RentRecordBuffer(256);
-        buffer.GetSpan(WalFormat.RecordHeaderSize);
-        buffer.Advance(WalFormat.RecordHeaderSize);
-        WalKeyCodec.Write(key, buffer);
-        EventBatchLayoutCodec.WriteHead(batch, buffer);
-        var head = buffer.WrittenMemory;
-        var payloadLength = head.Length - WalFormat.RecordHeaderSize + EventBatchLayoutCodec.BodyLength(batch);
-        if (payloadLength > WalFormat.MaxRecordBytes)
+        // The record's head (its header, the key, the batch's counts, names and the varint description
+        // of its events and fields): the values are written from the batch itself by the writer thread.
+        var buffer = RentRecordBuffer(HeadSizeHint(batch));
+        ReadOnlyMemory<byte> head;
+        long payloadLength;
+        try
+        {
+            buffer.GetSpan(WalFormat.RecordHeaderSize);
+            buffer.Advance(WalFormat.RecordHeaderSize);
+            WalKeyCodec.Write(key, buffer);
+            EventBatchNarrowCodec.WriteHead(batch, buffer);
+            head = buffer.WrittenMemory;
+            payloadLength = head.Length - WalFormat.RecordHeaderSize + (long)batch.ValueBytes;
+            if (payloadLength > WalFormat.MaxRecordBytes)
+            {
+                throw new ArgumentException("batch too large for one WAL record", nameof(batch));
+            }
+        }
+        catch (ArgumentException)
         {
             ReturnRecordBuffer(buffer);
-            throw new ArgumentException("batch too large for one WAL record", nameof(batch));
+            throw;
         }
         var crc = new Crc32();
         crc.Append(head.Span[WalFormat.RecordHeaderSize..]);
-        EventBatchLayoutCodec.AppendBody(batch, crc);
+        crc.Append(EventBatchNarrowCodec.Values(batch));
         var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(head[..WalFormat.RecordHeaderSize]).Span;
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payloadLength);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], crc.GetCurrentHashAsUInt32());
@@ -291,10 +301,7 @@ public sealed class WriteAheadLog : IDisposable
             foreach (var p in group)
             {
                 output.Write(p.Head.Span);
-                for (var piece = 0; piece < EventBatchLayoutCodec.Pieces; piece++)
-                {
-                    output.Write(EventBatchLayoutCodec.Piece(p.Batch, piece));
-                }
+                output.Write(EventBatchNarrowCodec.Values(p.Batch));
                 written += p.Length;
             }
             segment.Write(gathered.AsSpan(0, output.Length));
@@ -360,9 +367,13 @@ public sealed class WriteAheadLog : IDisposable
         }
     }
 
+    /// <summary>About the bytes of a batch's head, so that a new buffer does not grow by doubling from a few hundred bytes.</summary>
+    private static int HeadSizeHint(EventBatch batch) =>
+        (int)Math.Min(MaxPooledHeadBytes / 2, 256 + (batch.Names.Count * 16L) + (batch.Streams.Count * 32L) + (batch.Count * 6L) + (batch.TotalFields * 3L));
+
     /// <summary>
-    /// A buffer for a record's head from the pool, else a new one. Heads are small (the batch's arrays
-    /// are written from the batch), but a batch of many distinct names or streams makes a large one.
+    /// A buffer for a record's head from the pool, else a new one. Heads hold no values (those are
+    /// written from the batch), but a batch of many fields, names or streams makes a large one.
     /// </summary>
     private ArrayBufferWriter<byte> RentRecordBuffer(int sizeHint)
     {
@@ -466,7 +477,7 @@ public sealed class WriteAheadLog : IDisposable
 
         public StoredKey? Key { get; } = key;
 
-        /// <summary>The record's header and the start of its payload; the batch's arrays follow.</summary>
+        /// <summary>The record's header and the start of its payload; the batch's values follow.</summary>
         public ReadOnlyMemory<byte> Head { get; } = head;
 
         /// <summary>The whole record's bytes.</summary>

@@ -13,8 +13,8 @@ using Vigie.Storage.Wal;
 namespace Vigie.Storage.Tests.Wal;
 
 /// <summary>
-/// The WAL's records (version 3: the batch's arrays as they are) read back exactly, segments written
-/// in the earlier format (version 2, varint batches) still replay, and damaged records are reported,
+/// The WAL's records (version 4: varint descriptions of the events, then the values) read back exactly,
+/// segments written in an earlier format (version 2, varint batches) still replay, and damaged records are reported,
 /// never thrown.
 /// </summary>
 public class WalFormatTests
