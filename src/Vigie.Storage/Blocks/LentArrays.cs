@@ -21,13 +21,18 @@ internal sealed class LentArrays<T>
 
     /// <summary>
     /// The smallest free array of at least <paramref name="minLength"/> elements, else a new one of
-    /// <paramref name="minLength"/>; its contents are whatever they were.
+    /// <paramref name="minLength"/>; its contents are whatever they were. On a miss the largest free
+    /// array, too short for this buffer, is let go: a builder's buffers only grow, so an array left
+    /// behind by one that grew would mostly stay unused, and the pool would fill up with such arrays
+    /// while the ones worth keeping were turned away. So the pool never holds more arrays than were
+    /// ever out at once.
     /// </summary>
     public T[] Rent(int minLength)
     {
         lock (_free)
         {
             var best = -1;
+            var largest = -1;
             for (var i = 0; i < _free.Count; i++)
             {
                 var length = _free[i].Length;
@@ -35,18 +40,27 @@ internal sealed class LentArrays<T>
                 {
                     best = i;
                 }
+                if (largest < 0 || length > _free[largest].Length)
+                {
+                    largest = i;
+                }
             }
-            if (best >= 0)
+            var taken = best >= 0 ? best : largest;
+            if (taken >= 0)
             {
-                var array = _free[best];
-                _free[best] = _free[^1];
+                var array = _free[taken];
+                _free[taken] = _free[^1];
                 _free.RemoveAt(_free.Count - 1);
-                return array;
+                if (best >= 0)
+                {
+                    return array;
+                }
             }
         }
         return GC.AllocateUninitializedArray<T>(minLength);
     }
 
+    /// <summary>Takes <paramref name="array"/> back; when the pool is full, in place of its smallest array if that is shorter.</summary>
     public void Return(T[] array)
     {
         lock (_free)
@@ -54,6 +68,19 @@ internal sealed class LentArrays<T>
             if (_free.Count < MaxFree)
             {
                 _free.Add(array);
+                return;
+            }
+            var smallest = 0;
+            for (var i = 1; i < _free.Count; i++)
+            {
+                if (_free[i].Length < _free[smallest].Length)
+                {
+                    smallest = i;
+                }
+            }
+            if (_free[smallest].Length < array.Length)
+            {
+                _free[smallest] = array;
             }
         }
     }
