@@ -16,6 +16,7 @@ namespace Vigie.Storage.Blocks;
 public sealed class Column
 {
     private readonly Func<(int[] Offsets, byte[] Bytes)>? _materialise;
+    private readonly int _rowCount;
     private Texts? _texts;
 
     public Column(string name, ValueKind[] kinds, int[] offsets, byte[] bytes)
@@ -26,6 +27,24 @@ public sealed class Column
         }
         Name = name;
         Kinds = kinds;
+        _rowCount = kinds.Length;
+        _texts = new Texts(offsets, bytes);
+    }
+
+    /// <summary>
+    /// A column of the first <paramref name="rowCount"/> rows of arrays that may be longer (arrays a
+    /// builder lends to the blocks it builds for the part writer, see
+    /// <see cref="ColumnarBlockBuilder.BuildLent"/>): whatever lies past the row count is not read.
+    /// </summary>
+    internal Column(string name, ValueKind[] kinds, int[] offsets, byte[] bytes, int rowCount)
+    {
+        if ((uint)rowCount > (uint)kinds.Length || offsets.Length <= rowCount)
+        {
+            throw new ArgumentException($"{rowCount} rows need as many kinds and one offset more", nameof(rowCount));
+        }
+        Name = name;
+        Kinds = kinds;
+        _rowCount = rowCount;
         _texts = new Texts(offsets, bytes);
     }
 
@@ -34,6 +53,7 @@ public sealed class Column
     {
         Name = name;
         Kinds = kinds;
+        _rowCount = kinds.Length;
         _materialise = materialise;
     }
 
@@ -50,10 +70,19 @@ public sealed class Column
 
     public string Name { get; }
 
-    /// <summary>Per row; <see cref="ValueKind.Absent"/> where the row has no value.</summary>
+    /// <summary>
+    /// Per row; <see cref="ValueKind.Absent"/> where the row has no value. Longer than <see cref="RowCount"/>
+    /// in a column whose arrays are lent (see the internal constructor): read <see cref="RowCount"/> rows.
+    /// </summary>
     public ValueKind[] Kinds { get; }
 
-    /// <summary>Row r's value is <c>Bytes[Offsets[r]..Offsets[r + 1]]</c>; an absent row has an empty range.</summary>
+    /// <summary>The kinds of the column's rows, and no more.</summary>
+    internal ReadOnlySpan<ValueKind> RowKinds => Kinds.AsSpan(0, _rowCount);
+
+    /// <summary>
+    /// Row r's value is <c>Bytes[Offsets[r]..Offsets[r + 1]]</c>; an absent row has an empty range.
+    /// Holds at least <see cref="RowCount"/> + 1 entries (more in a column whose arrays are lent).
+    /// </summary>
     public int[] Offsets => GetTexts().Offsets;
 
     public byte[] Bytes => GetTexts().Bytes;
@@ -80,7 +109,7 @@ public sealed class Column
     /// <summary>For a column whose every row holds one value: that value.</summary>
     public FieldValue? ConstantValue { get; internal init; }
 
-    public int RowCount => Kinds.Length;
+    public int RowCount => _rowCount;
 
     public bool Has(int row) => Kinds[row] != ValueKind.Absent;
 

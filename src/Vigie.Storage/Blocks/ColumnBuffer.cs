@@ -8,6 +8,7 @@ namespace Vigie.Storage.Blocks;
 /// <see cref="ColumnarBlockBuilder"/>, so that appending a row allocates nothing once warm.
 /// </summary>
 /// <remarks>
+/// <c>_offsets</c> holds at least one entry more than <c>_kinds</c> (more when lent arrays are larger).
 /// Rows are filled in order. A row the column skipped is padded as absent when a later row, or
 /// <see cref="ToColumn"/>, reaches past it. Owned by one builder; not thread-safe.
 /// </remarks>
@@ -98,17 +99,20 @@ internal sealed class ColumnBuffer
     }
 
     /// <summary>
-    /// The first <paramref name="rowCount"/> rows as a column whose value bytes are this buffer's own
-    /// array, lent rather than copied (the column's <see cref="Column.Bytes"/> may then be longer than its
-    /// values); the buffer goes on with an array from <paramref name="lender"/>.
+    /// The first <paramref name="rowCount"/> rows as a column whose arrays are this buffer's own, lent
+    /// rather than copied (the column's <see cref="Column.Kinds"/>, <see cref="Column.Offsets"/> and
+    /// <see cref="Column.Bytes"/> are then longer than its rows); the buffer goes on, empty, with arrays
+    /// at least as large from <paramref name="lender"/> and <paramref name="rows"/>.
     /// </summary>
-    public Column LendColumn(int rowCount, LentBuffers lender)
+    public Column LendColumn(int rowCount, LentBuffers lender, LentRows rows)
     {
         PadTo(rowCount);
-        var kinds = _kinds.AsSpan(0, rowCount).ToArray();
-        var offsets = _offsets.AsSpan(0, rowCount + 1).ToArray();
-        var column = new Column(Name, kinds, offsets, _bytes);
+        var column = new Column(Name, _kinds, _offsets, _bytes, rowCount);
+        _kinds = rows.Kinds.Rent(_kinds.Length);
+        _offsets = rows.Offsets.Rent(_kinds.Length + 1);
         _bytes = lender.Rent(_bytes.Length);
+        _rows = 0;
+        _offsets[0] = 0;
         return column;
     }
 
@@ -143,7 +147,11 @@ internal sealed class ColumnBuffer
         }
         var size = Math.Max(rows, _kinds.Length * 2);
         Array.Resize(ref _kinds, size);
-        Array.Resize(ref _offsets, size + 1);
+        // Lent offsets may be longer than the kinds and one: they need be no shorter.
+        if (_offsets.Length < size + 1)
+        {
+            Array.Resize(ref _offsets, size + 1);
+        }
     }
 
     private void EnsureBytes(int bytes)

@@ -14,13 +14,18 @@ public sealed class ColumnarBlock
 {
     private readonly Dictionary<string, Column> _byName;
     private (LentBuffers Lender, byte[][] Arrays)? _lent;
+    private LentRows? _lentRows;
 
     public ColumnarBlock(StreamKey stream, long[] times, IReadOnlyList<Column> columns)
         : this(stream, times, times.Length, columns)
     {
     }
 
-    private ColumnarBlock(StreamKey stream, long[] times, int rowCount, IReadOnlyList<Column> columns)
+    /// <summary>
+    /// A block of the first <paramref name="rowCount"/> rows of <paramref name="times"/> (which may be longer,
+    /// an array lent by a builder, or empty, a block read without its times) and of its columns.
+    /// </summary>
+    internal ColumnarBlock(StreamKey stream, long[] times, int rowCount, IReadOnlyList<Column> columns)
     {
         Stream = stream;
         Times = times;
@@ -31,7 +36,7 @@ public sealed class ColumnarBlock
         {
             if (c.RowCount != rowCount)
             {
-                throw new ArgumentException($"column {c.Name} has {c.RowCount} rows, the block {times.Length}", nameof(columns));
+                throw new ArgumentException($"column {c.Name} has {c.RowCount} rows, the block {rowCount}", nameof(columns));
             }
             _byName.Add(c.Name, c);
         }
@@ -39,7 +44,10 @@ public sealed class ColumnarBlock
 
     public StreamKey Stream { get; }
 
-    /// <summary>Nanoseconds since the epoch, ascending.</summary>
+    /// <summary>
+    /// Nanoseconds since the epoch, ascending, of the <see cref="RowCount"/> rows; the array may be
+    /// longer in a block whose arrays are lent by its builder (<see cref="ColumnarBlockBuilder.BuildLent"/>).
+    /// </summary>
     public long[] Times { get; }
 
     public IReadOnlyList<Column> Columns { get; }
@@ -47,7 +55,10 @@ public sealed class ColumnarBlock
     public int RowCount { get; }
 
     /// <summary>False for a block read without its times (<see cref="WithoutTimes"/>), whose <see cref="Times"/> is then empty.</summary>
-    public bool HasTimes => Times.Length == RowCount;
+    public bool HasTimes => Times.Length >= RowCount;
+
+    /// <summary>The times of the block's rows, and no more.</summary>
+    internal ReadOnlySpan<long> RowTimes => Times.AsSpan(0, RowCount);
 
     /// <summary>A block of <paramref name="rowCount"/> rows whose times were not read: for queries that do not look at them.</summary>
     public static ColumnarBlock WithoutTimes(StreamKey stream, int rowCount, IReadOnlyList<Column> columns) => new(stream, [], rowCount, columns);
@@ -56,6 +67,12 @@ public sealed class ColumnarBlock
 
     /// <summary>The value arrays this block borrows from its builder (<see cref="ColumnarBlockBuilder.BuildLent"/>); null for other blocks.</summary>
     internal (LentBuffers Lender, byte[][] Arrays)? Lent { get => _lent; init => _lent = value; }
+
+    /// <summary>
+    /// The pool of this block's times and of its columns' kinds and offsets, when they are its builder's
+    /// arrays (<see cref="ColumnarBlockBuilder.BuildLent"/>); null for other blocks.
+    /// </summary>
+    internal LentRows? LentRows { get => _lentRows; init => _lentRows = value; }
 
     /// <summary>Marks this freshly decoded block as borrowing <paramref name="arrays"/> from <paramref name="lender"/> (see <see cref="Parts.PartReader"/>).</summary>
     internal ColumnarBlock WithLent(LentBuffers lender, byte[][] arrays)
@@ -71,14 +88,23 @@ public sealed class ColumnarBlock
     /// </summary>
     internal void ReturnLentBuffers()
     {
-        if (_lent is not { } lent)
+        if (_lent is { } lent)
         {
-            return;
+            _lent = null;
+            foreach (var array in lent.Arrays)
+            {
+                lent.Lender.Return(array);
+            }
         }
-        _lent = null;
-        foreach (var array in lent.Arrays)
+        if (_lentRows is { } rows)
         {
-            lent.Lender.Return(array);
+            _lentRows = null;
+            rows.Times.Return(Times);
+            foreach (var column in Columns)
+            {
+                rows.Kinds.Return(column.Kinds);
+                rows.Offsets.Return(column.Offsets);
+            }
         }
     }
 

@@ -10,8 +10,8 @@ namespace Vigie.Storage.Blocks;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one builder per flushing or merging thread. Its arrays are kept across
-/// <see cref="Reset"/> so that appending rows allocates nothing once warm; only <see cref="Build"/>
-/// allocates (the block's exact-size arrays). A field some rows lack is absent in them; a field
+/// <see cref="Reset"/> so that appending rows allocates nothing once warm; <see cref="Build"/>
+/// allocates the block's exact-size arrays, <see cref="BuildLent"/> lends its own. A field some rows lack is absent in them; a field
 /// repeated within one event keeps its last value.
 /// </remarks>
 public sealed class ColumnarBlockBuilder
@@ -21,6 +21,7 @@ public sealed class ColumnarBlockBuilder
     private readonly Stack<ColumnBuffer> _spare = new();
     private readonly Dictionary<string, ColumnBuffer> _spareByName = new(StringComparer.Ordinal);
     private readonly LentBuffers _lender = new();
+    private readonly LentRows _rowsLender = new();
     private long[] _times = new long[256];
     private readonly Dictionary<EventBatch, ColumnMap> _columnsByBatch = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ColumnarBlock, ColumnMap> _columnsBySource = new(ReferenceEqualityComparer.Instance);
@@ -192,22 +193,26 @@ public sealed class ColumnarBlockBuilder
     }
 
     /// <summary>
-    /// Like <see cref="Build"/>, but the block's columns take the builder's value arrays instead of
-    /// copies; the flush hands such blocks to the part writer, which gives the arrays back
-    /// (<see cref="ColumnarBlock.ReturnLentBuffers"/>) once the block is written. Until then no other
-    /// block of this builder shares them.
+    /// Like <see cref="Build"/>, but the block takes the builder's arrays instead of copies: its times,
+    /// each column's kinds, offsets and value bytes, all usually longer than its rows (readers read
+    /// <see cref="ColumnarBlock.RowCount"/> rows). The flush and merges hand such blocks to the part
+    /// writer, which gives the arrays back (<see cref="ColumnarBlock.ReturnLentBuffers"/>) once the block
+    /// is encoded. Until then no other block of this builder shares them. The builder must be
+    /// <see cref="Reset"/> before its next rows.
     /// </summary>
     internal ColumnarBlock BuildLent()
     {
-        var times = _times.AsSpan(0, _rows).ToArray();
+        var rows = _rows;
+        var times = _times;
+        _times = _rowsLender.Times.Rent(times.Length);
         var columns = new Column[_columns.Count];
         var lent = new byte[_columns.Count][];
         for (var i = 0; i < columns.Length; i++)
         {
-            columns[i] = _columns[i].LendColumn(_rows, _lender);
+            columns[i] = _columns[i].LendColumn(rows, _lender, _rowsLender);
             lent[i] = columns[i].Bytes;
         }
-        return new ColumnarBlock(Stream, times, columns) { Lent = (_lender, lent) };
+        return new ColumnarBlock(Stream, times, rows, columns) { Lent = (_lender, lent), LentRows = _rowsLender };
     }
 
     private int BeginRow(long timeNs)
@@ -216,7 +221,7 @@ public sealed class ColumnarBlockBuilder
         {
             throw new ArgumentOutOfRangeException(nameof(timeNs), timeNs, $"rows must be added in ascending time order; the last was {_times[_rows - 1]}");
         }
-        if (_rows == _times.Length)
+        if (_rows >= _times.Length)
         {
             Array.Resize(ref _times, _rows * 2);
         }

@@ -105,13 +105,13 @@ public static class PartWriter
                 columns[c] = PartIndex.WrittenColumn(
                     interner, block.Columns[c].Name, column.Encoding, column.KindsLayout, column.UniformKind, column.PresentRows,
                     column.Entries, column.MinNumber, column.MaxNumber, data, bloom);
-                valueBytes += block.Columns[c].Offsets[^1];
+                valueBytes += block.Columns[c].Offsets[block.RowCount];
             }
             file.Write(segments);
             var blockMin = block.Times[0];
-            var blockMax = block.Times[^1];
+            var blockMax = block.Times[block.RowCount - 1];
             infos.Add(PartIndex.Written(interner, block.Stream, blockMin, blockMax, block.RowCount, times, columns, PartFormat.TimesEncoding.Packed));
-            // A flush's block borrows its builder's arrays: written, they can fill the next blocks.
+            // A flush's or merge's block borrows its builder's arrays: written, they can fill the next blocks.
             block.ReturnLentBuffers();
             rows += block.RowCount;
             minTime = Math.Min(minTime, blockMin);
@@ -222,7 +222,8 @@ public static class PartWriter
         // its Stored buffer can hold this block's segments until then.
         var stored = encoder.Stored;
         stored.Clear();
-        stored.Write(encoder.EncodeTimes(block.Times));
+        // A block's arrays may be lent, longer than its rows: its rows' times only.
+        stored.Write(encoder.EncodeTimes(block.RowTimes));
         var timesLength = stored.Length;
         var columns = new StoredColumn[block.Columns.Count];
         for (var c = 0; c < columns.Length; c++)
@@ -265,7 +266,7 @@ public static class PartWriter
         {
             throw new ArgumentException($"block {index} has {block.RowCount} rows and {block.Columns.Count} columns, over the format's limits", nameof(block));
         }
-        var times = block.Times;
+        var times = block.RowTimes;
         for (var i = 1; i < times.Length; i++)
         {
             if (times[i] < times[i - 1])

@@ -8,8 +8,9 @@ using Vigie.Storage.Tests.Parts;
 namespace Vigie.Storage.Tests.Store;
 
 /// <summary>
-/// A flush of random batches, through one scratch kept from flush to flush as the store keeps it,
-/// read back from its part files: every event comes back exactly (fields, bytes, kinds), in its own
+/// A flush of random batches, through one scratch kept from flush to flush as the store keeps it
+/// (its blocks' times, kinds and offsets then lent in arrays longer than their rows), read back
+/// from its part files: every event comes back exactly (fields, bytes, kinds), in its own
 /// stream and day, each stream's rows in time order and arrival order among equal times.
 /// </summary>
 public class FlushRoundTripProperties
@@ -21,7 +22,10 @@ public class FlushRoundTripProperties
     {
         using var dir = new TempDirectory();
         var scratch = new FlushScratch();
+        WarmUp(scratch);
         var parts = 0;
+        // Blocks whose times and every column's kinds and offsets were arrays longer than their rows.
+        var lentLonger = 0;
         // Per flush, the seed and size of each batch: batches of one event up to a few hundred, so
         // that a stream's rows come from several batches, and a scratch grown by one flush is
         // reused, larger than needed, by the next.
@@ -53,7 +57,15 @@ public class FlushRoundTripProperties
                 foreach (var (day, streams) in FlushPartBuilder.Group(batches, scratch))
                 {
                     var path = dir.File($"{parts++}-{day}.part");
-                    PartWriter.Write(path, FlushPartBuilder.Blocks(batches, streams, scratch.Builder), NoSync);
+                    var blocks = FlushPartBuilder.Blocks(batches, streams, scratch.Builder).Select(block =>
+                    {
+                        if (block.Times.Length > block.RowCount && block.Columns.All(c => c.Kinds.Length > c.RowCount && c.Offsets.Length > c.RowCount + 1))
+                        {
+                            lentLonger++;
+                        }
+                        return block;
+                    });
+                    PartWriter.Write(path, blocks, NoSync);
                     using var reader = PartReader.Open(path);
                     for (var b = 0; b < reader.Blocks.Count; b++)
                     {
@@ -79,5 +91,24 @@ public class FlushRoundTripProperties
                 Assert.Equal(expected, read);
             }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        Assert.True(lentLonger > 0, "no block was written through arrays longer than its rows");
+    }
+
+    /// <summary>
+    /// A scratch warm from a larger flush before: its builder's arrays, lent to the blocks, are longer
+    /// than the blocks of the flushes that follow.
+    /// </summary>
+    private static void WarmUp(FlushScratch scratch)
+    {
+        var random = new Random(7);
+        var builder = scratch.Builder;
+        builder.Reset(StreamKey.Empty);
+        for (var e = 0; e < 2_000; e++)
+        {
+            var made = RandomEvents.Make(random, 1_700_000_000L * Timestamps.NanosPerSecond);
+            builder.Add(new LogEvent(e, StreamKey.Empty, made.Fields));
+        }
+        builder.BuildLent().ReturnLentBuffers();
+        scratch.Release();
     }
 }

@@ -56,7 +56,7 @@ internal sealed class ColumnEncoder : IDisposable
         _payload.Clear();
         if (layout == PartFormat.KindsLayout.PerRow)
         {
-            KindsCodec.Encode(column.Kinds, _payload);
+            KindsCodec.Encode(column.RowKinds, _payload);
         }
         var entries = Array.Empty<DictEntry>();
         switch (encoding)

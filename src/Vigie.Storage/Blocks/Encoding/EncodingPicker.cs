@@ -86,7 +86,8 @@ internal sealed class EncodingPicker : IDisposable
         {
             _codes = GC.AllocateUninitializedArray<byte>(Math.Max(column.RowCount, _codes.Length * 2));
         }
-        var kinds = column.Kinds;
+        // The column's rows only: its arrays may be lent, longer than its rows.
+        var kinds = column.RowKinds;
         var offsets = column.Offsets;
         var bytes = column.Bytes;
         var present = 0;
@@ -194,7 +195,7 @@ internal sealed class EncodingPicker : IDisposable
     }
 
     /// <summary>Whether every present value is a canonical Int64 or Float64 (keeping the numbers for their encoders), and the numeric range.</summary>
-    private void AnalyzeNumbers(ValueKind[] kinds, int[] offsets, byte[] bytes)
+    private void AnalyzeNumbers(ReadOnlySpan<ValueKind> kinds, int[] offsets, byte[] bytes)
     {
         if (_integers.Length < kinds.Length)
         {
@@ -269,7 +270,7 @@ internal sealed class EncodingPicker : IDisposable
     }
 
     /// <summary>Whether every present value is a Number written as a canonical decimal that fits the Decimal encoding; keeps the scaled values.</summary>
-    private bool AnalyzeDecimals(ValueKind[] kinds, int[] offsets, byte[] bytes)
+    private bool AnalyzeDecimals(ReadOnlySpan<ValueKind> kinds, int[] offsets, byte[] bytes)
     {
         if (_scales.Length < kinds.Length)
         {
@@ -300,7 +301,7 @@ internal sealed class EncodingPicker : IDisposable
     }
 
     /// <summary>Whether every present value is a canonical IPv4 address; keeps the addresses.</summary>
-    private bool AnalyzeIpv4(ValueKind[] kinds, int[] offsets, byte[] bytes)
+    private bool AnalyzeIpv4(ReadOnlySpan<ValueKind> kinds, int[] offsets, byte[] bytes)
     {
         if (_addresses.Length < kinds.Length)
         {

@@ -10,7 +10,8 @@ internal static class RawEncoding
 {
     public static void Encode(Column column, ByteBuffer payload)
     {
-        var kinds = column.Kinds;
+        // The column's rows only: its arrays may be lent, longer than its rows.
+        var kinds = column.RowKinds;
         var offsets = column.Offsets;
         var absentAreEmpty = true;
         for (var r = 0; r < kinds.Length; r++)
