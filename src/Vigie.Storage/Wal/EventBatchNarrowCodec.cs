@@ -48,19 +48,8 @@ internal static class EventBatchNarrowCodec
     /// <exception cref="ArgumentException">A field's kind is not one a batch can hold.</exception>
     public static void WriteHead(EventBatch batch, ArrayBufferWriter<byte> output)
     {
-        WriteUInt(output, (ulong)batch.Count);
-        WriteUInt(output, (ulong)batch.Names.Count);
-        foreach (var name in batch.Names)
-        {
-            WriteString(output, name);
-        }
-        WriteUInt(output, (ulong)batch.Streams.Count);
-        foreach (var stream in batch.Streams)
-        {
-            WriteString(output, stream.Text);
-        }
-        WriteUInt(output, (ulong)batch.TotalFields);
-        WriteUInt(output, (ulong)batch.ValueBytes);
+        // The counts, names and streams are written as version 3 wrote them; the events' descriptions follow.
+        EventBatchLayoutCodec.WriteHead(batch, output);
         WriteEvents(batch, output);
     }
 
@@ -314,16 +303,6 @@ internal static class EventBatchNarrowCodec
         b.StoreUnsafe(ref to, 8);
         c.StoreUnsafe(ref to, 16);
         d.StoreUnsafe(ref to, 24);
-    }
-
-    private static void WriteUInt(ArrayBufferWriter<byte> output, ulong value) => new EventBatchCodec.VarintWriter(output).WriteUInt(value);
-
-    private static void WriteString(ArrayBufferWriter<byte> output, string s)
-    {
-        var n = Encoding.UTF8.GetByteCount(s);
-        WriteUInt(output, (ulong)n);
-        Encoding.UTF8.GetBytes(s, output.GetSpan(n));
-        output.Advance(n);
     }
 
     private ref struct Reader(ReadOnlySpan<byte> data)
