@@ -40,16 +40,6 @@ public class PlanOfStreamTests
                 Assert.Equal(Store(pipelines, events, streams, planned: false), Store(pipelines, events, streams, planned: true));
             });
 
-    [Fact]
-    public void One_stream_of_alternating_services_gets_each_events_own_plan()
-    {
-        var pipelines = Run.Config("pipelines:\n  " + Pool[0] + "\n");
-        (string, string, string)[] events = [("nginx", "h1", "a"), ("db", "h1", "b"), ("nginx", "h1", "c"), ("db", "h1", "d"), ("", "h1", "e")];
-        var (stored, _) = Store(pipelines, events, "none", planned: true);
-        var lines = stored.Split('\n');
-        Assert.Equal([true, false, true, false, false], lines.Select(l => l.Contains("seen:String=nginx", StringComparison.Ordinal)));
-    }
-
     private static EventBatch Batch((string Service, string Host, string Message)[] events, string mode)
     {
         var batch = new EventBatch();
