@@ -71,6 +71,28 @@ internal sealed class PipelinePlans
         return fields.Length == 0 ? null : new PipelinePlans(pipelines, fields);
     }
 
+    /// <summary>
+    /// <see cref="Find(EventBatch, int, BatchEventRow)"/> through a memo of the plan last found per stream of
+    /// the batch (<paramref name="byStream"/>, by stream index, as long as the batch's streams): the events of
+    /// a stream mostly share the values the plans are keyed on (<c>service</c> is a stream field), so
+    /// comparing them with the memo's values costs less than hashing them and probing the table. The memo is
+    /// only a guess: a plan is used only for events whose values are its own.
+    /// </summary>
+    public Plan? Find(EventBatch batch, int index, BatchEventRow row, Plan?[] byStream)
+    {
+        var stream = batch.GetStreamIndex(index);
+        if ((uint)stream < (uint)byStream.Length && byStream[stream] is { } last && last.IsFor(batch, index, row, _slots))
+        {
+            return last;
+        }
+        var plan = Find(batch, index, row);
+        if ((uint)stream < (uint)byStream.Length)
+        {
+            byStream[stream] = plan;
+        }
+        return plan;
+    }
+
     /// <summary>The plan for event <paramref name="index"/>; null when its values are not planned for (too long, not valid UTF-8).</summary>
     public Plan? Find(EventBatch batch, int index, BatchEventRow row)
     {

@@ -112,6 +112,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
         var token = new object();
         FastRun? fast = null;
         int[]? nameMap = null;
+        var planOfStream = _plans is null || !Planned ? null : new PipelinePlans.Plan?[batch.Streams.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             row.Index = i;
@@ -126,7 +127,7 @@ public sealed class PipelineSet : IBatchProcessor, IDisposable
                 continue;
             }
             // The pipelines that may select it, chosen once per value of the fields the conditions compare.
-            var plan = routed || !Planned ? null : _plans?.Find(batch, i, row);
+            var plan = routed || planOfStream is null ? null : _plans!.Find(batch, i, row, planOfStream);
             var entry = plan?.FirstSelecting(batch, i, row) ?? -1;
             var first = routed ? -1 : plan is null ? FirstSelecting(batch, i, row) : entry < 0 ? -1 : plan.Pipeline(entry);
             if (!routed && first < 0)

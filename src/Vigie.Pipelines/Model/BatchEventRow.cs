@@ -54,15 +54,18 @@ internal sealed class BatchEventRow(EventBatch batch) : IRow
             }
             _fields = new int[ConditionSlots.Count];
         }
-        Array.Fill(_fields, -1);
+        var fields = _fields;
+        var slotOfName = _slotOfName;
+        fields.AsSpan().Fill(-1);
         var (start, end) = batch.GetFieldRange(index);
-        for (var f = start; f < end; f++)
+        // The event's name ids as one span: one bounds check per field, not a call and two.
+        var nameIds = batch.NameIds[start..end];
+        for (var k = 0; k < nameIds.Length; k++)
         {
-            var nameId = batch.GetNameId(f);
-            var slot = nameId < _slotOfName.Length ? _slotOfName[nameId] : -1;
-            if (slot >= 0 && slot < _fields.Length && _fields[slot] < 0)
+            var nameId = nameIds[k];
+            if ((uint)nameId < (uint)slotOfName.Length && slotOfName[nameId] is var slot && (uint)slot < (uint)fields.Length && fields[slot] < 0)
             {
-                _fields[slot] = f;
+                fields[slot] = start + k;
             }
         }
         _located = index;

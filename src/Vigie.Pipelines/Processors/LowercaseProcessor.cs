@@ -24,8 +24,10 @@ public sealed class LowercaseProcessor(IReadOnlyList<string> fields) : Processor
 
     bool ISpanProcessor.TryApply(SpanEvent e)
     {
-        foreach (var f in fields)
+        // Indexed: foreach over an IReadOnlyList boxes its enumerator, an object per event (sshd's every line).
+        for (var k = 0; k < fields.Count; k++)
         {
+            var f = fields[k];
             if (e.Get(f) is { } v && v.Kind == ValueKind.String)
             {
                 e.Set(f, FieldValue.Str(v.Text.ToLowerInvariant()));
