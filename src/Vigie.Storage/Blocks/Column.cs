@@ -34,7 +34,8 @@ public sealed class Column
     /// <summary>
     /// A column of the first <paramref name="rowCount"/> rows of arrays that may be longer (arrays a
     /// builder lends to the blocks it builds for the part writer, see
-    /// <see cref="ColumnarBlockBuilder.BuildLent"/>): whatever lies past the row count is not read.
+    /// <see cref="ColumnarBlockBuilder.BuildLent"/>, or a merge's decoded source blocks, see
+    /// <see cref="Parts.PartReader.ReadBlockLent"/>): whatever lies past the row count is not read.
     /// </summary>
     internal Column(string name, ValueKind[] kinds, int[] offsets, byte[] bytes, int rowCount)
     {

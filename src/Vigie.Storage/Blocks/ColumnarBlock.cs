@@ -82,6 +82,17 @@ public sealed class ColumnarBlock
     }
 
     /// <summary>
+    /// Marks this freshly decoded block as borrowing its value arrays from <paramref name="lender"/> and
+    /// its times and its columns' kinds and offsets from <paramref name="rows"/> (see <see cref="Parts.PartReader"/>).
+    /// </summary>
+    internal ColumnarBlock WithLent(LentBuffers lender, byte[][] arrays, LentRows rows)
+    {
+        _lent = (lender, arrays);
+        _lentRows = rows;
+        return this;
+    }
+
+    /// <summary>
     /// Gives the arrays of a block built with <see cref="ColumnarBlockBuilder.BuildLent"/> back to its
     /// builder, which fills them again: the block must not be read afterwards. Does nothing for other
     /// blocks, or a second time.

@@ -124,6 +124,64 @@ public sealed class PartReader : IDisposable
         return lender is null || rented!.Count == 0 ? result : result.WithLent(lender, [.. rented]);
     }
 
+    /// <summary>
+    /// Decodes every column and the times of block <paramref name="blockIndex"/> for copying its rows
+    /// (merges): the block's times and its columns' kinds and offsets are arrays rented from
+    /// <paramref name="rows"/>, usually longer than its rows, and its columns' value bytes arrays rented
+    /// from <paramref name="lender"/>; the columns have their texts and no typed view. The caller gives
+    /// the arrays back with <see cref="ColumnarBlock.ReturnLentBuffers"/> once nothing reads the block.
+    /// The block's stored bytes are read at once (its segments are contiguous), and the times' and
+    /// columns' checksums verified as <see cref="ReadBlock(int, IReadOnlyCollection{string}?, bool)"/> does
+    /// (the blooms are not read by it, nor checked here).
+    /// </summary>
+    /// <exception cref="PartCorruptException">A segment's checksum or contents are wrong.</exception>
+    internal ColumnarBlock ReadBlockLent(int blockIndex, LentBuffers lender, LentRows rows)
+    {
+        var block = GetBlock(blockIndex);
+        var start = block.Times.Offset;
+        var length = checked((int)(block.End - start));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            ReadExactly(Path, _handle, buffer.AsSpan(0, length), start, $"block {blockIndex}");
+            var times = rows.Times.Rent(ColumnDecoder.LentLength(block.RowCount));
+            DecodeTimes(blockIndex, block, Checked(block.Times, null), times.AsSpan(0, block.RowCount));
+            var columns = new Column[block.Columns.Count];
+            var rented = new List<byte[]>(columns.Length);
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var c = block.Columns[i];
+                try
+                {
+                    columns[i] = ColumnDecoder.DecodeLent(
+                        c.Name, c.Encoding, c.KindsLayout, c.UniformKind ?? Core.ValueKind.Absent,
+                        c.PresentRows, c.Entries, block.RowCount, Checked(c.Data, c.Name), lender, rows, rented);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new PartCorruptException(Path, c.Data.Offset, $"block {blockIndex} column {c.Name}: {e.Message}", e);
+                }
+            }
+            return new ColumnarBlock(block.Stream, times, block.RowCount, columns).WithLent(lender, [.. rented], rows);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        // The segment's bytes in the block read, checked; column null for the times.
+        ReadOnlySpan<byte> Checked(SegmentRef segment, string? column)
+        {
+            var bytes = buffer.AsSpan((int)(segment.Offset - start), segment.Length);
+            if (XxHash64.HashToUInt64(bytes) != segment.Checksum)
+            {
+                var what = column is null ? "times" : $"column {column}";
+                throw new PartCorruptException(Path, segment.Offset, $"block {blockIndex} {what}: checksum mismatch over {segment.Length} bytes");
+            }
+            return bytes;
+        }
+    }
+
     /// <summary>The times of block <paramref name="blockIndex"/>, ascending.</summary>
     public long[] ReadTimes(int blockIndex)
     {
@@ -144,7 +202,20 @@ public sealed class PartReader : IDisposable
         var stored = ReadSegment(block.Times, $"block {blockIndex} times");
         try
         {
-            ColumnDecoder.DecodeTimes(stored.AsSpan(0, block.Times.Length), times, block.TimesEncoding);
+            DecodeTimes(blockIndex, block, stored.AsSpan(0, block.Times.Length), times);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
+    }
+
+    /// <summary>Decodes a block's stored times (checksum already verified) into <paramref name="times"/>, of its row count.</summary>
+    private void DecodeTimes(int blockIndex, BlockInfo block, ReadOnlySpan<byte> stored, Span<long> times)
+    {
+        try
+        {
+            ColumnDecoder.DecodeTimes(stored, times, block.TimesEncoding);
             if (times[0] != block.MinTime || times[^1] != block.MaxTime)
             {
                 throw new InvalidDataException($"times span [{times[0]}, {times[^1]}], the index says [{block.MinTime}, {block.MaxTime}]");
@@ -153,10 +224,6 @@ public sealed class PartReader : IDisposable
         catch (InvalidDataException e)
         {
             throw new PartCorruptException(Path, block.Times.Offset, $"block {blockIndex} times: {e.Message}", e);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(stored);
         }
     }
 

@@ -39,7 +39,14 @@ internal static class PartMerger
         public int BlocksCopied { get; set; }
     }
 
-    public static IEnumerable<PartBlock> Blocks(IReadOnlyList<PartReader> sources, Stats? stats = null)
+    public static IEnumerable<PartBlock> Blocks(IReadOnlyList<PartReader> sources, Stats? stats = null) => Blocks(sources, stats, exactReads: false);
+
+    /// <summary>
+    /// With <paramref name="exactReads"/>, the source blocks are decoded into arrays of their own
+    /// (<see cref="PartReader.ReadBlock(int, IReadOnlyCollection{string}?, bool)"/>) instead of the merge's
+    /// lent arrays: the same merged blocks, for tests to compare the two.
+    /// </summary>
+    internal static IEnumerable<PartBlock> Blocks(IReadOnlyList<PartReader> sources, Stats? stats, bool exactReads)
     {
         var streams = new SortedDictionary<string, List<Ref>>(StringComparer.Ordinal);
         for (var s = 0; s < sources.Count; s++)
@@ -59,9 +66,10 @@ internal static class PartMerger
         // Kept between merges with the column buffers it grew; its blocks lend their value arrays
         // to the part writer, which gives them back once written, as a flush's do.
         var builder = ScratchPools.Merge.Rent();
-        // The decoded source blocks' text arrays, given back once their rows are copied into the builder:
-        // one merge decodes block after block of about the same size, so they are reused.
-        var decoding = new LentBuffers();
+        // The decoded source blocks' arrays (value bytes; times, kinds and offsets), given back once
+        // their rows are copied into the builder: one merge decodes block after block of about the
+        // same size, so they are reused.
+        var decoding = new Decoding(new LentBuffers(), new LentRows(), exactReads);
         try
         {
             foreach (var block in Blocks(streams, builder, decoding, stats))
@@ -76,7 +84,7 @@ internal static class PartMerger
         }
     }
 
-    private static IEnumerable<PartBlock> Blocks(SortedDictionary<string, List<Ref>> streams, ColumnarBlockBuilder builder, LentBuffers decoding, Stats? stats)
+    private static IEnumerable<PartBlock> Blocks(SortedDictionary<string, List<Ref>> streams, ColumnarBlockBuilder builder, Decoding decoding, Stats? stats)
     {
         var run = new List<Ref>();
         foreach (var (_, refs) in streams)
@@ -139,7 +147,7 @@ internal static class PartMerger
     /// would give the same block back); several are decoded and merged by time into new blocks.
     /// Empties <paramref name="run"/>.
     /// </summary>
-    private static IEnumerable<PartBlock> FlushRun(List<Ref> run, ColumnarBlockBuilder builder, LentBuffers decoding, Stats? stats)
+    private static IEnumerable<PartBlock> FlushRun(List<Ref> run, ColumnarBlockBuilder builder, Decoding decoding, Stats? stats)
     {
         if (run.Count == 0)
         {
@@ -162,7 +170,7 @@ internal static class PartMerger
             run.Clear();
             foreach (var r in blocks)
             {
-                var block = r.Reader.ReadBlock(r.Block, null, true, decoding);
+                var block = decoding.Read(r);
                 if (stats is not null)
                 {
                     stats.RowsRebuilt += block.RowCount;
@@ -190,7 +198,7 @@ internal static class PartMerger
         var queue = new PriorityQueue<Cursor, (long Time, int Order)>(run.Count);
         for (var i = 0; i < run.Count; i++)
         {
-            var block = run[i].Reader.ReadBlock(run[i].Block, null, true, decoding);
+            var block = decoding.Read(run[i]);
             if (block.RowCount > 0)
             {
                 queue.Enqueue(new Cursor(block), (block.Times[0], i));
@@ -241,6 +249,12 @@ internal static class PartMerger
     private readonly record struct Ref(PartReader Reader, int Source, int Block)
     {
         public BlockInfo Info => Reader.Blocks[Block];
+    }
+
+    /// <summary>Where a merge's decoded source blocks take their arrays from.</summary>
+    private sealed record Decoding(LentBuffers Values, LentRows Rows, bool Exact)
+    {
+        public ColumnarBlock Read(Ref r) => Exact ? r.Reader.ReadBlock(r.Block) : r.Reader.ReadBlockLent(r.Block, Values, Rows);
     }
 
     private sealed class Cursor(ColumnarBlock block)

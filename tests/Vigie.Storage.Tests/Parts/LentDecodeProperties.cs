@@ -30,12 +30,13 @@ public class LentDecodeProperties
             PartWriter.Write(path, blocks, new PartWriteOptions { Sync = false });
             using var reader = PartReader.Open(path);
             var lender = new LentBuffers();
+            var rows = new LentRows();
             var random = new Random(c.Seed);
             var live = new List<(int Index, ColumnarBlock Block)>();
             for (var step = 0; step < blocks.Length * 3; step++)
             {
                 var index = random.Next(blocks.Length);
-                live.Add((index, reader.ReadBlock(index, null, true, lender)));
+                live.Add((index, reader.ReadBlockLent(index, lender, rows)));
                 while (live.Count > 0 && random.Next(3) == 0)
                 {
                     var gone = random.Next(live.Count);
@@ -45,7 +46,7 @@ public class LentDecodeProperties
                 var seen = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
                 foreach (var (i, block) in live)
                 {
-                    RandomBlocks.AssertEqual(blocks[i], block);
+                    Store.LentMergeReadProperties.AssertSameRows(blocks[i], block);
                     foreach (var array in block.Lent?.Arrays ?? [])
                     {
                         Assert.True(seen.Add(array), "one rented array backs two live blocks");
@@ -79,19 +80,20 @@ public class LentDecodeProperties
         PartWriter.Write(path, [block], new PartWriteOptions { Sync = false });
         using var reader = PartReader.Open(path);
         var lender = new LentBuffers();
+        var lentRows = new LentRows();
 
-        var first = reader.ReadBlock(0, null, true, lender);
+        var first = reader.ReadBlockLent(0, lender, lentRows);
         var rented = first.Lent?.Arrays ?? [];
         Assert.Equal(3, rented.Length);
         first.ReturnLentBuffers();
         Assert.Equal(rented.Length, lender.FreeCount);
-        var second = reader.ReadBlock(0, null, true, lender);
+        var second = reader.ReadBlockLent(0, lender, lentRows);
 
         Assert.Equal(0, lender.FreeCount);
         Assert.Equal(
             rented.ToHashSet(ReferenceEqualityComparer.Instance),
             (second.Lent?.Arrays ?? []).ToHashSet(ReferenceEqualityComparer.Instance));
-        RandomBlocks.AssertEqual(block, second);
+        Store.LentMergeReadProperties.AssertSameRows(block, second);
         Assert.Null(reader.ReadBlock(0).Lent);
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using Vigie.Core;
 using Vigie.Storage.Parts;
 
@@ -160,7 +162,130 @@ internal static class ColumnDecoder
         }
     }
 
-    private static void CheckDictionaryLength(byte[] codes, ValueKind[] kinds, IReadOnlyList<DictEntry> entries)
+    /// <summary>
+    /// Decodes a column's texts for copying its rows elsewhere (merges): its kinds and offsets go into
+    /// arrays rented from <paramref name="rows"/>, rounded up so that blocks of about the same size
+    /// reuse them, and its value bytes into one rented from <paramref name="lender"/> (added to
+    /// <paramref name="rented"/>); the column reads <paramref name="rowCount"/> rows of them. It has no
+    /// typed view (numbers, dictionary codes, constant): those are decoded into pooled scratch only to
+    /// produce the texts. The same checks of the stored bytes as <see cref="Decode"/>, and the same texts.
+    /// </summary>
+    public static Column DecodeLent(
+        string name,
+        ColumnEncoding encoding,
+        PartFormat.KindsLayout layout,
+        ValueKind uniformKind,
+        int presentRows,
+        IReadOnlyList<DictEntry> entries,
+        int rowCount,
+        ReadOnlySpan<byte> stored,
+        LentBuffers lender,
+        LentRows rows,
+        List<byte[]> rented)
+    {
+        var payload = SegmentEnvelope.Unwrap(stored, out var length);
+        try
+        {
+            var reader = new SpanReader(payload.AsSpan(0, length));
+            var kindsArray = rows.Kinds.Rent(LentLength(rowCount));
+            var kinds = kindsArray.AsSpan(0, rowCount);
+            KindsCodec.Decode(ref reader, layout, uniformKind, kinds, presentRows);
+            var offsetsArray = rows.Offsets.Rent(LentLength(rowCount + 1));
+            var offsets = offsetsArray.AsSpan(0, rowCount + 1);
+            byte[] bytes;
+            switch (encoding)
+            {
+                case ColumnEncoding.Const:
+                    var value = entries.Count == 1 ? entries[0] : throw new InvalidDataException("a constant column needs one value");
+                    bytes = ConstEncoding.Decode(rowCount, value, lender, offsets);
+                    break;
+                case ColumnEncoding.Dict:
+                    var codes = ArrayPool<byte>.Shared.Rent(rowCount);
+                    try
+                    {
+                        DictEncoding.DecodeCodes(ref reader, kinds, presentRows, entries, codes);
+                        CheckDictionaryLength(codes, kinds, entries);
+                        bytes = DictEncoding.Format(codes.AsSpan(0, rowCount), kinds, entries, lender, offsets);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(codes);
+                    }
+                    break;
+                case ColumnEncoding.Int64 or ColumnEncoding.PackedInt64 or ColumnEncoding.Decimal:
+                    var longs = ArrayPool<long>.Shared.Rent(rowCount);
+                    try
+                    {
+                        var values = longs.AsSpan(0, rowCount);
+                        if (encoding == ColumnEncoding.Decimal)
+                        {
+                            var scale = DecimalEncoding.DecodeValues(ref reader, kinds, presentRows, values);
+                            bytes = DecimalEncoding.Format(values, scale, kinds, presentRows, lender, offsets);
+                            break;
+                        }
+                        if (encoding == ColumnEncoding.Int64)
+                        {
+                            Int64Encoding.DecodeValues(ref reader, kinds, values);
+                        }
+                        else
+                        {
+                            PackedInt64Encoding.DecodeValues(ref reader, kinds, presentRows, values);
+                        }
+                        bytes = Int64Encoding.Format(values, kinds, presentRows, lender, offsets);
+                    }
+                    finally
+                    {
+                        ArrayPool<long>.Shared.Return(longs);
+                    }
+                    break;
+                case ColumnEncoding.Float64:
+                    var doubles = ArrayPool<double>.Shared.Rent(rowCount);
+                    try
+                    {
+                        Float64Encoding.DecodeValues(ref reader, kinds, doubles.AsSpan(0, rowCount));
+                        bytes = Float64Encoding.Format(doubles.AsSpan(0, rowCount), kinds, presentRows, lender, offsets);
+                    }
+                    finally
+                    {
+                        ArrayPool<double>.Shared.Return(doubles);
+                    }
+                    break;
+                case ColumnEncoding.Ipv4:
+                    var addresses = ArrayPool<uint>.Shared.Rent(rowCount);
+                    try
+                    {
+                        Ipv4Encoding.DecodeValues(ref reader, kinds, presentRows, addresses.AsSpan(0, rowCount));
+                        bytes = Ipv4Encoding.Format(addresses.AsSpan(0, rowCount), kinds, presentRows, lender, offsets);
+                    }
+                    finally
+                    {
+                        ArrayPool<uint>.Shared.Return(addresses);
+                    }
+                    break;
+                case ColumnEncoding.Raw:
+                    bytes = RawEncoding.Decode(ref reader, kinds, lender, offsets);
+                    break;
+                default:
+                    throw new InvalidDataException($"unknown column encoding {(byte)encoding}");
+            }
+            rented.Add(bytes);
+            ExpectEnd(ref reader);
+            return new Column(name, kindsArray, offsetsArray, bytes, rowCount);
+        }
+        finally
+        {
+            SegmentEnvelope.Release(payload);
+        }
+    }
+
+    /// <summary>
+    /// The length of a lent row array for <paramref name="count"/> entries: a power of two (at least
+    /// 256), so that the small blocks a merge decodes one after the other, of varied row counts,
+    /// find an array long enough in the pool instead of each needing a new one.
+    /// </summary>
+    internal static int LentLength(int count) => count <= 256 ? 256 : (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)count), Array.MaxLength);
+
+    private static void CheckDictionaryLength(ReadOnlySpan<byte> codes, ReadOnlySpan<ValueKind> kinds, IReadOnlyList<DictEntry> entries)
     {
         long length = 0;
         for (var r = 0; r < kinds.Length; r++)

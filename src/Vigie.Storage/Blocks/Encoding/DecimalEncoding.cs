@@ -112,12 +112,20 @@ internal static class DecimalEncoding
     /// <summary>The scaled integer of each row (0 where absent) and the scale.</summary>
     public static (long[] Mantissas, int Scale) DecodeValues(ref SpanReader reader, ValueKind[] kinds, int presentRows)
     {
+        var values = new long[kinds.Length];
+        return (values, DecodeValues(ref reader, kinds, presentRows, values));
+    }
+
+    /// <summary>The scaled integer of each row of <paramref name="kinds"/> into <paramref name="mantissas"/> (0 where absent); returns the scale.</summary>
+    public static int DecodeValues(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, int presentRows, Span<long> mantissas)
+    {
         int scale = reader.ReadByte();
         if (scale > MaxScale)
         {
             throw new InvalidDataException($"decimal scale {scale} above {MaxScale}");
         }
-        var values = PackedInt64Encoding.DecodeValues(ref reader, kinds, presentRows);
+        var values = mantissas[..kinds.Length];
+        PackedInt64Encoding.DecodeValues(ref reader, kinds, presentRows, values);
         foreach (var m in values)
         {
             if (m is >= MaxMantissa or <= -MaxMantissa)
@@ -125,7 +133,7 @@ internal static class DecimalEncoding
                 throw new InvalidDataException($"decimal value {m} beyond 2^53");
             }
         }
-        return (values, scale);
+        return scale;
     }
 
     /// <summary>The value of each row as a double, the same as parsing its text.</summary>
@@ -144,6 +152,13 @@ internal static class DecimalEncoding
     public static (int[] Offsets, byte[] Bytes) Format(long[] mantissas, int scale, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
+        return (offsets, Format(mantissas, scale, kinds, presentRows, lender, offsets));
+    }
+
+    /// <summary>Like the other overload, the offsets written into <paramref name="offsets"/> (one more than the rows).</summary>
+    public static byte[] Format(ReadOnlySpan<long> mantissas, int scale, ReadOnlySpan<ValueKind> kinds, int presentRows, LentBuffers? lender, Span<int> offsets)
+    {
+        offsets[0] = 0;
         // sign, 16 digits, a point and a leading zero
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * 20));
         try
@@ -157,7 +172,7 @@ internal static class DecimalEncoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
+            return LentBuffers.CopyOut(scratch.AsSpan(0, length), lender);
         }
         finally
         {

@@ -15,8 +15,15 @@ internal static class DictEncoding
     /// <summary>The entry of each row (0 where absent), checked against the entries and the kinds.</summary>
     public static byte[] DecodeCodes(ref SpanReader reader, ValueKind[] kinds, int presentRows, IReadOnlyList<DictEntry> entries)
     {
-        var stored = reader.ReadBytes(presentRows);
         var codes = new byte[kinds.Length];
+        DecodeCodes(ref reader, kinds, presentRows, entries, codes);
+        return codes;
+    }
+
+    /// <summary>The entry of each row of <paramref name="kinds"/> into <paramref name="codes"/> (0 where absent).</summary>
+    public static void DecodeCodes(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, int presentRows, IReadOnlyList<DictEntry> entries, Span<byte> codes)
+    {
+        var stored = reader.ReadBytes(presentRows);
         var p = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
@@ -29,14 +36,24 @@ internal static class DictEncoding
                 }
                 codes[r] = code;
             }
+            else
+            {
+                codes[r] = 0;
+            }
         }
-        return codes;
     }
 
     /// <summary>The texts of rows from <see cref="DecodeCodes"/>.</summary>
     public static (int[] Offsets, byte[] Bytes) Format(byte[] codes, ValueKind[] kinds, IReadOnlyList<DictEntry> entries, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
+        return (offsets, Format(codes, kinds, entries, lender, offsets));
+    }
+
+    /// <summary>Like the other overload, the offsets written into <paramref name="offsets"/> (one more than the rows).</summary>
+    public static byte[] Format(ReadOnlySpan<byte> codes, ReadOnlySpan<ValueKind> kinds, IReadOnlyList<DictEntry> entries, LentBuffers? lender, Span<int> offsets)
+    {
+        offsets[0] = 0;
         long length = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
@@ -58,6 +75,6 @@ internal static class DictEncoding
                 entries[codes[r]].Bytes.CopyTo(bytes.AsSpan(offsets[r]));
             }
         }
-        return (offsets, bytes);
+        return bytes;
     }
 }

@@ -26,12 +26,19 @@ internal static class Float64Encoding
     public static double[] DecodeValues(ref SpanReader reader, ValueKind[] kinds)
     {
         var values = new double[kinds.Length];
-        var present = kinds.Length - kinds.AsSpan().Count(ValueKind.Absent);
+        DecodeValues(ref reader, kinds, values);
+        return values;
+    }
+
+    /// <summary>The value of each row of <paramref name="kinds"/> into <paramref name="values"/> (0 where absent).</summary>
+    public static void DecodeValues(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, Span<double> values)
+    {
+        var present = kinds.Length - kinds.Count(ValueKind.Absent);
         var stored = reader.ReadBytes(checked(present * sizeof(double)));
         if (present == kinds.Length && BitConverter.IsLittleEndian)
         {
-            stored.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-            return values;
+            stored.CopyTo(MemoryMarshal.AsBytes(values[..kinds.Length]));
+            return;
         }
         var at = 0;
         for (var r = 0; r < kinds.Length; r++)
@@ -41,14 +48,24 @@ internal static class Float64Encoding
                 values[r] = BinaryPrimitives.ReadDoubleLittleEndian(stored.Slice(at, sizeof(double)));
                 at += sizeof(double);
             }
+            else
+            {
+                values[r] = 0;
+            }
         }
-        return values;
     }
 
     /// <summary>The texts of values from <see cref="DecodeValues"/>: their round-trip form, which is what was stored.</summary>
     public static (int[] Offsets, byte[] Bytes) Format(double[] values, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
+        return (offsets, Format(values, kinds, presentRows, lender, offsets));
+    }
+
+    /// <summary>Like the other overload, the offsets written into <paramref name="offsets"/> (one more than the rows).</summary>
+    public static byte[] Format(ReadOnlySpan<double> values, ReadOnlySpan<ValueKind> kinds, int presentRows, LentBuffers? lender, Span<int> offsets)
+    {
+        offsets[0] = 0;
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxFloat64Chars));
         try
         {
@@ -62,7 +79,7 @@ internal static class Float64Encoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
+            return LentBuffers.CopyOut(scratch.AsSpan(0, length), lender);
         }
         finally
         {

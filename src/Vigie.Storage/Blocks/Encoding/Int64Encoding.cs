@@ -29,6 +29,13 @@ internal static class Int64Encoding
     public static long[] DecodeValues(ref SpanReader reader, ValueKind[] kinds)
     {
         var values = new long[kinds.Length];
+        DecodeValues(ref reader, kinds, values);
+        return values;
+    }
+
+    /// <summary>The value of each row of <paramref name="kinds"/> into <paramref name="values"/> (0 where absent).</summary>
+    public static void DecodeValues(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, Span<long> values)
+    {
         long prev = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
@@ -37,14 +44,24 @@ internal static class Int64Encoding
                 prev = unchecked(prev + reader.ReadZigZag());
                 values[r] = prev;
             }
+            else
+            {
+                values[r] = 0;
+            }
         }
-        return values;
     }
 
     /// <summary>The texts of values from <see cref="DecodeValues"/>: their canonical form, which is what was stored.</summary>
     public static (int[] Offsets, byte[] Bytes) Format(long[] values, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
+        return (offsets, Format(values, kinds, presentRows, lender, offsets));
+    }
+
+    /// <summary>Like the other overload, the offsets written into <paramref name="offsets"/> (one more than the rows).</summary>
+    public static byte[] Format(ReadOnlySpan<long> values, ReadOnlySpan<ValueKind> kinds, int presentRows, LentBuffers? lender, Span<int> offsets)
+    {
+        offsets[0] = 0;
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * NumberForms.MaxInt64Chars));
         try
         {
@@ -58,7 +75,7 @@ internal static class Int64Encoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
+            return LentBuffers.CopyOut(scratch.AsSpan(0, length), lender);
         }
         finally
         {

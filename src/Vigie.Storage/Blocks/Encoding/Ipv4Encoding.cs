@@ -33,6 +33,13 @@ internal static class Ipv4Encoding
     public static uint[] DecodeValues(ref SpanReader reader, ValueKind[] kinds, int presentRows)
     {
         var values = new uint[kinds.Length];
+        DecodeValues(ref reader, kinds, presentRows, values);
+        return values;
+    }
+
+    /// <summary>The address of each row of <paramref name="kinds"/> into <paramref name="values"/> (0 where absent).</summary>
+    public static void DecodeValues(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, int presentRows, Span<uint> values)
+    {
         var stored = reader.ReadBytes(checked(presentRows * 4));
         var at = 0;
         for (var r = 0; r < kinds.Length; r++)
@@ -42,14 +49,24 @@ internal static class Ipv4Encoding
                 values[r] = BinaryPrimitives.ReadUInt32BigEndian(stored[at..]);
                 at += 4;
             }
+            else
+            {
+                values[r] = 0;
+            }
         }
-        return values;
     }
 
     /// <summary>The canonical texts of values from <see cref="DecodeValues"/>.</summary>
     public static (int[] Offsets, byte[] Bytes) Format(uint[] values, ValueKind[] kinds, int presentRows, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
+        return (offsets, Format(values, kinds, presentRows, lender, offsets));
+    }
+
+    /// <summary>Like the other overload, the offsets written into <paramref name="offsets"/> (one more than the rows).</summary>
+    public static byte[] Format(ReadOnlySpan<uint> values, ReadOnlySpan<ValueKind> kinds, int presentRows, LentBuffers? lender, Span<int> offsets)
+    {
+        offsets[0] = 0;
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, presentRows * MaxChars));
         try
         {
@@ -62,7 +79,7 @@ internal static class Ipv4Encoding
                 }
                 offsets[r + 1] = length;
             }
-            return (offsets, LentBuffers.CopyOut(scratch.AsSpan(0, length), lender));
+            return LentBuffers.CopyOut(scratch.AsSpan(0, length), lender);
         }
         finally
         {

@@ -22,14 +22,22 @@ internal static class KindsCodec
     public static ValueKind[] Decode(ref SpanReader reader, PartFormat.KindsLayout layout, ValueKind uniformKind, int rowCount, int presentRows)
     {
         var kinds = new ValueKind[rowCount];
+        Decode(ref reader, layout, uniformKind, kinds, presentRows);
+        return kinds;
+    }
+
+    /// <summary>The kinds of <paramref name="kinds"/>.Length rows, into a caller's buffer.</summary>
+    public static void Decode(ref SpanReader reader, PartFormat.KindsLayout layout, ValueKind uniformKind, Span<ValueKind> kinds, int presentRows)
+    {
+        var rowCount = kinds.Length;
         if (layout == PartFormat.KindsLayout.Uniform)
         {
             if (presentRows != rowCount)
             {
                 throw new InvalidDataException($"uniform kinds but {presentRows} of {rowCount} rows present");
             }
-            kinds.AsSpan().Fill(uniformKind);
-            return kinds;
+            kinds.Fill(uniformKind);
+            return;
         }
         var bytes = reader.ReadBytes(rowCount);
         var present = 0;
@@ -47,6 +55,5 @@ internal static class KindsCodec
         {
             throw new InvalidDataException($"kinds mark {present} rows present, the index {presentRows}");
         }
-        return kinds;
     }
 }

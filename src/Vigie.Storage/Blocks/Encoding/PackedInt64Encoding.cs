@@ -58,6 +58,14 @@ internal static class PackedInt64Encoding
     /// <summary>The value of each row (0 where absent).</summary>
     public static long[] DecodeValues(ref SpanReader reader, ValueKind[] kinds, int presentRows)
     {
+        var values = new long[kinds.Length];
+        DecodeValues(ref reader, kinds, presentRows, values);
+        return values;
+    }
+
+    /// <summary>The value of each row of <paramref name="kinds"/> into <paramref name="values"/> (0 where absent).</summary>
+    public static void DecodeValues(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, int presentRows, Span<long> values)
+    {
         var min = reader.ReadZigZag();
         int width = reader.ReadByte();
         if (width > 64)
@@ -65,15 +73,10 @@ internal static class PackedInt64Encoding
             throw new InvalidDataException($"packed integers of width {width}");
         }
         var packed = reader.ReadBytes(BitPacking.ByteCount(presentRows, width));
-        var values = new long[kinds.Length];
         var at = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
-            if (kinds[r] != ValueKind.Absent)
-            {
-                values[r] = unchecked(min + (long)BitPacking.Read(packed, at++, width));
-            }
+            values[r] = kinds[r] != ValueKind.Absent ? unchecked(min + (long)BitPacking.Read(packed, at++, width)) : 0;
         }
-        return values;
     }
 }

@@ -48,6 +48,13 @@ internal static class RawEncoding
     public static (int[] Offsets, byte[] Bytes) Decode(ref SpanReader reader, ValueKind[] kinds, LentBuffers? lender = null)
     {
         var offsets = new int[kinds.Length + 1];
+        return (offsets, Decode(ref reader, kinds, lender, offsets));
+    }
+
+    /// <summary>Like the other overload, the offsets written into <paramref name="offsets"/> (one more than the rows).</summary>
+    public static byte[] Decode(ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, LentBuffers? lender, Span<int> offsets)
+    {
+        offsets[0] = 0;
         long total = 0;
         for (var r = 0; r < kinds.Length; r++)
         {
@@ -61,6 +68,6 @@ internal static class RawEncoding
             }
             offsets[r + 1] = (int)total;
         }
-        return (offsets, LentBuffers.CopyOut(reader.ReadBytes((int)total), lender));
+        return LentBuffers.CopyOut(reader.ReadBytes((int)total), lender);
     }
 }
