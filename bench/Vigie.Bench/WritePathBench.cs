@@ -7,11 +7,12 @@ using Vigie.Storage.Store;
 namespace Vigie.Bench;
 
 /// <summary>
-/// <c>vigie-bench write-path [EVENTS] [RUNS] [decode|flush]</c>: the server's write path in-process, without HTTP or
+/// <c>vigie-bench write-path [EVENTS] [RUNS] [decode|hold|flush]</c>: the server's write path in-process, without HTTP or
 /// ClickHouse, on the benchmark's own corpus. Each phase is measured as process CPU time and bytes
 /// allocated per event (both far less sensitive to a busy machine than wall-clock time), the median
 /// of RUNS runs:
-/// (1) decode: NDJSON into batches as the ingest endpoint cuts them;
+/// (1) decode: NDJSON into batches as the ingest endpoint cuts them ("hold" then measures it again
+/// with each full batch copied as the store holds it, grouped by stream);
 /// (2) decode + WAL: the same, appended durably to a store that does not flush;
 /// (3) flush: that store's memtable turned into parts (blocks, encodings, bloom filters, zstd);
 /// (4) all: decode, WAL and flushes as the server runs them (flush every 0.5 s or 32 MB);
@@ -29,6 +30,8 @@ internal static class WritePathBench
         // "decode" as a third argument measures the decode phase alone (a quick loop, or for a profiler).
         var decodeOnly = args.Length > 2 && args[2] == "decode";
         var flushOnly = args.Length > 2 && args[2] == "flush";
+        // "hold" as a third argument: decode alone, then decode with each full batch copied as the store holds it.
+        var holdOnly = args.Length > 2 && args[2] == "hold";
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500_000;
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         // A fixed end keeps the corpus, hence the part files, the same from one run to the next.
@@ -46,6 +49,13 @@ internal static class WritePathBench
         Print("decode", decode, events);
         if (decodeOnly)
         {
+            return 0;
+        }
+        if (holdOnly)
+        {
+            var held = new CompactBatchPool(long.MaxValue);
+            await DecodeThenHold(corpus, held);
+            Print("decode + hold", Median(runs, () => DecodeThenHold(corpus, held)), events);
             return 0;
         }
 
@@ -129,6 +139,24 @@ internal static class WritePathBench
         var probe = new Probe();
         await NdjsonDecoder.DecodeAsync(new MemoryStream(corpus, writable: false), NewBatch(), Streams, Limits, Timestamps.Now(),
             (_, _) => ValueTask.FromResult(NewBatch()));
+        return probe.Stop();
+    }
+
+    /// <summary>
+    /// Decodes as <see cref="DecodeOnly"/> and copies each full batch as the store holds it (the copy
+    /// the store makes in the request's thread, while the batch is still in its cache), then lets the
+    /// copy go back to its pool.
+    /// </summary>
+    private static async Task<Measure> DecodeThenHold(byte[] corpus, CompactBatchPool held)
+    {
+        Settle();
+        var probe = new Probe();
+        await NdjsonDecoder.DecodeAsync(new MemoryStream(corpus, writable: false), NewBatch(), Streams, Limits, Timestamps.Now(),
+            (full, _) =>
+            {
+                held.Copy(full).Release();
+                return ValueTask.FromResult(NewBatch());
+            });
         return probe.Stop();
     }
 

@@ -61,7 +61,11 @@ public sealed class CompactBatchPool : IBatchHome
 
     /// <summary>
     /// A copy of <paramref name="source"/> (which is left as it is), owned by the caller (one reference):
-    /// release it when done. The source must not have an event open.
+    /// release it when done. The source must not have an event open. The copy holds the same events
+    /// grouped by stream (<see cref="EventBatch.IsGroupedByStream"/>), each stream's in the order they
+    /// arrived: the flush reads a stream's rows of a batch from one place instead of one in every few
+    /// hundred events, and the copy is where that costs least (the source is still in the cache of
+    /// the thread that decoded it).
     /// </summary>
     public EventBatch Copy(EventBatch source)
     {
@@ -93,7 +97,7 @@ public sealed class CompactBatchPool : IBatchHome
             }
         }
         copy ??= new EventBatch(RoundUp(events), RoundUp(fields), RoundUp(bytes));
-        copy.CopyFrom(source);
+        copy.CopyGroupedFrom(source);
         copy.AttachTo(this);
         return copy;
     }

@@ -85,7 +85,8 @@ public sealed partial class EventBatch
     /// </summary>
     public long MemoryBytes =>
         (long)_times.Length * sizeof(long) + (long)_fieldStart.Length * sizeof(int) + (long)_streamIndex.Length * sizeof(int)
-        + (long)_nameIds.Length * (sizeof(int) + sizeof(ValueKind) + sizeof(int) + sizeof(int)) + _bytes.Length;
+        + (long)_nameIds.Length * (sizeof(int) + sizeof(ValueKind) + sizeof(int) + sizeof(int)) + _bytes.Length
+        + StreamRunsMemoryBytes;
 
     public IReadOnlyList<string> Names => _names;
 
@@ -362,6 +363,7 @@ public sealed partial class EventBatch
     {
         Epoch++;
         _streamNameIds = null;
+        _groupedByStream = false;
         _count = 0;
         _fieldCount = 0;
         _byteLength = 0;

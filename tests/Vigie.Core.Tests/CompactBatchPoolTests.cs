@@ -12,7 +12,7 @@ public class CompactBatchPoolTests
     private static readonly string[] Names = ["host", "service", "_msg", "level", "status", "a.b", "é"];
 
     /// <summary>A batch of <paramref name="events"/> events made from <paramref name="seed"/>, in a batch sized for far more.</summary>
-    private static EventBatch Make(int seed, int events, EventBatch? into = null)
+    internal static EventBatch Make(int seed, int events, EventBatch? into = null)
     {
         var r = new Random(seed);
         var batch = into ?? new EventBatch(events: 4096, fields: 4096 * 16, valueBytes: 1 << 20);
@@ -37,26 +37,30 @@ public class CompactBatchPoolTests
         return batch;
     }
 
-    /// <summary>Everything a reader of the batch sees, as text.</summary>
-    private static string Describe(EventBatch batch)
+    /// <summary>
+    /// Everything a reader of the batch sees, as text, its events in the order they arrived (a copy
+    /// holds them grouped by stream: see <see cref="CompactBatchPoolGroupingProperties"/>).
+    /// </summary>
+    internal static string Describe(EventBatch batch)
     {
         var parts = new List<string>
         {
             string.Join(",", batch.Names),
             string.Join(",", batch.Streams.Select(s => s.Text)),
-            string.Join(",", batch.Times.ToArray()),
-            string.Join(",", batch.StreamIndexes.ToArray()),
-            string.Join(",", batch.FieldStarts.ToArray()),
-            string.Join(",", batch.NameIds.ToArray()),
-            string.Join(",", batch.Kinds.ToArray()),
-            string.Join(",", batch.ValueLengths.ToArray()),
-            Convert.ToHexString(batch.RawBytes),
+            $"{batch.Count} events, {batch.TotalFields} fields, {batch.ValueBytes} bytes",
         };
-        for (var f = 0; f < batch.TotalFields; f++)
+        for (var arrival = 0; arrival < batch.Count; arrival++)
         {
-            parts.Add(Convert.ToHexString(batch.GetValue(f)));
+            var e = batch.PlaceOfArrival(arrival);
+            var (start, end) = batch.GetFieldRange(e);
+            var fields = new List<string>();
+            for (var f = start; f < end; f++)
+            {
+                fields.Add($"{batch.GetNameId(f)}={batch.GetKind(f)}:{Convert.ToHexString(batch.GetValue(f))}");
+            }
+            var logEvent = batch.ToLogEvent(e);
+            parts.Add($"{batch.GetTime(e)} {batch.GetStreamIndex(e)} {string.Join(";", fields)} | {logEvent.Stream.Text} {string.Join(";", logEvent.Fields.Select(kv => $"{kv.Key}={kv.Value.Kind}:{kv.Value.Text}"))}");
         }
-        parts.AddRange(batch.ToLogEvents().Select(e => $"{e.TimeNs} {e.Stream.Text} {string.Join(";", e.Fields.Select(kv => $"{kv.Key}={kv.Value.Kind}:{kv.Value.Text}"))}"));
         return string.Join("\n", parts);
     }
 

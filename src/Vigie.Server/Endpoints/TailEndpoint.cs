@@ -68,7 +68,8 @@ internal sealed class TailEndpoint(LogStore store, ServerMetrics metrics, Micros
                 }
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    var row = new EventRow(batch.ToLogEvent(i));
+                    // The store holds a batch grouped by stream; the tail shows its events as they came.
+                    var row = new EventRow(batch.ToLogEvent(batch.PlaceOfArrival(i)));
                     if (!matcher.Matches(row))
                     {
                         continue;

@@ -47,7 +47,8 @@ public sealed class TailFeed(LogStore store)
                     var rows = new List<DisplayRow>();
                     for (var i = 0; i < batch.Count; i++)
                     {
-                        var row = new EventRow(batch.ToLogEvent(i));
+                        // The store holds a batch grouped by stream; the tail shows its events as they came.
+                        var row = new EventRow(batch.ToLogEvent(batch.PlaceOfArrival(i)));
                         if (matcher.Matches(row))
                         {
                             rows.Add(DisplayRow.From(row));
