@@ -17,12 +17,6 @@ public class RuntimeSettingsTests
     }
 
     [Fact]
-    public void RuntimeConfig_ThreadPoolWorkers_DoNotSpinBeforeSleeping()
-    {
-        Assert.Equal(0, ConfigProperties().GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
-    }
-
-    [Fact]
     public void RuntimeConfig_TieredCompilation_IsOff()
     {
         Assert.False(ConfigProperties().GetProperty("System.Runtime.TieredCompilation").GetBoolean());
