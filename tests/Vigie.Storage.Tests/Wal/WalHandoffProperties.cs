@@ -39,7 +39,7 @@ public class WalHandoffProperties
                     {
                         if (pause > 0)
                         {
-                            // Long enough for the writer to finish its group and go to sleep.
+                            // Often long enough for the writer to finish its group and go to sleep.
                             Thread.Sleep(pause);
                         }
                         appends.Add(wal.AppendAsync(batch, new StoredKey(key, 1)));
