@@ -47,6 +47,12 @@ public sealed partial class EventBatch
         _count = events;
         _fieldCount = fields;
         _byteLength = bytes;
+        CopyNamesAndStreamsFrom(source);
+    }
+
+    /// <summary>Takes <paramref name="source"/>'s names and streams, in its order, so that its name ids and stream indexes hold here.</summary>
+    private void CopyNamesAndStreamsFrom(EventBatch source)
+    {
         foreach (var name in source._names)
         {
             _nameIndex.Add(name, _names.Count);

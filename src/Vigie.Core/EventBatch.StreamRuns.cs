@@ -124,13 +124,7 @@ public sealed partial class EventBatch
         _count = events;
         _fieldCount = field;
         _byteLength = position;
-        foreach (var name in source._names)
-        {
-            _nameIndex.Add(name, _names.Count);
-            _names.Add(name);
-        }
-        _streams.AddRange(source._streams);
-        _streamByHash.CopyFrom(source._streamByHash);
+        CopyNamesAndStreamsFrom(source);
         _groupedByStream = true;
     }
 
