@@ -17,9 +17,6 @@ public class LentMergeReadProperties
 {
     private static readonly PartWriteOptions NoSync = new() { Sync = false };
 
-    private static readonly StreamKey[] Streams =
-        [StreamKey.Empty, StreamKey.Create([new("host", "a")]), StreamKey.Create([new("host", "b"), new("service", "x")])];
-
     /// <summary>
     /// Random blocks (every encoding, absent rows, 1 to 3,000 rows) read in a random order through one
     /// lender, a random number kept alive and given back in a random order: every live block has the
@@ -90,20 +87,13 @@ public class LentMergeReadProperties
     {
         using var dir = new TempDirectory();
         var trial = 0;
-        var parts = Gen.Choose(0, int.MaxValue).ArrayOf().Select(a => a.Take(6).ToArray()).ArrayOf()
-            .Select(p => p.Take(4).Where(b => b.Length > 0).ToArray()).Where(p => p.Length >= 1).ToArbitrary();
-        Prop.ForAll(parts, (int[][] partSeeds) =>
+        Prop.ForAll(RandomSourceParts.Seeds(maxBlocks: 6), (int[][] partSeeds) =>
         {
             var t = trial++;
             var readers = new List<PartReader>();
             try
             {
-                for (var p = 0; p < partSeeds.Length; p++)
-                {
-                    var path = dir.File($"t{t}-src{p}.part");
-                    PartWriter.Write(path, partSeeds[p].Select(MakeBlock), NoSync);
-                    readers.Add(PartReader.Open(path));
-                }
+                RandomSourceParts.WriteAndOpen(dir, $"t{t}", partSeeds, MakeBlock, readers);
                 var lentStats = new PartMerger.Stats();
                 var exactStats = new PartMerger.Stats();
                 var lent = dir.File($"t{t}-lent.part");
@@ -194,6 +184,6 @@ public class LentMergeReadProperties
             var random = new Random(seed);
             times = [.. Enumerable.Range(0, block.RowCount).Select(_ => random.NextInt64(10_000_000_000)).Order()];
         }
-        return new ColumnarBlock(Streams[seed % Streams.Length], times, block.Columns);
+        return new ColumnarBlock(RandomSourceParts.Streams[seed % RandomSourceParts.Streams.Length], times, block.Columns);
     }
 }

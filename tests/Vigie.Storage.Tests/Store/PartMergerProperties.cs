@@ -17,22 +17,14 @@ public class PartMergerProperties
     {
         using var dir = new TempDirectory();
         var trial = 0;
-        // Parts of random blocks over a few streams: blocks of one stream meet across parts and
-        // within one, overlap in time or not, so that merges both copy blocks and rebuild runs.
-        var parts = Gen.Choose(0, int.MaxValue).ArrayOf().Select(a => a.Take(5).ToArray()).ArrayOf()
-            .Select(p => p.Take(4).Where(b => b.Length > 0).ToArray()).Where(p => p.Length >= 1).ToArbitrary();
-        Prop.ForAll(parts, (int[][] partSeeds) =>
+        // Blocks of one stream overlap in time or not, so that merges both copy blocks and rebuild runs.
+        Prop.ForAll(RandomSourceParts.Seeds(maxBlocks: 5), (int[][] partSeeds) =>
         {
             var t = trial++;
             var readers = new List<PartReader>();
             try
             {
-                for (var p = 0; p < partSeeds.Length; p++)
-                {
-                    var path = dir.File($"t{t}-src{p}.part");
-                    PartWriter.Write(path, partSeeds[p].Select(MakeBlock), NoSync);
-                    readers.Add(PartReader.Open(path));
-                }
+                RandomSourceParts.WriteAndOpen(dir, $"t{t}", partSeeds, MakeBlock, readers);
                 var stats = new PartMerger.Stats();
                 var merged = dir.File($"t{t}-merged.part");
                 PartWriter.Write(merged, PartMerger.Blocks(readers, stats), NoSync);
@@ -106,13 +98,10 @@ public class PartMergerProperties
         Assert.False(File.Exists(dir.File("m.part")));
     }
 
-    private static readonly StreamKey[] Streams =
-        [StreamKey.Empty, StreamKey.Create([new("host", "a")]), StreamKey.Create([new("host", "b"), new("service", "x")])];
-
     private static ColumnarBlock MakeBlock(int seed)
     {
         var block = RandomBlocks.Make(seed);
-        return new ColumnarBlock(Streams[seed % Streams.Length], block.Times, block.Columns);
+        return new ColumnarBlock(RandomSourceParts.Streams[seed % RandomSourceParts.Streams.Length], block.Times, block.Columns);
     }
 
     private static ColumnarBlock Block(StreamKey stream, long start, int rows)
