@@ -43,6 +43,10 @@ internal static class WritePathBench
         {
             return await FlushOnly(corpus, events, runs);
         }
+        if (args.Length > 2 && args[2] == "wal")
+        {
+            return await WalOnly(corpus, events, runs);
+        }
 
         await DecodeOnly(corpus); // warm-up: JIT, pools
         var decode = Median(runs, () => DecodeOnly(corpus));
@@ -338,6 +342,60 @@ internal static class WritePathBench
         catch (IOException)
         {
             return "unknown";
+        }
+    }
+
+    /// <summary>
+    /// "wal" as a third argument: the corpus decoded once, then its batches appended to a log of their
+    /// own, eight appends in flight (four requests of two), and nothing else: the WAL's CPU without the
+    /// decode phase's spread.
+    /// </summary>
+    private static async Task<int> WalOnly(byte[] corpus, int events, int runs)
+    {
+        var batches = new List<EventBatch>();
+        await NdjsonDecoder.DecodeAsync(new MemoryStream(corpus, writable: false), NewBatch(), Streams, Limits, Timestamps.Now(),
+            (full, _) =>
+            {
+                batches.Add(full);
+                return ValueTask.FromResult(NewBatch());
+            });
+        await AppendAll(batches); // warm-up: JIT, pools
+        var wal = new List<Measure>();
+        for (var r = 0; r < runs; r++)
+        {
+            wal.Add(await AppendAll(batches));
+        }
+        Print("WAL (decoded batches)", MedianOf(wal), events);
+        return 0;
+    }
+
+    private static async Task<Measure> AppendAll(List<EventBatch> batches)
+    {
+        var dir = Directory.CreateTempSubdirectory("vigie-bench-wal-").FullName;
+        try
+        {
+            Settle();
+            var probe = new Probe();
+            using (var wal = new Vigie.Storage.Wal.WriteAheadLog(dir, 1, (_, _) => { }, new StoreMetrics()))
+            {
+                var inFlight = new List<Task>();
+                foreach (var batch in batches)
+                {
+                    if (inFlight.Count >= 8)
+                    {
+                        var done = await Task.WhenAny(inFlight);
+                        inFlight.Remove(done);
+                        await done;
+                    }
+                    inFlight.Add(wal.AppendAsync(batch));
+                }
+                await Task.WhenAll(inFlight);
+            }
+            return probe.Stop();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 }

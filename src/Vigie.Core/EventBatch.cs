@@ -420,6 +420,12 @@ public sealed partial class EventBatch
     /// </summary>
     public ReadOnlySpan<byte> RawBytes => _bytes.AsSpan(0, _byteLength);
 
+    /// <summary>
+    /// <see cref="RawBytes"/> as memory, for the WAL's gathered write (an I/O call takes memory, not a span).
+    /// The batch must not change while it is in use.
+    /// </summary>
+    public ReadOnlyMemory<byte> RawBytesMemory => _bytes.AsMemory(0, _byteLength);
+
     /// <summary>Raw view for the WAL: per event, the index of its stream in <see cref="Streams"/>.</summary>
     public ReadOnlySpan<int> StreamIndexes => _streamIndex.AsSpan(0, _count);
 

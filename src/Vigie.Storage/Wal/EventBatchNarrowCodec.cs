@@ -56,6 +56,9 @@ internal static class EventBatchNarrowCodec
     /// <summary>The bytes that follow the head: the values, as the batch holds them.</summary>
     public static ReadOnlySpan<byte> Values(EventBatch batch) => batch.RawBytes;
 
+    /// <inheritdoc cref="Values"/>
+    public static ReadOnlyMemory<byte> ValuesMemory(EventBatch batch) => batch.RawBytesMemory;
+
     /// <summary>Elements encoded per span taken from the writer: a few kilobytes at most.</summary>
     private const int Chunk = 1024;
 

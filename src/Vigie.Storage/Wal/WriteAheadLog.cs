@@ -49,20 +49,18 @@ public sealed class WriteAheadLog : IDisposable
     /// </summary>
     private const int MaxPooledHeadBytes = 256 * 1024;
 
-    /// <summary>The gather buffer grows in steps of this, so that groups of similar sizes reuse it as it is.</summary>
-    private const int GatherStep = 1024 * 1024;
+    /// <summary>
+    /// A group's records at most: each is two pieces of the group's one gathered write (its head, its
+    /// batch's values), and a gathered write takes at most 1,024 pieces (IOV_MAX). A group is
+    /// written with one call so that a process killed while writing tears no more than one write.
+    /// </summary>
+    internal const int MaxGroupRecords = 256;
 
     private readonly Stack<ArrayBufferWriter<byte>> _recordBuffers = new();
     private bool _recordBuffersUsed;
 
-    /// <summary>
-    /// The one buffer the writer thread gathers a group's records in, kept between groups. Heads and
-    /// gather buffers once shared one pool: a small head taken to gather a group grew by doubling
-    /// (a new large array at each step), and a gather buffer of up to 16 MB taken for a head held
-    /// that much for a few hundred bytes. Guarded by <see cref="_recordBuffers"/>'s lock for the trim.
-    /// </summary>
-    private byte[]? _gather;
-    private bool _gatherUsed;
+    /// <summary>The pieces of the group being written (heads and values); the writer thread's alone.</summary>
+    private readonly List<ReadOnlyMemory<byte>> _pieces = new(2 * MaxGroupRecords);
 
     private readonly string _directory;
     private readonly Action<EventBatch, StoredKey?> _onDurable;
@@ -238,7 +236,7 @@ public sealed class WriteAheadLog : IDisposable
             group.Clear();
             group.Add(first);
             var bytes = first.Length;
-            while (bytes < MaxGroupBytes && reader.TryRead(out var next))
+            while (bytes < MaxGroupBytes && group.Count < MaxGroupRecords && reader.TryRead(out var next))
             {
                 group.Add(next);
                 bytes += next.Length;
@@ -290,25 +288,24 @@ public sealed class WriteAheadLog : IDisposable
     private void WriteGroup(List<PendingAppend> group)
     {
         var segment = _segment ?? throw new IOException("no open WAL segment");
-        // The group's records are gathered and written with one write: a process killed between
-        // several writes would leave a torn record at the tail, which replay has to quarantine.
-        var total = group.Sum(p => p.Length);
-        var gathered = TakeGatherBuffer(total);
+        // The group's records are written with one gathered write (each record's head, then its
+        // batch's values where the batch holds them): a process killed between several writes would
+        // leave a torn record at the tail, which replay has to quarantine. Gathering the records into
+        // one buffer first, as before, copied every byte once more than the kernel's own copy.
         long written = 0;
         try
         {
-            var output = new SpanWriter(gathered);
             foreach (var p in group)
             {
-                output.Write(p.Head.Span);
-                output.Write(EventBatchNarrowCodec.Values(p.Batch));
+                _pieces.Add(p.Head);
+                _pieces.Add(EventBatchNarrowCodec.ValuesMemory(p.Batch));
                 written += p.Length;
             }
-            segment.Write(gathered.AsSpan(0, output.Length));
+            RandomAccess.Write(segment.SafeFileHandle, _pieces, _segmentLength);
         }
         finally
         {
-            ReturnGatherBuffer(gathered);
+            _pieces.Clear();
         }
         var started = Stopwatch.GetTimestamp();
         segment.Flush(flushToDisk: true);
@@ -417,56 +414,6 @@ public sealed class WriteAheadLog : IDisposable
                 _recordBuffers.Clear();
             }
             _recordBuffersUsed = false;
-            if (!_gatherUsed)
-            {
-                _gather = null;
-            }
-            _gatherUsed = false;
-        }
-    }
-
-    /// <summary>The gather buffer, grown to hold <paramref name="bytes"/>; only the writer thread takes it.</summary>
-    private byte[] TakeGatherBuffer(long bytes)
-    {
-        byte[]? buffer;
-        lock (_recordBuffers)
-        {
-            buffer = _gather;
-            _gather = null;
-            _gatherUsed = true;
-        }
-        if (buffer is null || buffer.Length < bytes)
-        {
-            // The old buffer is out of the field already: it is garbage once the new one is allocated.
-            var size = (bytes + GatherStep - 1) / GatherStep * GatherStep;
-            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength));
-        }
-        return buffer;
-    }
-
-    private void ReturnGatherBuffer(byte[] buffer)
-    {
-        if (buffer.Length > 2 * MaxGroupBytes)
-        {
-            return; // one huge record: not worth keeping its buffer
-        }
-        lock (_recordBuffers)
-        {
-            _gather = buffer;
-        }
-    }
-
-    /// <summary>Copies spans one after the other into an array known to be large enough.</summary>
-    private ref struct SpanWriter(byte[] array)
-    {
-        private readonly Span<byte> _span = array;
-
-        public int Length { get; private set; }
-
-        public void Write(ReadOnlySpan<byte> bytes)
-        {
-            bytes.CopyTo(_span[Length..]);
-            Length += bytes.Length;
         }
     }
 
