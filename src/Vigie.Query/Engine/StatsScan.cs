@@ -107,7 +107,7 @@ internal static class StatsScan
     }
 
     /// <summary>
-    /// Whether every column read from the block is stored as raw texts: their values are then decoded
+    /// Whether every column read from the block is stored as texts (raw, or rebuilt from templates): their values are then decoded
     /// into arrays lent by the worker and reused block after block (a word search's text column is a
     /// new array of up to a few hundred KB per block otherwise, which only full collections free).
     /// A lender makes the decoder produce every column's texts at once, which costs nothing more for
@@ -117,7 +117,7 @@ internal static class StatsScan
     {
         foreach (var name in columns)
         {
-            if (info.FindColumn(name) is { } column && column.Encoding != ColumnEncoding.Raw)
+            if (info.FindColumn(name) is { } column && column.Encoding is not (ColumnEncoding.Raw or ColumnEncoding.Template))
             {
                 return false;
             }

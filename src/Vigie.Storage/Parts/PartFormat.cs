@@ -11,10 +11,13 @@ public static class PartFormat
     /// <summary>"VIGIEPRT" read as a little-endian 64-bit integer; opens the header and closes the footer.</summary>
     public const ulong Magic = 0x5452504549474956;
 
-    /// <summary>The version this build writes. 2 added <see cref="TimesEncoding.Packed"/> and the Ipv4, Decimal and PackedInt64 column encodings.</summary>
-    public const uint Version = 2;
+    /// <summary>
+    /// The version this build writes. 2 added <see cref="TimesEncoding.Packed"/> and the Ipv4, Decimal and PackedInt64 column
+    /// encodings; 3 the Template column encoding.
+    /// </summary>
+    public const uint Version = 3;
 
-    /// <summary>The oldest version this build reads: version 1 parts differ only by not using what version 2 added.</summary>
+    /// <summary>The oldest version this build reads: version 1 and 2 parts differ only by not using what later versions added.</summary>
     public const uint MinReadableVersion = 1;
 
     /// <summary>Whether this build reads parts of <paramref name="version"/>.</summary>

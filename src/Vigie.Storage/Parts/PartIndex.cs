@@ -111,7 +111,7 @@ internal static class PartIndex
     {
         var name = interner.Name(r.ReadUtf8String());
         var encoding = (ColumnEncoding)r.ReadByte();
-        if (encoding is < ColumnEncoding.Const or > ColumnEncoding.PackedInt64)
+        if (encoding is < ColumnEncoding.Const or > ColumnEncoding.Template)
         {
             throw new InvalidDataException($"column {name}: unknown encoding {(byte)encoding}");
         }

@@ -113,11 +113,14 @@ public sealed class PartReader : IDisposable
         var times = withTimes ? ReadTimes(blockIndex) : null;
         var decoded = new List<Column>(columns is null ? block.Columns.Count : Math.Min(columns.Count, block.Columns.Count));
         var rented = lender is null ? null : new List<byte[]>();
-        foreach (var c in block.Columns)
+        // Columns decoded so far by their index in the block: a template column's references are read
+        // even when not asked for (and not added to the result then), and a column is decoded once.
+        var byIndex = new Column?[block.Columns.Count];
+        for (var i = 0; i < byIndex.Length; i++)
         {
-            if (columns is null || columns.Contains(c.Name))
+            if (columns is null || columns.Contains(block.Columns[i].Name))
             {
-                decoded.Add(ReadColumn(blockIndex, block, c, lender, rented));
+                decoded.Add(byIndex[i] ??= ReadColumn(blockIndex, block, i, lender, rented, byIndex));
             }
         }
         var result = times is null ? ColumnarBlock.WithoutTimes(block.Stream, block.RowCount, decoded) : new ColumnarBlock(block.Stream, times, decoded);
@@ -146,23 +149,36 @@ public sealed class PartReader : IDisposable
             ReadExactly(Path, _handle, buffer.AsSpan(0, length), start, $"block {blockIndex}");
             var times = rows.Times.Rent(ColumnDecoder.LentLength(block.RowCount));
             DecodeTimes(blockIndex, block, Checked(block.Times, null), times.AsSpan(0, block.RowCount));
-            var columns = new Column[block.Columns.Count];
+            var columns = new Column?[block.Columns.Count];
             var rented = new List<byte[]>(columns.Length);
             for (var i = 0; i < columns.Length; i++)
             {
+                Decode(i);
+            }
+            return new ColumnarBlock(block.Stream, times, block.RowCount, columns!).WithLent(lender, [.. rented], rows);
+
+            // A template column decodes the columns it refers to first (they are in the block anyway).
+            Column Decode(int i)
+            {
+                if (columns[i] is { } done)
+                {
+                    return done;
+                }
                 var c = block.Columns[i];
                 try
                 {
-                    columns[i] = ColumnDecoder.DecodeLent(
+                    var references = c.Encoding == ColumnEncoding.Template
+                        ? new TemplateReferences(columns.Length, i, j => Decode(ReferenceOf(block, j)))
+                        : null;
+                    return columns[i] = ColumnDecoder.DecodeLent(
                         c.Name, c.Encoding, c.KindsLayout, c.UniformKind ?? Core.ValueKind.Absent,
-                        c.PresentRows, c.Entries, block.RowCount, Checked(c.Data, c.Name), lender, rows, rented);
+                        c.PresentRows, c.Entries, block.RowCount, Checked(c.Data, c.Name), lender, rows, rented, references);
                 }
                 catch (InvalidDataException e)
                 {
                     throw new PartCorruptException(Path, c.Data.Offset, $"block {blockIndex} column {c.Name}: {e.Message}", e);
                 }
             }
-            return new ColumnarBlock(block.Stream, times, block.RowCount, columns).WithLent(lender, [.. rented], rows);
         }
         finally
         {
@@ -353,9 +369,24 @@ public sealed class PartReader : IDisposable
         return _blocks[blockIndex];
     }
 
-    private Column ReadColumn(int blockIndex, BlockInfo block, ColumnInfo column, LentBuffers? lender = null, List<byte[]>? rented = null)
+    /// <summary>
+    /// Decodes column <paramref name="index"/> of a block; a template column first decodes the columns it
+    /// refers to (without the lender: they are not in the result unless asked for), kept in
+    /// <paramref name="byIndex"/> so that each is decoded once.
+    /// </summary>
+    private Column ReadColumn(int blockIndex, BlockInfo block, int index, LentBuffers? lender, List<byte[]>? rented, Column?[] byIndex)
     {
+        var column = block.Columns[index];
         var what = $"block {blockIndex} column {column.Name}";
+        TemplateReferences? references = null;
+        if (column.Encoding == ColumnEncoding.Template)
+        {
+            references = new TemplateReferences(block.Columns.Count, index, j =>
+            {
+                var other = ReferenceOf(block, j);
+                return byIndex[other] ??= ReadColumn(blockIndex, block, other, null, null, byIndex);
+            });
+        }
         var stored = ReadSegment(column.Data, what);
         try
         {
@@ -363,7 +394,7 @@ public sealed class PartReader : IDisposable
                 column.Name, column.Encoding, column.KindsLayout, column.UniformKind ?? Core.ValueKind.Absent,
                 column.PresentRows, column.Entries, block.RowCount, stored.AsSpan(0, column.Data.Length),
                 column.Encoding == ColumnEncoding.Dict ? column.DictionaryValues : column.ConstValue is { } constant ? [constant] : null,
-                lender, rented);
+                lender, rented, references);
         }
         catch (InvalidDataException e)
         {
@@ -374,6 +405,11 @@ public sealed class PartReader : IDisposable
             ArrayPool<byte>.Shared.Return(stored);
         }
     }
+
+    /// <summary>Column <paramref name="index"/> of a block as a template's reference: never a template itself.</summary>
+    private static int ReferenceOf(BlockInfo block, int index) => block.Columns[index].Encoding == ColumnEncoding.Template
+        ? throw new InvalidDataException($"a template refers to column {block.Columns[index].Name}, itself a template")
+        : index;
 
     /// <summary>Reads a segment into a rented array and checks its checksum; the caller returns the array.</summary>
     private byte[] ReadSegment(SegmentRef segment, string what)

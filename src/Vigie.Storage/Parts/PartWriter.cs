@@ -228,7 +228,7 @@ public static class PartWriter
         var columns = new StoredColumn[block.Columns.Count];
         for (var c = 0; c < columns.Length; c++)
         {
-            var e = encoder.Encode(block.Columns[c]);
+            var e = encoder.Encode(block.Columns[c], block.Columns, c);
             stored.Write(e.Data);
             stored.Write(e.Bloom);
             columns[c] = new StoredColumn(e.Encoding, e.KindsLayout, e.UniformKind, e.PresentRows, e.Entries, e.MinNumber, e.MaxNumber, e.Data.Length, e.Bloom.Length);

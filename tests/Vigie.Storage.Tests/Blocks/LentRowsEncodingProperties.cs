@@ -65,7 +65,8 @@ public class LentRowsEncodingProperties
             Assert.Equal(aBloom, b.Bloom.ToArray());
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(400));
         // The flavours are meant to reach every encoding: a picker that no longer picks one leaves it untested.
-        Assert.Equal(Enum.GetValues<ColumnEncoding>().Order(), seen.Order());
+        // Template needs the other columns of a block (TemplateEncodingProperties).
+        Assert.Equal(Enum.GetValues<ColumnEncoding>().Where(e => e != ColumnEncoding.Template).Order(), seen.Order());
     }
 
     [Fact]

@@ -4,19 +4,21 @@ using Vigie.Storage.Parts;
 namespace Vigie.Storage.Tests.Parts;
 
 /// <summary>
-/// Parts written by older builds stay readable: <c>Fixtures/format-v1.part</c> was written by the
-/// build of part format version 1 from <see cref="FormatFixtureBlocks"/>, and is read here by the
-/// current reader.
+/// Parts written by older builds stay readable: <c>Fixtures/format-v1.part</c> and <c>format-v2.part</c>
+/// were written by the builds of part format versions 1 and 2 from <see cref="FormatFixtureBlocks"/>,
+/// and are read here by the current reader.
 /// </summary>
 public class OldFormatTests
 {
     private static readonly string FixtureDirectory = Path.Combine(AppContext.BaseDirectory, "Parts", "Fixtures");
 
-    [Fact]
-    public void Read_PartOfFormatVersion1_GivesBackTheBlocksItWasWrittenFrom()
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(2u)]
+    public void Read_PartOfOlderFormatVersion_GivesBackTheBlocksItWasWrittenFrom(uint version)
     {
-        var path = Path.Combine(FixtureDirectory, "format-v1.part");
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(path).AsSpan(8)));
+        var path = Path.Combine(FixtureDirectory, $"format-v{version}.part");
+        Assert.Equal(version, BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(path).AsSpan(8)));
         var expected = FormatFixtureBlocks.Make();
 
         using var reader = PartReader.Open(path);

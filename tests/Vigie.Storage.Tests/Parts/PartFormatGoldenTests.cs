@@ -18,7 +18,7 @@ public class PartFormatGoldenTests
     {
         Assert.Equal("VIGIEPRT", Encoding.ASCII.GetString(BitConverter.GetBytes(PartFormat.Magic)));
         Assert.Equal(0x5452504549474956UL, PartFormat.Magic);
-        Assert.Equal(2u, PartFormat.Version);
+        Assert.Equal(3u, PartFormat.Version);
         Assert.Equal(1u, PartFormat.MinReadableVersion);
         Assert.Equal(16, PartFormat.HeaderSize);
         Assert.Equal(80, PartFormat.FooterSize);
@@ -35,7 +35,7 @@ public class PartFormatGoldenTests
     public void PersistedEnums_Values_AreFrozen()
     {
         Assert.Equal(
-            [("Const", 1), ("Dict", 2), ("Int64", 3), ("Float64", 4), ("Raw", 5), ("Ipv4", 6), ("Decimal", 7), ("PackedInt64", 8)],
+            [("Const", 1), ("Dict", 2), ("Int64", 3), ("Float64", 4), ("Raw", 5), ("Ipv4", 6), ("Decimal", 7), ("PackedInt64", 8), ("Template", 9)],
             Enum.GetValues<ColumnEncoding>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("None", 0), ("Zstd", 1)], Enum.GetValues<PartFormat.SegmentCodec>().Select(e => (e.ToString(), (int)e)));
         Assert.Equal([("Uniform", 0), ("PerRow", 1)], Enum.GetValues<PartFormat.KindsLayout>().Select(e => (e.ToString(), (int)e)));
@@ -58,7 +58,7 @@ public class PartFormatGoldenTests
         var bytes = File.ReadAllBytes(path);
 
         Assert.Equal("VIGIEPRT"u8.ToArray(), bytes[..8]);
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
         var footer = bytes.AsSpan(bytes.Length - 80);
         var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer);
@@ -68,7 +68,7 @@ public class PartFormatGoldenTests
         Assert.Equal(5, BinaryPrimitives.ReadInt64LittleEndian(footer[40..]));
         Assert.Equal(9, BinaryPrimitives.ReadInt64LittleEndian(footer[48..]));
         Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(footer[56..]));
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]));
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]));
         Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(footer[..64]), BinaryPrimitives.ReadUInt64LittleEndian(footer[64..]));
         Assert.Equal("VIGIEPRT"u8.ToArray(), footer[72..].ToArray());
         Assert.Equal(bytes.Length, summary.FileBytes);

@@ -73,7 +73,8 @@ internal static class ColumnDecoder
         ReadOnlySpan<byte> stored,
         IReadOnlyList<FieldValue>? entryValues = null,
         LentBuffers? lender = null,
-        List<byte[]>? rented = null)
+        List<byte[]>? rented = null,
+        TemplateReferences? references = null)
     {
         // With a lender, every column's texts are produced now, into rented arrays, so that the caller
         // knows every array to give back; a merge reads all of them anyway.
@@ -150,6 +151,15 @@ internal static class ColumnDecoder
                     }
                     column = new Column(name, kinds, offsets, bytes);
                     break;
+                case ColumnEncoding.Template:
+                    var templateOffsets = new int[rowCount + 1];
+                    var templateBytes = DecodeTemplate(payload.AsSpan(0, length), ref reader, kinds, presentRows, references, lend, templateOffsets);
+                    if (lend is not null)
+                    {
+                        rented!.Add(templateBytes);
+                    }
+                    column = new Column(name, kinds, templateOffsets, templateBytes);
+                    break;
                 default:
                     throw new InvalidDataException($"unknown column encoding {(byte)encoding}");
             }
@@ -181,7 +191,8 @@ internal static class ColumnDecoder
         ReadOnlySpan<byte> stored,
         LentBuffers lender,
         LentRows rows,
-        List<byte[]> rented)
+        List<byte[]> rented,
+        TemplateReferences? references = null)
     {
         var payload = SegmentEnvelope.Unwrap(stored, out var length);
         try
@@ -265,6 +276,9 @@ internal static class ColumnDecoder
                 case ColumnEncoding.Raw:
                     bytes = RawEncoding.Decode(ref reader, kinds, lender, offsets);
                     break;
+                case ColumnEncoding.Template:
+                    bytes = DecodeTemplate(payload.AsSpan(0, length), ref reader, kinds, presentRows, references, lender, offsets);
+                    break;
                 default:
                     throw new InvalidDataException($"unknown column encoding {(byte)encoding}");
             }
@@ -284,6 +298,17 @@ internal static class ColumnDecoder
     /// find an array long enough in the pool instead of each needing a new one.
     /// </summary>
     internal static int LentLength(int count) => count <= 256 ? 256 : (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)count), Array.MaxLength);
+
+    private static byte[] DecodeTemplate(
+        ReadOnlySpan<byte> payload, ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, int presentRows,
+        TemplateReferences? references, LentBuffers? lender, Span<int> offsets)
+    {
+        if (references is null)
+        {
+            throw new InvalidDataException("a template column is decoded with the other columns of its block");
+        }
+        return TemplateEncoding.Decode(payload, ref reader, kinds, presentRows, references.ColumnCount, references.Self, references.Column, lender, offsets);
+    }
 
     private static void CheckDictionaryLength(ReadOnlySpan<byte> codes, ReadOnlySpan<ValueKind> kinds, IReadOnlyList<DictEntry> entries)
     {

@@ -15,6 +15,7 @@ namespace Vigie.Storage.Blocks.Encodings;
 internal sealed class ColumnEncoder : IDisposable
 {
     private readonly EncodingPicker _picker = new();
+    private readonly TemplateFinder _templates = new();
     private readonly TokenHashes _tokens = new();
     private readonly ByteBuffer _payload = new(64 * 1024);
     private readonly ByteBuffer _data = new(64 * 1024);
@@ -49,9 +50,22 @@ internal sealed class ColumnEncoder : IDisposable
         return _data.Span;
     }
 
-    public EncodedColumn Encode(Column column)
+    public EncodedColumn Encode(Column column) => Encode(column, [column], 0);
+
+    /// <summary>
+    /// Encodes column <paramref name="self"/> of a block's <paramref name="columns"/>: the message column
+    /// (<see cref="FieldNames.Message"/>), when it would be Raw, may become a Template over the others,
+    /// which are never Template themselves.
+    /// </summary>
+    public EncodedColumn Encode(Column column, IReadOnlyList<Column> columns, int self)
     {
         var encoding = _picker.Analyze(column);
+        if (encoding == ColumnEncoding.Raw && columns.Count > 1 && _picker.PresentRows > 1
+            && string.Equals(column.Name, FieldNames.Message, StringComparison.Ordinal)
+            && _templates.TryFind(column, columns, self, RawPayloadBytes(column)))
+        {
+            encoding = ColumnEncoding.Template;
+        }
         var layout = _picker.UniformKind is null ? PartFormat.KindsLayout.PerRow : PartFormat.KindsLayout.Uniform;
         _payload.Clear();
         if (layout == PartFormat.KindsLayout.PerRow)
@@ -83,6 +97,9 @@ internal sealed class ColumnEncoder : IDisposable
             case ColumnEncoding.Ipv4:
                 Ipv4Encoding.Encode(_picker.Addresses, _payload);
                 break;
+            case ColumnEncoding.Template:
+                _templates.Write(column, _payload);
+                break;
             default:
                 RawEncoding.Encode(column, _payload);
                 break;
@@ -93,7 +110,8 @@ internal sealed class ColumnEncoder : IDisposable
         _bloom.Clear();
         // Numbers get no bloom: a number matches its other spellings (500 and 500.0), so queries test
         // numeric columns by their min/max instead of by words.
-        if (encoding == ColumnEncoding.Raw && _picker.PresentRows > 0)
+        // A template column's bloom holds its texts' words as a Raw one's does: searches read it alike.
+        if (encoding is ColumnEncoding.Raw or ColumnEncoding.Template && _picker.PresentRows > 0)
         {
             _tokens.WriteBloom(column, _bloom);
         }
@@ -116,6 +134,13 @@ internal sealed class ColumnEncoder : IDisposable
         };
     }
 
+    /// <summary>About the bytes of the column's Raw payload: its texts and a length byte each (more for the few longer than 127 bytes).</summary>
+    private long RawPayloadBytes(Column column)
+    {
+        var offsets = column.Offsets;
+        return offsets[column.RowCount] - offsets[0] + _picker.PresentRows;
+    }
+
     /// <summary>The encoder's buffer of unsigned values to bit-pack, at least <paramref name="count"/> long.</summary>
     private Span<ulong> Scratch(int count)
     {
@@ -129,6 +154,7 @@ internal sealed class ColumnEncoder : IDisposable
     public void Dispose()
     {
         _picker.Dispose();
+        _templates.Dispose();
         _tokens.Dispose();
         _payload.Dispose();
         _data.Dispose();

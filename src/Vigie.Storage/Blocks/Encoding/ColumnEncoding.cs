@@ -29,4 +29,10 @@ public enum ColumnEncoding : byte
 
     /// <summary>Canonical integers as for Int64, stored as the smallest value and each value's offset from it bit-packed at one width. Since part format 2.</summary>
     PackedInt64 = 8,
+
+    /// <summary>
+    /// Texts rebuilt from other columns of the same block: a few templates of literal bytes and references
+    /// to other columns, one template number per row, rows that fit none stored as they are. Since part format 3.
+    /// </summary>
+    Template = 9,
 }
