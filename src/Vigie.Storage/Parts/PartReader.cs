@@ -431,6 +431,22 @@ public sealed class PartReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the footer, intact under its checksum and magic, declares <paramref name="version"/> too:
+    /// a newer writer's part rather than a header whose version bytes were damaged.
+    /// </summary>
+    private static bool FooterDeclares(SafeFileHandle handle, long length, uint version)
+    {
+        Span<byte> footer = stackalloc byte[PartFormat.FooterSize];
+        if (RandomAccess.Read(handle, footer, length - PartFormat.FooterSize) != PartFormat.FooterSize)
+        {
+            return false;
+        }
+        return BinaryPrimitives.ReadUInt64LittleEndian(footer[72..]) == PartFormat.Magic
+            && BinaryPrimitives.ReadUInt64LittleEndian(footer[64..]) == XxHash64.HashToUInt64(footer[..PartFormat.FooterChecksummedBytes])
+            && BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]) == version;
+    }
+
     private static (PartFooter Footer, List<BlockInfo> Blocks) ReadIndex(string path, SafeFileHandle handle, long length)
     {
         if (length < PartFormat.HeaderSize + PartFormat.FooterSize)
@@ -446,6 +462,10 @@ public sealed class PartReader : IDisposable
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
         if (!PartFormat.IsReadable(version))
         {
+            if (version > PartFormat.Version && FooterDeclares(handle, length, version))
+            {
+                throw new PartFormatTooNewException(path, version);
+            }
             throw new PartCorruptException(path, 8, $"header format version {version}, this reader knows {PartFormat.MinReadableVersion} to {PartFormat.Version}");
         }
         if (BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != 0)

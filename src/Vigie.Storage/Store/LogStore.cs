@@ -397,6 +397,15 @@ public sealed partial class LogStore : IDisposable
                 _live.Add(new PartHandle(entry, PartReader.Open(path), path));
                 kept.Add(entry);
             }
+            catch (PartFormatTooNewException e)
+            {
+                // Going back to an older build after a newer one wrote here: setting the part aside would
+                // lose it for the newer build too, so nothing is touched and the store does not open.
+                _live.ForEach(p => p.Release());
+                throw new IOException(
+                    $"{e.Message}. The data directory {_root} was last used by a newer Vigie: run that version on it, "
+                    + "or give this one a copy of the data directory taken before the upgrade. Nothing in it was changed.", e);
+            }
             catch (Exception e) when (e is PartCorruptException or IOException)
             {
                 Quarantine(path, e);
