@@ -7,7 +7,7 @@ using Vigie.Storage.Store;
 namespace Vigie.Bench;
 
 /// <summary>
-/// <c>vigie-bench write-path [EVENTS] [RUNS] [decode|hold|flush]</c>: the server's write path in-process, without HTTP or
+/// <c>vigie-bench write-path [EVENTS] [RUNS] [decode|hold|flush|build|build-plain]</c>: the server's write path in-process, without HTTP or
 /// ClickHouse, on the benchmark's own corpus. Each phase is measured as process CPU time and bytes
 /// allocated per event (both far less sensitive to a busy machine than wall-clock time), the median
 /// of RUNS runs:
@@ -18,7 +18,9 @@ namespace Vigie.Bench;
 /// (4) all: decode, WAL and flushes as the server runs them (flush every 0.5 s or 32 MB);
 /// (5) merge: the parts of (4) merged into one.
 /// "flush" measures (3) alone, on a corpus that ends at a fixed time, and prints a digest of the part
-/// files it wrote: two builds that write the same parts print the same digest.
+/// files it wrote: two builds that write the same parts print the same digest. "build" measures the
+/// flush's block building alone (no encoding) on the batches held as the store holds them, grouped
+/// by stream; "build-plain" on the batches as they came.
 /// </summary>
 internal static class WritePathBench
 {
@@ -32,10 +34,13 @@ internal static class WritePathBench
         var flushOnly = args.Length > 2 && args[2] == "flush";
         // "hold" as a third argument: decode alone, then decode with each full batch copied as the store holds it.
         var holdOnly = args.Length > 2 && args[2] == "hold";
+        // "build" or "build-plain": the flush's block building alone (grouping, sorting, copying rows into
+        // blocks; no encoding), on the batches held grouped by stream as the store holds them, or as they came.
+        var buildOnly = args.Length > 2 && args[2] is "build" or "build-plain";
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500_000;
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         // A fixed end keeps the corpus, hence the part files, the same from one run to the next.
-        var corpus = Generate(events, flushOnly ? FixedEnd : DateTimeOffset.UtcNow);
+        var corpus = Generate(events, flushOnly || buildOnly ? FixedEnd : DateTimeOffset.UtcNow);
         Console.WriteLine($"corpus: {events:N0} events, {corpus.Length / 1e6:0.0} MB of NDJSON ({(double)corpus.Length / events:0} B/event); " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; median of {runs} runs");
 
@@ -46,6 +51,10 @@ internal static class WritePathBench
         if (args.Length > 2 && args[2] == "wal")
         {
             return await WalOnly(corpus, events, runs);
+        }
+        if (buildOnly)
+        {
+            return await BuildOnly(corpus, events, runs, grouped: args[2] == "build");
         }
 
         await DecodeOnly(corpus); // warm-up: JIT, pools
@@ -162,6 +171,46 @@ internal static class WritePathBench
                 return ValueTask.FromResult(NewBatch());
             });
         return probe.Stop();
+    }
+
+    /// <summary>
+    /// The flush's block building alone: <see cref="FlushPartBuilder.Group"/> and <see cref="FlushPartBuilder.Blocks"/>
+    /// over the corpus's batches with one scratch, every block given back at once, as the part writer
+    /// does once a block is encoded. Prints the median CPU per event and a count of blocks and rows.
+    /// </summary>
+    private static async Task<int> BuildOnly(byte[] corpus, int events, int runs, bool grouped)
+    {
+        var held = new CompactBatchPool(long.MaxValue);
+        var batches = new List<EventBatch>();
+        await NdjsonDecoder.DecodeAsync(new MemoryStream(corpus, writable: false), NewBatch(), Streams, Limits, Timestamps.Now(),
+            (full, _) =>
+            {
+                batches.Add(grouped ? held.Copy(full) : full);
+                return ValueTask.FromResult(NewBatch());
+            });
+        var scratch = new FlushScratch();
+        long blocks = 0, rows = 0;
+        Measure Build()
+        {
+            Settle();
+            var probe = new Probe();
+            blocks = rows = 0;
+            foreach (var (_, streams) in FlushPartBuilder.Group(batches, scratch))
+            {
+                foreach (var block in FlushPartBuilder.Blocks(batches, streams, scratch.Builder))
+                {
+                    blocks++;
+                    rows += block.RowCount;
+                    block.ReturnLentBuffers();
+                }
+            }
+            scratch.Release();
+            return probe.Stop();
+        }
+        Build(); // warm-up: JIT, the scratch's arrays
+        Print(grouped ? "build blocks (grouped)" : "build blocks (as came)", Median(runs, () => Task.FromResult(Build())), events);
+        Console.WriteLine($"{blocks} blocks, {rows} rows; batches grouped: {batches.Count(b => b.IsGroupedByStream)} of {batches.Count}");
+        return 0;
     }
 
     private static readonly DateTimeOffset FixedEnd = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
