@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Vigie.Storage.Parts;
 using Vigie.Storage.Store;
 
 namespace Vigie.EndToEnd.Tests;
@@ -54,6 +57,42 @@ public sealed class PartDamageTests(CliBuild cli) : IDisposable
         using var again = await VigieProcess.StartAsync(cli, _data);
         Assert.Equal(0, await again.MetricAsync("vigie_parts_quarantined_total"));
         Assert.Equal(500, (await Events.AllValuesAsync(again, "id")).Count);
+    }
+
+    /// <summary>
+    /// Going back to an older build after a newer one wrote a part in a newer format: the server
+    /// refuses to start with a message saying so, and the part stays where it is, not quarantined.
+    /// </summary>
+    [Fact]
+    public async Task Restart_PartOfANewerFormat_ServeRefusesToStartAndChangesNothing()
+    {
+        var part = await TwoDaysInPartsAsync();
+        var original = await File.ReadAllBytesAsync(part);
+        await File.WriteAllBytesAsync(part, WithFormatVersion(original, PartFormat.Version + 1));
+        var manifest = await File.ReadAllBytesAsync(Path.Combine(_data, Manifest.FileName));
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => VigieProcess.StartAsync(cli, _data));
+
+        Assert.Contains($"is in part format {PartFormat.Version + 1}, written by a newer Vigie", e.Message, StringComparison.Ordinal);
+        Assert.Contains("exited with 1 during start-up", e.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(part));
+        Assert.Empty(Events.Quarantined(_data));
+        Assert.Equal(manifest, await File.ReadAllBytesAsync(Path.Combine(_data, Manifest.FileName)));
+
+        await File.WriteAllBytesAsync(part, original);
+        using var server = await VigieProcess.StartAsync(cli, _data);
+        Assert.Equal(1000, (await Events.AllValuesAsync(server, "id")).Count);
+    }
+
+    /// <summary>The part's bytes as a writer of part format <paramref name="version"/> would have stamped them: header and footer (its checksum recomputed).</summary>
+    private static byte[] WithFormatVersion(byte[] part, uint version)
+    {
+        var bytes = (byte[])part.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), version);
+        var footer = bytes.AsSpan(bytes.Length - PartFormat.FooterSize, PartFormat.FooterSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(footer[60..], version);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[64..], XxHash64.HashToUInt64(footer[..PartFormat.FooterChecksummedBytes]));
+        return bytes;
     }
 
     [Fact]

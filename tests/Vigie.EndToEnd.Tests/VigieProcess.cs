@@ -54,8 +54,9 @@ internal sealed class VigieProcess : IDisposable
             {
                 await process.WaitAsync(TimeSpan.FromSeconds(10));
                 var log = server.Log;
+                var code = process.ExitCode;
                 server.Dispose();
-                throw new InvalidOperationException($"vigie serve exited with {process.ExitCode} during start-up:\n{log}");
+                throw new InvalidOperationException($"vigie serve exited with {code} during start-up:\n{log}");
             }
             try
             {
