@@ -61,7 +61,17 @@ internal static class BlockScanner
         Array.Fill(mask, true);
         if (prune != Prune.All)
         {
-            plan.Predicate.Refine(context, mask);
+            try
+            {
+                plan.Predicate.Refine(context, mask);
+            }
+            catch (PartCorruptException e)
+            {
+                // a column the filter reads itself (left out of the decoded block) is damaged
+                context.Data.ReturnLentBuffers();
+                _ = store.ReportDamagedPartAsync(block.Part, e);
+                return null;
+            }
         }
         var matches = 0;
         foreach (var m in mask)

@@ -20,6 +20,9 @@ internal sealed class ScanPlan
             : new AndPredicate([new TimePredicate(Window.MinNs, Window.MaxNs), filter]);
         FilterColumns = new HashSet<string>(StringComparer.Ordinal);
         Predicate.CollectColumns(FilterColumns);
+        var decoded = new HashSet<string>(StringComparer.Ordinal);
+        Predicate.CollectDecodedColumns(decoded);
+        TemplateJudgedColumns = [.. FilterColumns.Where(c => !decoded.Contains(c))];
     }
 
     public (long MinNs, long MaxNs) Window { get; }
@@ -28,6 +31,12 @@ internal sealed class ScanPlan
 
     /// <summary>Columns the filter reads; a scan decodes these plus what its output needs.</summary>
     public HashSet<string> FilterColumns { get; }
+
+    /// <summary>
+    /// Columns of <see cref="FilterColumns"/> that the filter judges from their templates when a block
+    /// stores them so: a scan whose output does not read them leaves them undecoded in such a block.
+    /// </summary>
+    public IReadOnlyList<string> TemplateJudgedColumns { get; }
 
     public List<BlockRef> CandidateBlocks(StoreSnapshot snapshot)
     {

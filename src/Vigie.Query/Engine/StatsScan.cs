@@ -21,19 +21,23 @@ internal static class StatsScan
 {
     public static IReadOnlyList<ResultRow> Run(LogStore store, ScanPlan plan, StoreSnapshot snapshot, StatsPipe stats, CancellationToken cancellationToken)
     {
-        var columns = new HashSet<string>(plan.FilterColumns, StringComparer.Ordinal);
-        var filterReadsTimes = columns.Contains(FieldNames.Time);
+        var output = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in stats.Functions)
         {
             if (f.Field is { } field)
             {
-                columns.Add(field);
+                output.Add(field);
             }
         }
         foreach (var key in stats.By)
         {
-            columns.Add(key.BucketNs is null ? key.Field : FieldNames.Time);
+            output.Add(key.BucketNs is null ? key.Field : FieldNames.Time);
         }
+        var columns = new HashSet<string>(plan.FilterColumns, StringComparer.Ordinal);
+        var filterReadsTimes = columns.Contains(FieldNames.Time);
+        columns.UnionWith(output);
+        // columns the filter alone reads and judges from their templates: left undecoded in the blocks that store them so
+        var judged = plan.TemplateJudgedColumns.Where(c => !output.Contains(c)).ToArray();
         var outputReadsTimes = stats.By.Any(k => k.BucketNs is not null || k.Field == FieldNames.Time) || stats.Functions.Any(f => f.Field == FieldNames.Time);
         columns.Remove(FieldNames.Time);
         columns.Remove(FieldNames.Stream);
@@ -89,7 +93,8 @@ internal static class StatsScan
                 }
                 // a block that matches whole needs no times for the filter
                 var withTimes = outputReadsTimes || (filterReadsTimes && prune != Prune.All);
-                if (BlockScanner.Scan(store, plan, block, columns, context, prune, withTimes, OnlyRawColumns(columns, block.Info) ? lender : null) is var (scanned, mask, _))
+                var read = WithoutTemplates(columns, judged, block.Info);
+                if (BlockScanner.Scan(store, plan, block, read, context, prune, withTimes, OnlyRawColumns(read, block.Info) ? lender : null) is var (scanned, mask, _))
                 {
                     new BlockAggregation(stats, local).Add(scanned.Data!, mask);
                     // nothing the aggregators keep points into the block's values
@@ -106,6 +111,21 @@ internal static class StatsScan
         return total.Finish();
     }
 
+    /// <summary><paramref name="columns"/> without those of <paramref name="judged"/> the block stores as templates.</summary>
+    private static HashSet<string> WithoutTemplates(HashSet<string> columns, string[] judged, BlockInfo info)
+    {
+        HashSet<string>? read = null;
+        foreach (var name in judged)
+        {
+            if (info.FindColumn(name) is { Encoding: ColumnEncoding.Template })
+            {
+                read ??= new HashSet<string>(columns, StringComparer.Ordinal);
+                read.Remove(name);
+            }
+        }
+        return read ?? columns;
+    }
+
     /// <summary>
     /// Whether every column read from the block is stored as texts (raw, or rebuilt from templates): their values are then decoded
     /// into arrays lent by the worker and reused block after block (a word search's text column is a
@@ -113,7 +133,7 @@ internal static class StatsScan
     /// A lender makes the decoder produce every column's texts at once, which costs nothing more for
     /// raw texts but would format numbers and dictionaries that the scan reads without their texts.
     /// </summary>
-    private static bool OnlyRawColumns(HashSet<string> columns, BlockInfo info)
+    private static bool OnlyRawColumns(IReadOnlySet<string> columns, BlockInfo info)
     {
         foreach (var name in columns)
         {

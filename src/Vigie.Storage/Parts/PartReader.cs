@@ -406,6 +406,47 @@ public sealed class PartReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Column <paramref name="columnName"/> of block <paramref name="blockIndex"/> as its templates, the
+    /// columns they refer to not decoded; null when the block lacks the column or it is not a
+    /// <see cref="ColumnEncoding.Template"/> column.
+    /// </summary>
+    /// <exception cref="PartCorruptException">The segment's checksum or contents are wrong.</exception>
+    public TemplateView? ReadTemplateView(int blockIndex, string columnName)
+    {
+        var block = GetBlock(blockIndex);
+        var index = -1;
+        for (var i = 0; i < block.Columns.Count; i++)
+        {
+            if (block.Columns[i].Name == columnName)
+            {
+                index = i;
+                break;
+            }
+        }
+        if (index < 0 || block.Columns[index].Encoding != ColumnEncoding.Template)
+        {
+            return null;
+        }
+        var column = block.Columns[index];
+        var what = $"block {blockIndex} column {column.Name}";
+        var stored = ReadSegment(column.Data, what);
+        try
+        {
+            return ColumnDecoder.DecodeTemplateView(
+                column.KindsLayout, column.UniformKind ?? Core.ValueKind.Absent, column.PresentRows, block.RowCount,
+                stored.AsSpan(0, column.Data.Length), block.Columns.Count, index, j => block.Columns[j].Encoding == ColumnEncoding.Template);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PartCorruptException(Path, column.Data.Offset, $"{what}: {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
+    }
+
     /// <summary>Column <paramref name="index"/> of a block as a template's reference: never a template itself.</summary>
     private static int ReferenceOf(BlockInfo block, int index) => block.Columns[index].Encoding == ColumnEncoding.Template
         ? throw new InvalidDataException($"a template refers to column {block.Columns[index].Name}, itself a template")

@@ -23,4 +23,10 @@ public abstract class BlockPredicate
 
     /// <summary>The columns <see cref="Refine"/> reads.</summary>
     public abstract void CollectColumns(ISet<string> into);
+
+    /// <summary>
+    /// The columns <see cref="Refine"/> needs decoded with the block; the others of
+    /// <see cref="CollectColumns"/> it can judge when a scan leaves them out (reading them itself if it must).
+    /// </summary>
+    public virtual void CollectDecodedColumns(ISet<string> into) => CollectColumns(into);
 }

@@ -20,6 +20,7 @@ public sealed class FieldPredicate : BlockPredicate
     private readonly double? _number;
     private readonly RangeFilter? _range;
     private readonly bool _isExists;
+    private readonly TemplateTermSearch? _templateSearch;
 
     public FieldPredicate(FieldFilter filter)
     {
@@ -41,6 +42,7 @@ public sealed class FieldPredicate : BlockPredicate
             term = null;
         }
         _requiredTokens = term is null ? [] : RequiredTokens(term, isPrefix: filter is PrefixFilter);
+        _templateSearch = TemplateTermSearch.For(filter);
     }
 
     /// <summary>Words every matching value must contain whole: all the term's words, but a prefix's last one.</summary>
@@ -122,6 +124,16 @@ public sealed class FieldPredicate : BlockPredicate
     public override void Refine(BlockContext block, bool[] mask)
     {
         var column = block.Data!.GetColumn(_field);
+        if (column is null && block.Info.FindColumn(_field) is not null)
+        {
+            // a scan leaves a template column undecoded when nothing but the filter reads it
+            if (_templateSearch is not null && block.Reader.ReadTemplateView(block.BlockIndex, _field) is { } view)
+            {
+                _templateSearch.Refine(block, view, _matcher, mask, () => block.ReadColumn(_field) ?? throw new InvalidOperationException($"block lacks {_field}"));
+                return;
+            }
+            column = block.ReadColumn(_field);
+        }
         if (column is null)
         {
             Array.Clear(mask);
@@ -210,4 +222,13 @@ public sealed class FieldPredicate : BlockPredicate
     }
 
     public override void CollectColumns(ISet<string> into) => into.Add(_field);
+
+    /// <summary>A word or phrase judges a template column from its templates: a scan need not decode it.</summary>
+    public override void CollectDecodedColumns(ISet<string> into)
+    {
+        if (_templateSearch is null)
+        {
+            into.Add(_field);
+        }
+    }
 }

@@ -74,6 +74,14 @@ public sealed class AndPredicate(IReadOnlyList<BlockPredicate> operands) : Block
             o.CollectColumns(into);
         }
     }
+
+    public override void CollectDecodedColumns(ISet<string> into)
+    {
+        foreach (var o in operands)
+        {
+            o.CollectDecodedColumns(into);
+        }
+    }
 }
 
 public sealed class OrPredicate(IReadOnlyList<BlockPredicate> operands) : BlockPredicate
@@ -125,6 +133,14 @@ public sealed class OrPredicate(IReadOnlyList<BlockPredicate> operands) : BlockP
             o.CollectColumns(into);
         }
     }
+
+    public override void CollectDecodedColumns(ISet<string> into)
+    {
+        foreach (var o in operands)
+        {
+            o.CollectDecodedColumns(into);
+        }
+    }
 }
 
 public sealed class NotPredicate(BlockPredicate operand) : BlockPredicate
@@ -147,4 +163,6 @@ public sealed class NotPredicate(BlockPredicate operand) : BlockPredicate
     }
 
     public override void CollectColumns(ISet<string> into) => operand.CollectColumns(into);
+
+    public override void CollectDecodedColumns(ISet<string> into) => operand.CollectDecodedColumns(into);
 }

@@ -299,6 +299,30 @@ internal static class ColumnDecoder
     /// </summary>
     internal static int LentLength(int count) => count <= 256 ? 256 : (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)count), Array.MaxLength);
 
+    /// <summary>
+    /// A <see cref="ColumnEncoding.Template"/> column's stored form (<see cref="TemplateView"/>), the
+    /// columns it refers to left undecoded; <paramref name="isTemplate"/> tells which columns of the
+    /// block are template columns themselves.
+    /// </summary>
+    public static TemplateView DecodeTemplateView(
+        PartFormat.KindsLayout layout, ValueKind uniformKind, int presentRows, int rowCount, ReadOnlySpan<byte> stored,
+        int columnCount, int self, Func<int, bool> isTemplate)
+    {
+        var payload = SegmentEnvelope.Unwrap(stored, out var length);
+        try
+        {
+            var reader = new SpanReader(payload.AsSpan(0, length));
+            var kinds = KindsCodec.Decode(ref reader, layout, uniformKind, rowCount, presentRows);
+            var view = TemplateEncoding.ReadView(payload.AsSpan(0, length), ref reader, kinds, presentRows, columnCount, self, isTemplate);
+            ExpectEnd(ref reader);
+            return view;
+        }
+        finally
+        {
+            SegmentEnvelope.Release(payload);
+        }
+    }
+
     private static byte[] DecodeTemplate(
         ReadOnlySpan<byte> payload, ref SpanReader reader, ReadOnlySpan<ValueKind> kinds, int presentRows,
         TemplateReferences? references, LentBuffers? lender, Span<int> offsets)

@@ -159,4 +159,79 @@ internal static class TemplateEncoding
         }
         return bytes;
     }
+    /// <summary>
+    /// The payload's templates, per row template numbers and stored rows, without the referenced columns
+    /// (<paramref name="isTemplate"/> tells whether column j of the block is itself a template column,
+    /// which a reference may not name). The same checks as <see cref="Decode"/> but the referenced rows' presence.
+    /// </summary>
+    public static TemplateView ReadView(ReadOnlySpan<byte> payload, ref SpanReader reader, ValueKind[] kinds, int presentRows, int columnCount, int self, Func<int, bool> isTemplate)
+    {
+        var (starts, pieces) = ReadTemplates(ref reader, columnCount, self);
+        var templates = new TemplatePiece[starts.Length - 1][];
+        var joined = new List<TemplatePiece>();
+        for (var t = 0; t < templates.Length; t++)
+        {
+            joined.Clear();
+            for (var p = starts[t]; p < starts[t + 1]; p++)
+            {
+                var piece = pieces[p];
+                if (piece.Column >= 0)
+                {
+                    if (isTemplate(piece.Column))
+                    {
+                        throw new InvalidDataException($"template {t} refers to column {piece.Column}, itself a template");
+                    }
+                    joined.Add(new TemplatePiece(piece.Column, null));
+                    continue;
+                }
+                var literal = payload.Slice(piece.Start, piece.Length).ToArray();
+                if (joined.Count > 0 && joined[^1].Literal is { } before)
+                {
+                    joined[^1] = new TemplatePiece(-1, [.. before, .. literal]);
+                }
+                else
+                {
+                    joined.Add(new TemplatePiece(-1, literal));
+                }
+            }
+            templates[t] = [.. joined];
+        }
+        var ids = reader.ReadBytes(presentRows);
+        var rowTemplates = new byte[kinds.Length];
+        var rawOffsets = new int[kinds.Length + 1];
+        var rawStart = reader.Position;
+        long total = 0;
+        var present = 0;
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] != ValueKind.Absent)
+            {
+                var id = ids[present++];
+                if (id > templates.Length)
+                {
+                    throw new InvalidDataException($"row {r} names template {id - 1} of {templates.Length}");
+                }
+                rowTemplates[r] = id;
+                if (id == 0)
+                {
+                    total += reader.ReadBlob().Length;
+                    if (total > PartFormat.MaxSegmentBytes)
+                    {
+                        throw new InvalidDataException("template column decodes to more than the segment limit");
+                    }
+                }
+            }
+            rawOffsets[r + 1] = (int)total;
+        }
+        var rawBytes = new byte[total];
+        var raws = new SpanReader(payload[rawStart..reader.Position]);
+        for (var r = 0; r < kinds.Length; r++)
+        {
+            if (kinds[r] != ValueKind.Absent && rowTemplates[r] == 0)
+            {
+                raws.ReadBlob().CopyTo(rawBytes.AsSpan(rawOffsets[r]));
+            }
+        }
+        return new TemplateView(kinds, rowTemplates, templates, rawOffsets, rawBytes);
+    }
 }

@@ -1,0 +1,249 @@
+using System.Text;
+using Vigie.Core;
+using Vigie.Query.Matching;
+using Vigie.Query.Syntax;
+using Vigie.Storage.Blocks;
+using Vigie.Storage.Blocks.Encodings;
+using Vigie.Storage.Parts;
+
+namespace Vigie.Query.Engine.Predicates;
+
+/// <summary>
+/// A word or phrase search on a column stored as templates (<see cref="TemplateView"/>), judged per
+/// template before any row: a template whose literal text holds the word whole matches every row, one
+/// whose literals and referenced columns cannot produce a word of the term matches none, and only the
+/// others need their rows rebuilt (the referenced columns decoded) and tested. Rows stored as they are
+/// are tested as they are. Only ASCII terms that are not numbers (a number also matches other
+/// spellings of itself) are judged so; null otherwise.
+/// </summary>
+internal sealed class TemplateTermSearch
+{
+    private enum Verdict : byte
+    {
+        None,
+        All,
+        Check,
+    }
+
+    /// <summary>The term's words, ASCII lower case.</summary>
+    private readonly byte[][] _words;
+
+    /// <summary>For each word, a matcher of it alone, for the referenced columns' constant and dictionary values.</summary>
+    private readonly TermMatcher[] _wordMatchers;
+
+    private readonly ulong[] _hashes;
+
+    /// <summary>The term is one word and nothing else: a literal holding it whole decides.</summary>
+    private readonly bool _singleWord;
+
+    private TemplateTermSearch(string term)
+    {
+        var tokens = Tokenizer.Tokens(term);
+        _words = [.. tokens.Select(t => Encoding.ASCII.GetBytes(t.ToLowerInvariant()))];
+        _wordMatchers = [.. tokens.Select(TermMatcher.Word)];
+        _hashes = [.. tokens.Select(t => Tokenizer.Hash(t.AsSpan()))];
+        _singleWord = tokens.Count == 1 && tokens[0].Length == term.Length;
+    }
+
+    public static TemplateTermSearch? For(FieldFilter filter)
+    {
+        var term = filter switch
+        {
+            WordFilter w when !NumberText.TryParse(w.Value, out _) => w.Value,
+            PhraseFilter p => p.Phrase,
+            _ => null,
+        };
+        return term is null || !Ascii.IsValid(term) || Tokenizer.Tokens(term).Count == 0 ? null : new TemplateTermSearch(term);
+    }
+
+    /// <summary>
+    /// Clears the rows of <paramref name="view"/> that do not match <paramref name="matcher"/> (the
+    /// term's own); <paramref name="decode"/> gives the column's texts, called only when a template
+    /// leaves some row open.
+    /// </summary>
+    public void Refine(BlockContext block, TemplateView view, ValueMatcher matcher, bool[] mask, Func<Column> decode)
+    {
+        var verdicts = new Verdict[view.Templates.Count];
+        var mayHold = new sbyte[block.Info.Columns.Count * _words.Length];
+        for (var t = 0; t < verdicts.Length; t++)
+        {
+            verdicts[t] = Judge(block, view.Templates[t], mayHold);
+        }
+        var open = false;
+        var kinds = view.Kinds;
+        var ids = view.RowTemplates;
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (!mask[r])
+            {
+                continue;
+            }
+            if (kinds[r] == ValueKind.Absent)
+            {
+                mask[r] = false;
+            }
+            else if (ids[r] == 0)
+            {
+                mask[r] = matcher.MatchesUtf8(view.Raw(r));
+            }
+            else
+            {
+                var verdict = verdicts[ids[r] - 1];
+                mask[r] = verdict != Verdict.None;
+                open |= verdict == Verdict.Check;
+            }
+        }
+        if (!open)
+        {
+            return;
+        }
+        var column = decode();
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (mask[r] && ids[r] != 0 && verdicts[ids[r] - 1] == Verdict.Check)
+            {
+                mask[r] = matcher.MatchesUtf8(column.GetValue(r));
+            }
+        }
+    }
+
+    /// <summary>A template's verdict: none when some word cannot be in its rows; all when the term is a word its literals hold whole.</summary>
+    private Verdict Judge(BlockContext block, TemplatePiece[] pieces, sbyte[] mayHold)
+    {
+        var open = false;
+        for (var w = 0; w < _words.Length; w++)
+        {
+            var verdict = JudgeWord(block, pieces, w, mayHold);
+            if (verdict == Verdict.None)
+            {
+                return Verdict.None;
+            }
+            if (verdict == Verdict.All && _singleWord)
+            {
+                return Verdict.All;
+            }
+            open = true;
+        }
+        return open ? Verdict.Check : Verdict.None;
+    }
+
+    /// <summary>
+    /// Whether word <paramref name="w"/> is in every row of the template (All), maybe in some (Check),
+    /// or in none. A word of a row's text lies inside a literal, inside a referenced value, or across
+    /// a piece boundary; adjacent literals are joined, so a boundary has a reference on one side.
+    /// </summary>
+    private Verdict JudgeWord(BlockContext block, TemplatePiece[] pieces, int w, sbyte[] mayHold)
+    {
+        var word = _words[w];
+        var check = false;
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            var piece = pieces[i];
+            if (piece.Literal is not { } literal)
+            {
+                // two values side by side may form a word together
+                check |= i > 0 && pieces[i - 1].Literal is null;
+                check |= MayHold(block, piece.Column, w, mayHold);
+                continue;
+            }
+            // a byte outside ASCII may be part of a letter that lower-cases to an ASCII one
+            check |= !Ascii.IsValid(literal);
+            for (var a = 0; a < literal.Length;)
+            {
+                if (!IsWordByte(literal[a]))
+                {
+                    a++;
+                    continue;
+                }
+                var b = a;
+                while (b < literal.Length && IsWordByte(literal[b]))
+                {
+                    b++;
+                }
+                var run = literal.AsSpan(a, b - a);
+                var touchesLeft = a == 0 && i > 0;
+                var touchesRight = b == literal.Length && i < pieces.Length - 1;
+                if (!touchesLeft && !touchesRight && Ascii.EqualsIgnoreCase(run, word))
+                {
+                    return Verdict.All;
+                }
+                // a word across the boundary with the value before ends with this run (or holds the whole literal)
+                if (touchesLeft && (touchesRight ? ContainsIgnoreCase(word, run) : EndsWithIgnoreCase(word, run)))
+                {
+                    check = true;
+                }
+                // and one across the boundary with the value after starts with it
+                if (touchesRight && !touchesLeft && StartsWithIgnoreCase(word, run))
+                {
+                    check = true;
+                }
+                a = b;
+            }
+        }
+        return check ? Verdict.Check : Verdict.None;
+    }
+
+    /// <summary>Whether column <paramref name="column"/> of the block may hold word <paramref name="w"/> whole in some value.</summary>
+    private bool MayHold(BlockContext block, int column, int w, sbyte[] cache)
+    {
+        var slot = (column * _words.Length) + w;
+        if (cache[slot] == 0)
+        {
+            cache[slot] = (sbyte)(ColumnMayHold(block, block.Info.Columns[column], w) ? 1 : -1);
+        }
+        return cache[slot] > 0;
+    }
+
+    private bool ColumnMayHold(BlockContext block, ColumnInfo column, int w)
+    {
+        if (column.ConstValue is { } constant)
+        {
+            return _wordMatchers[w].Matches(constant.Text);
+        }
+        if (column.Encoding == ColumnEncoding.Dict && column.DictionaryValues.Count > 0)
+        {
+            foreach (var v in column.DictionaryValues)
+            {
+                if (_wordMatchers[w].Matches(v.Text))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (column.Encoding is ColumnEncoding.Int64 or ColumnEncoding.PackedInt64 or ColumnEncoding.Decimal or ColumnEncoding.Ipv4)
+        {
+            // their texts are digits, '-' and '.' only: words of digits
+            foreach (var b in _words[w])
+            {
+                if (b is < (byte)'0' or > (byte)'9')
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return !column.HasBloom || block.Reader.MayContainAllTokens(block.BlockIndex, column.Name, _hashes.AsSpan(w, 1));
+    }
+
+    /// <summary>A byte that is, or may be part of, a word character (bytes outside ASCII may be letters).</summary>
+    private static bool IsWordByte(byte b) => b >= 0x80 || Tokenizer.IsAsciiWordByte(b);
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> word, ReadOnlySpan<byte> part)
+        => part.Length <= word.Length && Ascii.EqualsIgnoreCase(word[..part.Length], part);
+
+    private static bool EndsWithIgnoreCase(ReadOnlySpan<byte> word, ReadOnlySpan<byte> part)
+        => part.Length <= word.Length && Ascii.EqualsIgnoreCase(word[^part.Length..], part);
+
+    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> word, ReadOnlySpan<byte> part)
+    {
+        for (var i = 0; i + part.Length <= word.Length; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(word.Slice(i, part.Length), part))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
