@@ -9,8 +9,8 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// <see cref="SegmentEnvelope"/> uses the managed port instead; either reads what the other wrote.
 /// </summary>
 /// <remarks>
-/// Contexts are per thread (see <see cref="SegmentEnvelope"/>) and held by safe handles, so a
-/// thread's context is freed by its finalizer once the thread is gone.
+/// Contexts are lent for one call at a time by <see cref="ZstdContextPool"/> and held by safe
+/// handles, so one the pool drops without disposing is still freed by its finalizer.
 /// </remarks>
 internal static unsafe partial class NativeZstd
 {

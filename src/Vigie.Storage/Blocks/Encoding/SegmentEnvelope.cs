@@ -8,9 +8,9 @@ namespace Vigie.Storage.Blocks.Encodings;
 /// Wraps a segment payload in its codec byte, compressing with zstd when that pays, and unwraps it.
 /// </summary>
 /// <remarks>
-/// Zstd contexts are large, so each thread keeps one compressor and one decompressor for its
-/// lifetime instead of creating them per block; the part writer and concurrent query workers
-/// therefore never share one.
+/// Zstd contexts are large, so they are reused rather than created per block: the system
+/// libzstd's are lent for one call by <see cref="ZstdContextPool"/> (a call never shares one); the
+/// managed port's, a fallback, are kept per thread.
 /// </remarks>
 internal static class SegmentEnvelope
 {
@@ -19,12 +19,6 @@ internal static class SegmentEnvelope
 
     [ThreadStatic]
     private static Decompressor? t_decompressor;
-
-    [ThreadStatic]
-    private static NativeZstd.CompressionContext? t_nativeCompressor;
-
-    [ThreadStatic]
-    private static NativeZstd.DecompressionContext? t_nativeDecompressor;
 
     /// <summary>Appends the stored form of <paramref name="payload"/> to <paramref name="output"/>; an empty payload stays empty.</summary>
     public static void Wrap(ReadOnlySpan<byte> payload, ByteBuffer output, int level)
@@ -66,9 +60,16 @@ internal static class SegmentEnvelope
 
     private static int CompressNative(ReadOnlySpan<byte> payload, ByteBuffer output, int capacity, int level)
     {
-        var context = t_nativeCompressor ??= new NativeZstd.CompressionContext();
-        // Zstd reports "destination too small" as an error (-1 here): a frame that would not pay is not finished.
-        return NativeZstd.Compress(context, payload, output.GetSpan(capacity)[..capacity], level);
+        var context = ZstdContextPool.RentCompressor();
+        try
+        {
+            // Zstd reports "destination too small" as an error (-1 here): a frame that would not pay is not finished.
+            return NativeZstd.Compress(context, payload, output.GetSpan(capacity)[..capacity], level);
+        }
+        finally
+        {
+            ZstdContextPool.Return(context);
+        }
     }
 
     private static int CompressManaged(ReadOnlySpan<byte> payload, ByteBuffer output, int level)
@@ -114,7 +115,15 @@ internal static class SegmentEnvelope
                         int written;
                         if (NativeZstd.IsAvailable)
                         {
-                            written = NativeZstd.Decompress(t_nativeDecompressor ??= new NativeZstd.DecompressionContext(), frame, output.AsSpan(0, length));
+                            var context = ZstdContextPool.RentDecompressor();
+                            try
+                            {
+                                written = NativeZstd.Decompress(context, frame, output.AsSpan(0, length));
+                            }
+                            finally
+                            {
+                                ZstdContextPool.Return(context);
+                            }
                         }
                         else if (!(t_decompressor ??= new Decompressor()).TryUnwrap(frame, output.AsSpan(0, length), out written))
                         {
