@@ -5,7 +5,7 @@ using Vigie.Storage.Store;
 namespace Vigie.Storage.Tests.Store;
 
 /// <summary>
-/// The pools of flush and merge scratch kept between flushes and merges: an object is never
+/// The pools of objects kept between uses (flush and merge scratch, zstd's contexts): an object is never
 /// handed to two holders at once, whatever the interleaving of rents, returns and trims, the
 /// pool never keeps more than its bound, and an unused pool ends up empty.
 /// </summary>
@@ -84,6 +84,29 @@ public class ScratchPoolProperties
 
         Assert.Same(one, pool.Rent());
         Assert.NotSame(one, pool.Rent());
+    }
+
+    private sealed class NativeThing : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    /// <summary>Objects holding native memory (zstd's contexts) are disposed when dropped: past the bound, and by a trim.</summary>
+    [Fact]
+    public void DroppedObjects_AreDisposed_KeptOnesAreNot()
+    {
+        var pool = new ScratchPool<NativeThing>(static () => new NativeThing(), 2);
+        var lent = Enumerable.Range(0, 3).Select(_ => pool.Rent()).ToList();
+        lent.ForEach(pool.Return);
+        Assert.Equal([false, false, true], lent.Select(t => t.Disposed));
+
+        pool.TrimIfUnused();
+        Assert.DoesNotContain(lent.Take(2), t => t.Disposed);
+        pool.TrimIfUnused();
+        Assert.All(lent, t => Assert.True(t.Disposed));
+        Assert.Equal(0, pool.FreeCount);
     }
 
     [Fact]

@@ -16,8 +16,8 @@ internal static class ZstdContextPool
     /// <summary>Kept free per kind: as many as a flush, a merge and queries on every core use at once.</summary>
     private static readonly int MaxFree = 2 * Math.Max(1, Environment.ProcessorCount);
 
-    private static readonly ContextPool<NativeZstd.CompressionContext> s_compressors = new(static () => new NativeZstd.CompressionContext(), MaxFree);
-    private static readonly ContextPool<NativeZstd.DecompressionContext> s_decompressors = new(static () => new NativeZstd.DecompressionContext(), MaxFree);
+    private static readonly ScratchPool<NativeZstd.CompressionContext> s_compressors = new(static () => new NativeZstd.CompressionContext(), MaxFree);
+    private static readonly ScratchPool<NativeZstd.DecompressionContext> s_decompressors = new(static () => new NativeZstd.DecompressionContext(), MaxFree);
 
     // Never disposed: the pools live as long as the process.
     private static readonly Timer s_trimTimer = new(static _ => TrimIfUnused(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));

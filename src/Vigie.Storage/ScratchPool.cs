@@ -1,15 +1,16 @@
-namespace Vigie.Storage.Store;
+namespace Vigie.Storage;
 
 /// <summary>
-/// Scratch objects (a flush's or a merge's block builder with its column buffers, the rows' index)
-/// kept from one flush or merge to the next. Their arrays grow to the size of the largest flush;
+/// Objects costly to make, kept from one use to the next: a flush's or a merge's scratch (a block
+/// builder with its column buffers, the rows' index), zstd's contexts. Their arrays grow to the size of the largest flush;
 /// made new every time, they were tens of MB of large arrays per flush for the collector, and the
 /// large-object heap's budget that those spent started a full collection every flush or two.
 /// </summary>
 /// <remarks>
 /// An object is in at most one place at a time: this pool or one holder. Objects not taken for a
 /// second are dropped (<see cref="TrimIfUnused"/>, run by a timer for the shared pools), so that an
-/// idle server keeps none. Thread-safe.
+/// idle server keeps none; dropped objects that hold native memory (<see cref="IDisposable"/>) are
+/// disposed. Thread-safe.
 /// </remarks>
 internal sealed class ScratchPool<T>
     where T : class
@@ -61,36 +62,28 @@ internal sealed class ScratchPool<T>
             if (_free.Count < _maxFree)
             {
                 _free.Push(item);
+                return;
             }
         }
+        (item as IDisposable)?.Dispose();
     }
 
     /// <summary>Drops the free objects when none was rented since the last call.</summary>
     public void TrimIfUnused()
     {
+        T[]? dropped = null;
         lock (_lock)
         {
-            if (!_used)
+            if (!_used && _free.Count > 0)
             {
+                dropped = [.. _free];
                 _free.Clear();
             }
             _used = false;
         }
+        foreach (var item in dropped ?? [])
+        {
+            (item as IDisposable)?.Dispose();
+        }
     }
-}
-
-/// <summary>The scratch pools of flushes and merges, trimmed every second when unused.</summary>
-internal static class ScratchPools
-{
-    /// <summary>One flush runs at a time per store; a merge runs beside it.</summary>
-    public static ScratchPool<FlushScratch> Flush { get; } = new(static () => new FlushScratch(), Math.Max(1, Environment.ProcessorCount));
-
-    public static ScratchPool<Blocks.ColumnarBlockBuilder> Merge { get; } = new(static () => new Blocks.ColumnarBlockBuilder(), Math.Max(1, Environment.ProcessorCount));
-
-    /// <summary>Held here since a timer nothing references is collected and stops.</summary>
-    private static readonly Timer s_trimTimer = new(static _ =>
-    {
-        Flush.TrimIfUnused();
-        Merge.TrimIfUnused();
-    }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 }
