@@ -180,12 +180,7 @@ public sealed class CountDistinctStoreTests
         Assert.Equal(texts.Count.ToString(CultureInfo.InvariantCulture), all.ColumnList.Single().Value.Text);
         foreach (var text in Queries)
         {
-            var query = ParsedQuery.Parse(text);
-            var expected = ReferenceEvaluator.Evaluate(query, events, Now).Select(Canonical).ToList();
-            var actual = engine.ExecuteAll(new QueryRequest(query, Now)).Select(ResultRow.From).Select(Canonical).ToList();
-            Assert.True(expected.SequenceEqual(actual), $"`{text}`:\n expected {string.Join(" | ", expected)}\n actual   {string.Join(" | ", actual)}");
+            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now);
         }
     }
-
-    private static string Canonical(ResultRow row) => string.Join(", ", row.ColumnList.Select(c => $"{c.Key}={c.Value.Kind}:{c.Value.Text}"));
 }

@@ -141,14 +141,12 @@ public sealed class StatsFastPathTests
     private static void AssertSameAsReference(LogStore store, IReadOnlyList<LogEvent> events, string text)
     {
         var query = ParsedQuery.Parse(text);
-        var expected = ReferenceEvaluator.Evaluate(query, events, Now).Select(Canonical).ToList();
-        var actual = new QueryEngine(store).ExecuteAll(new QueryRequest(query, Now)).Select(ResultRow.From).Select(Canonical).ToList();
+        var expected = ReferenceEvaluator.Evaluate(query, events, Now).Select(ReferenceAgreement.Canonical).ToList();
+        var actual = new QueryEngine(store).ExecuteAll(new QueryRequest(query, Now)).Select(ResultRow.From).Select(ReferenceAgreement.Canonical).ToList();
         Assert.Equal(expected, actual);
         if (!text.StartsWith("nomatch", StringComparison.Ordinal))
         {
             Assert.NotEmpty(actual);
         }
     }
-
-    private static string Canonical(ResultRow row) => string.Join(", ", row.ColumnList.Select(c => $"{c.Key}={c.Value.Kind}:{c.Value.Text}"));
 }

@@ -165,12 +165,7 @@ public sealed class TemplateTermSearchProperties
         queries.Add($"{Word(r)}");
         foreach (var text in queries)
         {
-            var query = ParsedQuery.Parse(text);
-            var expected = ReferenceEvaluator.Evaluate(query, events, Now).Select(Canonical).ToList();
-            var actual = engine.ExecuteAll(new QueryRequest(query, Now)).Select(ResultRow.From).Select(Canonical).ToList();
-            Assert.True(expected.SequenceEqual(actual), $"`{text}` (seed {seed}):\n expected {string.Join(" | ", expected)}\n actual   {string.Join(" | ", actual)}");
+            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now, $" (seed {seed})");
         }
     }
-
-    private static string Canonical(ResultRow row) => string.Join(", ", row.ColumnList.Select(c => $"{c.Key}={c.Value.Kind}:{c.Value.Text}"));
 }
