@@ -33,19 +33,10 @@ internal readonly record struct PartFooter(
     /// <summary>Parses and checks a footer; null with <paramref name="problem"/> and its offset within the footer when it is damaged.</summary>
     public static PartFooter? TryRead(ReadOnlySpan<byte> footer, out string problem, out int problemOffset)
     {
-        problem = "";
-        problemOffset = 0;
-        if (BinaryPrimitives.ReadUInt64LittleEndian(footer[72..]) != PartFormat.Magic)
+        if (!TryReadVersion(footer, out var version, out problem, out problemOffset))
         {
-            (problem, problemOffset) = ("footer magic missing (truncated or not a part file)", 72);
             return null;
         }
-        if (BinaryPrimitives.ReadUInt64LittleEndian(footer[64..]) != XxHash64.HashToUInt64(footer[..PartFormat.FooterChecksummedBytes]))
-        {
-            (problem, problemOffset) = ("footer checksum mismatch", 0);
-            return null;
-        }
-        var version = BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]);
         if (!PartFormat.IsReadable(version))
         {
             (problem, problemOffset) = ($"footer format version {version}, this reader knows {PartFormat.MinReadableVersion} to {PartFormat.Version}", 60);
@@ -60,5 +51,26 @@ internal readonly record struct PartFooter(
             BinaryPrimitives.ReadInt64LittleEndian(footer[40..]),
             BinaryPrimitives.ReadInt64LittleEndian(footer[48..]),
             BinaryPrimitives.ReadInt32LittleEndian(footer[56..]));
+    }
+
+    /// <summary>
+    /// The format version an intact footer (magic and checksum right) declares, whether or not this
+    /// build reads it; false with <paramref name="problem"/> and its offset when the footer is damaged.
+    /// </summary>
+    public static bool TryReadVersion(ReadOnlySpan<byte> footer, out uint version, out string problem, out int problemOffset)
+    {
+        (version, problem, problemOffset) = (0, "", 0);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(footer[72..]) != PartFormat.Magic)
+        {
+            (problem, problemOffset) = ("footer magic missing (truncated or not a part file)", 72);
+            return false;
+        }
+        if (BinaryPrimitives.ReadUInt64LittleEndian(footer[64..]) != XxHash64.HashToUInt64(footer[..PartFormat.FooterChecksummedBytes]))
+        {
+            (problem, problemOffset) = ("footer checksum mismatch", 0);
+            return false;
+        }
+        version = BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]);
+        return true;
     }
 }

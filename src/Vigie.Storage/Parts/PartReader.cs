@@ -483,9 +483,7 @@ public sealed class PartReader : IDisposable
         {
             return false;
         }
-        return BinaryPrimitives.ReadUInt64LittleEndian(footer[72..]) == PartFormat.Magic
-            && BinaryPrimitives.ReadUInt64LittleEndian(footer[64..]) == XxHash64.HashToUInt64(footer[..PartFormat.FooterChecksummedBytes])
-            && BinaryPrimitives.ReadUInt32LittleEndian(footer[60..]) == version;
+        return PartFooter.TryReadVersion(footer, out var declared, out _, out _) && declared == version;
     }
 
     private static (PartFooter Footer, List<BlockInfo> Blocks) ReadIndex(string path, SafeFileHandle handle, long length)
