@@ -1,6 +1,7 @@
 using Vigie.Query.Engine.Predicates;
 using Vigie.Query.Rows;
-using Vigie.Storage.Blocks;
+using Vigie.Storage.Blocks.Encodings;
+using Vigie.Storage.Parts;
 using Vigie.Storage.Store;
 
 namespace Vigie.Query.Engine;
@@ -55,7 +56,10 @@ internal static class EventScan
             {
                 var rows = new List<Match>();
                 var b = slice[j];
-                if (BlockScanner.Scan(store, plan, blocks[b], columns: null, judge.Context(b), judge.Prune(b)) is var (block, mask, matches))
+                // the filter's columns first; the others only for a block with matches, and a
+                // template column's texts only for the rows returned
+                if (BlockScanner.Scan(store, plan, blocks[b], FilterReads(plan, blocks[b].Info), judge.Context(b), judge.Prune(b)) is var (block, mask, matches)
+                    && Events(store, blocks[b], block) is { } events)
                 {
                     // Events are made now (in parallel, and the block let go) when every match is
                     // wanted or when they are few; a block is held only for many rows, of which
@@ -66,7 +70,7 @@ internal static class EventScan
                     {
                         if (mask[r])
                         {
-                            rows.Add(lazy ? new Match(block.Data!, r, null) : new Match(null, r, new EventRow(block.Data!.ToLogEvent(r))));
+                            rows.Add(lazy ? new Match(events, r, null) : new Match(null, r, new EventRow(events.ToLogEvent(r))));
                         }
                     }
                 }
@@ -102,6 +106,38 @@ internal static class EventScan
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The columns the filter needs decoded in <paramref name="block"/>: those it reads, but those it judges
+    /// from their templates where the block stores them so.
+    /// </summary>
+    private static HashSet<string> FilterReads(ScanPlan plan, BlockInfo block)
+    {
+        HashSet<string>? read = null;
+        foreach (var name in plan.TemplateJudgedColumns)
+        {
+            if (block.FindColumn(name) is { Encoding: ColumnEncoding.Template })
+            {
+                read ??= new HashSet<string>(plan.FilterColumns, StringComparer.Ordinal);
+                read.Remove(name);
+            }
+        }
+        return read ?? plan.FilterColumns;
+    }
+
+    /// <summary>The block's events to make, null when a column only the output reads is damaged (the part is reported).</summary>
+    private static BlockEvents? Events(LogStore store, BlockRef block, BlockContext context)
+    {
+        try
+        {
+            return new BlockEvents(context);
+        }
+        catch (PartCorruptException e)
+        {
+            _ = store.ReportDamagedPartAsync(block.Part, e);
+            return null;
         }
     }
 
@@ -160,9 +196,9 @@ internal static class EventScan
     }
 
     /// <summary>A matching row: the event already made, or its block and row to make it from when released.</summary>
-    private readonly record struct Match(ColumnarBlock? Block, int Row, EventRow? Made)
+    private readonly record struct Match(BlockEvents? Block, int Row, EventRow? Made)
     {
-        public long TimeNs => Made?.Event.TimeNs ?? Block!.Times[Row];
+        public long TimeNs => Made?.Event.TimeNs ?? Block!.TimeNs(Row);
 
         public EventRow Release() => Made ?? new EventRow(Block!.ToLogEvent(Row));
     }

@@ -22,7 +22,7 @@ public sealed class TemplateTermSearchProperties
 {
     private static readonly long Now = Timestamps.FromDateTime(new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc));
 
-    private static readonly string[] Vocabulary = ["foo", "bar", "foobar", "ab", "abc", "x_y", "12", "7", "conn", "refused", "é"];
+    internal static readonly string[] Vocabulary = ["foo", "bar", "foobar", "ab", "abc", "x_y", "12", "7", "conn", "refused", "é"];
 
     private static readonly string[] Separators = [" ", " ", "-", "/", "=", "\"", "", ". ", "."];
 
@@ -39,14 +39,14 @@ public sealed class TemplateTermSearchProperties
         Assert.True(_templateBlocks > 30, $"only {_templateBlocks} template blocks");
     }
 
-    private static string Word(Random r)
+    internal static string Word(Random r)
     {
         var w = Vocabulary[r.Next(Vocabulary.Length)];
         return r.Next(3) == 0 ? w.ToUpperInvariant() : r.Next(3) == 0 ? char.ToUpperInvariant(w[0]) + w[1..] : w;
     }
 
     /// <summary>A few words with separators, maybe none between two of them (a longer word).</summary>
-    private static string Text(Random r, int words)
+    internal static string Text(Random r, int words)
     {
         var text = new StringBuilder();
         for (var i = 0; i < words; i++)
@@ -61,10 +61,10 @@ public sealed class TemplateTermSearchProperties
     }
 
     /// <summary>The word with some of its letters' case changed.</summary>
-    private static string Flip(Random r, string word) => string.Concat(word.Select(c => r.Next(4) == 0 ? char.ToUpperInvariant(c) : c));
+    internal static string Flip(Random r, string word) => string.Concat(word.Select(c => r.Next(4) == 0 ? char.ToUpperInvariant(c) : c));
 
     /// <summary>Two or three words of a text with what lies between them (its numbers and addresses too).</summary>
-    private static string Span(Random r, string text)
+    internal static string Span(Random r, string text)
     {
         var words = Regex.Matches(text, "[A-Za-z0-9_]+");
         if (words.Count < 2)
@@ -79,6 +79,45 @@ public sealed class TemplateTermSearchProperties
     private static void Check(int seed)
     {
         var r = new Random(seed);
+        var parts = RandomParts(r);
+        using var dir = new TempDirectory();
+        using var store = StoreOfParts.Open(dir, parts);
+        using (var snapshot = store.AcquireSnapshot())
+        {
+            _templateBlocks += snapshot.Parts.SelectMany(p => p.Reader.Blocks).Count(b => b.FindColumn("_msg")!.Encoding == ColumnEncoding.Template);
+        }
+        var events = parts.SelectMany(p => p).ToList();
+        var engine = new QueryEngine(store);
+        var queries = new List<string>();
+        for (var q = 0; q < 12; q++)
+        {
+            // half the words from the messages themselves: those across a literal and a value among them
+            var tokens = Tokenizer.Tokens(events[r.Next(events.Count)].Fields[0].Value.Text);
+            var word = r.Next(2) == 0 || tokens.Count == 0 ? Word(r) : Flip(r, tokens[r.Next(tokens.Count)]);
+            var phrase = (r.Next(2) == 0 ? Text(r, r.Next(2, 4)) : Flip(r, Span(r, events[r.Next(events.Count)].Fields[0].Value.Text))).Replace("\"", " ", StringComparison.Ordinal);
+            queries.Add($"{word} | stats count()");
+            queries.Add($"\"{phrase}\" | stats count()");
+        }
+        queries.Add($"{Word(r)} | stats count() by (host)");
+        queries.Add($"NOT {Word(r)} | stats count()");
+        queries.Add($"{Word(r)} OR \"{Text(r, 2).Replace("\"", " ", StringComparison.Ordinal)}\" | stats count()");
+        queries.Add($"{Word(r)} {Word(r)} | stats count() by (b)");
+        queries.Add($"{Word(r)} | stats count(), min(_msg)");
+        queries.Add($"_msg:/{Vocabulary[r.Next(Vocabulary.Length)]}/ {Word(r)} | stats count()");
+        queries.Add($"{Word(r)}");
+        foreach (var text in queries)
+        {
+            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now, $" (seed {seed})");
+        }
+    }
+
+    /// <summary>
+    /// One or two parts of events whose <c>_msg</c> follows a few random templates over the fields
+    /// <c>a</c> (free text), <c>b</c> (three values), <c>k</c> (a constant), <c>n</c> (integers),
+    /// <c>d</c> (decimals) and <c>ip</c> (addresses), one in eight free text; <c>_msg</c> is each event's first field.
+    /// </summary>
+    internal static List<List<LogEvent>> RandomParts(Random r)
+    {
         var parts = new List<List<LogEvent>>();
         var n = 0;
         for (var p = r.Next(1, 3); p > 0; p--)
@@ -138,34 +177,6 @@ public sealed class TemplateTermSearchProperties
             }
             parts.Add(part);
         }
-        using var dir = new TempDirectory();
-        using var store = StoreOfParts.Open(dir, parts);
-        using (var snapshot = store.AcquireSnapshot())
-        {
-            _templateBlocks += snapshot.Parts.SelectMany(p => p.Reader.Blocks).Count(b => b.FindColumn("_msg")!.Encoding == ColumnEncoding.Template);
-        }
-        var events = parts.SelectMany(p => p).ToList();
-        var engine = new QueryEngine(store);
-        var queries = new List<string>();
-        for (var q = 0; q < 12; q++)
-        {
-            // half the words from the messages themselves: those across a literal and a value among them
-            var tokens = Tokenizer.Tokens(events[r.Next(events.Count)].Fields[0].Value.Text);
-            var word = r.Next(2) == 0 || tokens.Count == 0 ? Word(r) : Flip(r, tokens[r.Next(tokens.Count)]);
-            var phrase = (r.Next(2) == 0 ? Text(r, r.Next(2, 4)) : Flip(r, Span(r, events[r.Next(events.Count)].Fields[0].Value.Text))).Replace("\"", " ", StringComparison.Ordinal);
-            queries.Add($"{word} | stats count()");
-            queries.Add($"\"{phrase}\" | stats count()");
-        }
-        queries.Add($"{Word(r)} | stats count() by (host)");
-        queries.Add($"NOT {Word(r)} | stats count()");
-        queries.Add($"{Word(r)} OR \"{Text(r, 2).Replace("\"", " ", StringComparison.Ordinal)}\" | stats count()");
-        queries.Add($"{Word(r)} {Word(r)} | stats count() by (b)");
-        queries.Add($"{Word(r)} | stats count(), min(_msg)");
-        queries.Add($"_msg:/{Vocabulary[r.Next(Vocabulary.Length)]}/ {Word(r)} | stats count()");
-        queries.Add($"{Word(r)}");
-        foreach (var text in queries)
-        {
-            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now, $" (seed {seed})");
-        }
+        return parts;
     }
 }

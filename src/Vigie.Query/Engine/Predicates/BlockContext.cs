@@ -1,4 +1,5 @@
 using Vigie.Storage.Blocks;
+using Vigie.Storage.Blocks.Encodings;
 using Vigie.Storage.Parts;
 
 namespace Vigie.Query.Engine.Predicates;
@@ -17,6 +18,8 @@ public sealed class BlockContext(PartReader reader, int blockIndex)
 
     private Dictionary<string, Column?>? _late;
 
+    private Dictionary<string, TemplateRows?>? _templates;
+
     /// <summary>
     /// A column the scan left out of <see cref="Data"/> (a template column only the filter reads),
     /// decoded on first use and kept for the block's other predicates.
@@ -31,5 +34,24 @@ public sealed class BlockContext(PartReader reader, int blockIndex)
             _late[name] = column;
         }
         return column;
+    }
+
+    /// <summary>
+    /// Column <paramref name="name"/> as its templates, its rows rebuilt one by one, when the block stores
+    /// it as templates (null otherwise); read on first use and kept for the block's other readers.
+    /// </summary>
+    /// <exception cref="PartCorruptException">The column's data is damaged.</exception>
+    public TemplateRows? TemplateRows(string name)
+    {
+        _templates ??= new Dictionary<string, TemplateRows?>(StringComparer.Ordinal);
+        if (!_templates.TryGetValue(name, out var rows))
+        {
+            var info = Info.FindColumn(name);
+            rows = info is { Encoding: ColumnEncoding.Template } && Reader.ReadTemplateView(BlockIndex, name) is { } view
+                ? new TemplateRows(this, view, info.Data.Offset)
+                : null;
+            _templates[name] = rows;
+        }
+        return rows;
     }
 }

@@ -127,9 +127,9 @@ public sealed class FieldPredicate : BlockPredicate
         if (column is null && block.Info.FindColumn(_field) is not null)
         {
             // a scan leaves a template column undecoded when nothing but the filter reads it
-            if (_templateSearch is not null && block.Reader.ReadTemplateView(block.BlockIndex, _field) is { } view)
+            if (block.TemplateRows(_field) is { } rows)
             {
-                _templateSearch.Refine(block, view, _matcher, mask, () => block.ReadColumn(_field) ?? throw new InvalidOperationException($"block lacks {_field}"));
+                RefineByTemplates(block, rows, mask);
                 return;
             }
             column = block.ReadColumn(_field);
@@ -158,6 +158,27 @@ public sealed class FieldPredicate : BlockPredicate
         else
         {
             RefineByText(column, mask);
+        }
+    }
+
+    /// <summary>
+    /// A column stored as templates, left undecoded: a word, phrase or prefix is judged per template
+    /// first; whatever still needs a text has its row rebuilt alone.
+    /// </summary>
+    private void RefineByTemplates(BlockContext block, TemplateRows rows, bool[] mask)
+    {
+        if (!_isExists && _templateSearch is not null)
+        {
+            _templateSearch.Refine(block, rows, _matcher, mask);
+            return;
+        }
+        var kinds = rows.Kinds;
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (mask[r])
+            {
+                mask[r] = kinds[r] != ValueKind.Absent && (_isExists || _matcher.MatchesUtf8(rows.Text(r)));
+            }
         }
     }
 
@@ -223,12 +244,11 @@ public sealed class FieldPredicate : BlockPredicate
 
     public override void CollectColumns(ISet<string> into) => into.Add(_field);
 
-    /// <summary>A word or phrase judges a template column from its templates: a scan need not decode it.</summary>
+    /// <summary>
+    /// A template column is judged from its templates (a word, phrase or prefix) or its rows rebuilt one
+    /// by one (other filters): a scan need not decode it.
+    /// </summary>
     public override void CollectDecodedColumns(ISet<string> into)
     {
-        if (_templateSearch is null)
-        {
-            into.Add(_field);
-        }
     }
 }

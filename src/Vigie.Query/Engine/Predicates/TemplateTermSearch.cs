@@ -36,13 +36,20 @@ internal sealed class TemplateTermSearch
     /// <summary>The term is one word and nothing else: a literal holding it whole decides.</summary>
     private readonly bool _singleWord;
 
-    private TemplateTermSearch(string term)
+    /// <summary>A prefix ending inside its last word: that word need only start a word of the row.</summary>
+    private readonly bool _openLast;
+
+    private readonly TermMatcher? _lastAsPrefix;
+
+    private TemplateTermSearch(string term, bool isPrefix)
     {
         var tokens = Tokenizer.Tokens(term);
         _words = [.. tokens.Select(t => Encoding.ASCII.GetBytes(t.ToLowerInvariant()))];
         _wordMatchers = [.. tokens.Select(TermMatcher.Word)];
         _hashes = [.. tokens.Select(t => Tokenizer.Hash(t.AsSpan()))];
         _singleWord = tokens.Count == 1 && tokens[0].Length == term.Length;
+        _openLast = isPrefix && Tokenizer.IsWordChar(term[^1]);
+        _lastAsPrefix = _openLast ? TermMatcher.Prefix(tokens[^1]) : null;
     }
 
     public static TemplateTermSearch? For(FieldFilter filter)
@@ -51,20 +58,21 @@ internal sealed class TemplateTermSearch
         {
             WordFilter w when !NumberText.TryParse(w.Value, out _) => w.Value,
             PhraseFilter p => p.Phrase,
+            PrefixFilter p => p.Prefix,
             _ => null,
         };
-        return term is null || !Ascii.IsValid(term) || Tokenizer.Tokens(term).Count == 0 ? null : new TemplateTermSearch(term);
+        return term is null || !Ascii.IsValid(term) || Tokenizer.Tokens(term).Count == 0 ? null : new TemplateTermSearch(term, filter is PrefixFilter);
     }
 
     /// <summary>
-    /// Clears the rows of <paramref name="view"/> that do not match <paramref name="matcher"/> (the
-    /// term's own); <paramref name="decode"/> gives the column's texts, called only when a template
-    /// leaves some row open.
+    /// Clears the rows of <paramref name="rows"/> that do not match <paramref name="matcher"/> (the
+    /// term's own); a row is rebuilt only when its template leaves it open.
     /// </summary>
-    public void Refine(BlockContext block, TemplateView view, ValueMatcher matcher, bool[] mask, Func<Column> decode)
+    public void Refine(BlockContext block, TemplateRows rows, ValueMatcher matcher, bool[] mask)
     {
+        var view = rows.View;
         var verdicts = new Verdict[view.Templates.Count];
-        var mayHold = new sbyte[block.Info.Columns.Count * _words.Length];
+        var mayHold = new sbyte[block.Info.Columns.Count * (_words.Length + 1)];
         for (var t = 0; t < verdicts.Length; t++)
         {
             verdicts[t] = Judge(block, view.Templates[t], mayHold);
@@ -97,12 +105,11 @@ internal sealed class TemplateTermSearch
         {
             return;
         }
-        var column = decode();
         for (var r = 0; r < mask.Length; r++)
         {
             if (mask[r] && ids[r] != 0 && verdicts[ids[r] - 1] == Verdict.Check)
             {
-                mask[r] = matcher.MatchesUtf8(column.GetValue(r));
+                mask[r] = matcher.MatchesUtf8(rows.Text(r));
             }
         }
     }
@@ -113,7 +120,7 @@ internal sealed class TemplateTermSearch
         var open = false;
         for (var w = 0; w < _words.Length; w++)
         {
-            var verdict = JudgeWord(block, pieces, w, mayHold);
+            var verdict = _openLast && w == _words.Length - 1 ? JudgeWordStart(block, pieces, mayHold) : JudgeWord(block, pieces, w, mayHold);
             if (verdict == Verdict.None)
             {
                 return Verdict.None;
@@ -181,6 +188,112 @@ internal sealed class TemplateTermSearch
             }
         }
         return check ? Verdict.Check : Verdict.None;
+    }
+
+    /// <summary>
+    /// Whether a word of every row of the template starts with the prefix's last word (All), maybe some
+    /// row's (Check), or none. A word of a row starts inside a literal (after a non-word byte, or at the
+    /// literal's start when a value or nothing lies before it) or inside a value; it may run on into
+    /// the pieces after its start.
+    /// </summary>
+    private Verdict JudgeWordStart(BlockContext block, TemplatePiece[] pieces, sbyte[] mayHold)
+    {
+        var word = _words[^1];
+        var check = false;
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            var piece = pieces[i];
+            if (piece.Literal is not { } literal)
+            {
+                check |= MayStart(block, piece.Column, mayHold);
+                continue;
+            }
+            check |= !Ascii.IsValid(literal);
+            for (var a = 0; a < literal.Length;)
+            {
+                if (!IsWordByte(literal[a]))
+                {
+                    a++;
+                    continue;
+                }
+                var b = a;
+                while (b < literal.Length && IsWordByte(literal[b]))
+                {
+                    b++;
+                }
+                var run = literal.AsSpan(a, b - a);
+                // after a value the run starts a word only if the value ends with a non-word byte
+                var touchesLeft = a == 0 && i > 0;
+                var touchesRight = b == literal.Length && i < pieces.Length - 1;
+                if (StartsWithIgnoreCase(run, word))
+                {
+                    if (!touchesLeft)
+                    {
+                        return Verdict.All;
+                    }
+                    check = true;
+                }
+                // a word starting here that runs on into the value after
+                check |= touchesRight && StartsWithIgnoreCase(word, run);
+                a = b;
+            }
+        }
+        return check ? Verdict.Check : Verdict.None;
+    }
+
+    /// <summary>
+    /// Whether a word starting inside a value of column <paramref name="column"/> may start with the
+    /// prefix's last word: a word of the value starting with it, or the value's last word, running on
+    /// into what follows, a start of it.
+    /// </summary>
+    private bool MayStart(BlockContext block, int column, sbyte[] cache)
+    {
+        var slot = (block.Info.Columns.Count * _words.Length) + column;
+        if (cache[slot] == 0)
+        {
+            cache[slot] = (sbyte)(ColumnMayStart(block.Info.Columns[column]) ? 1 : -1);
+        }
+        return cache[slot] > 0;
+    }
+
+    private bool ColumnMayStart(ColumnInfo column)
+    {
+        if (column.ConstValue is { } constant)
+        {
+            return ValueMayStart(constant.Text);
+        }
+        if (column.Encoding == ColumnEncoding.Dict && column.DictionaryValues.Count > 0)
+        {
+            foreach (var v in column.DictionaryValues)
+            {
+                if (ValueMayStart(v.Text))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (column.Encoding is ColumnEncoding.Int64 or ColumnEncoding.PackedInt64 or ColumnEncoding.Decimal or ColumnEncoding.Ipv4)
+        {
+            // their texts are digits, '-' and '.' only: their words start with a digit
+            return _words[^1][0] is >= (byte)'0' and <= (byte)'9';
+        }
+        return true;
+    }
+
+    private bool ValueMayStart(string value)
+    {
+        if (!Ascii.IsValid(value) || _lastAsPrefix!.Matches(value))
+        {
+            return true;
+        }
+        var start = value.Length;
+        while (start > 0 && Tokenizer.IsAsciiWordByte((byte)value[start - 1]))
+        {
+            start--;
+        }
+        var last = value.AsSpan(start);
+        return last.Length > 0 && last.Length < _words[^1].Length && Ascii.EqualsIgnoreCase(_words[^1].AsSpan(0, last.Length), last);
     }
 
     /// <summary>Whether column <paramref name="column"/> of the block may hold word <paramref name="w"/> whole in some value.</summary>
