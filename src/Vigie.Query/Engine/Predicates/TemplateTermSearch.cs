@@ -23,6 +23,9 @@ internal sealed class TemplateTermSearch
         None,
         All,
         Check,
+
+        /// <summary>A row holds the word if a value of one of the template's <see cref="Isolated"/> references does.</summary>
+        Values,
     }
 
     /// <summary>The term's words, ASCII lower case.</summary>
@@ -73,11 +76,13 @@ internal sealed class TemplateTermSearch
         var view = rows.View;
         var verdicts = new Verdict[view.Templates.Count];
         var mayHold = new sbyte[block.Info.Columns.Count * (_words.Length + 1)];
+        var isolated = _singleWord ? new List<int>[verdicts.Length] : null;
         for (var t = 0; t < verdicts.Length; t++)
         {
-            verdicts[t] = Judge(block, view.Templates[t], mayHold);
+            verdicts[t] = Judge(block, view.Templates[t], mayHold, isolated is null ? null : isolated[t] = []);
         }
         var open = false;
+        var values = false;
         var kinds = view.Kinds;
         var ids = view.RowTemplates;
         for (var r = 0; r < mask.Length; r++)
@@ -99,7 +104,12 @@ internal sealed class TemplateTermSearch
                 var verdict = verdicts[ids[r] - 1];
                 mask[r] = verdict != Verdict.None;
                 open |= verdict == Verdict.Check;
+                values |= verdict == Verdict.Values;
             }
+        }
+        if (values)
+        {
+            RefineByValues(block, verdicts, isolated!, ids, matcher, mask);
         }
         if (!open)
         {
@@ -114,13 +124,66 @@ internal sealed class TemplateTermSearch
         }
     }
 
-    /// <summary>A template's verdict: none when some word cannot be in its rows; all when the term is a word its literals hold whole.</summary>
-    private Verdict Judge(BlockContext block, TemplatePiece[] pieces, sbyte[] mayHold)
+    /// <summary>
+    /// The rows of templates whose only open places are references between non-word bytes: a word of
+    /// such a value is a word of the row and the reverse, so the value is tested alone, nothing rebuilt
+    /// and no other referenced column read.
+    /// </summary>
+    private static void RefineByValues(BlockContext block, Verdict[] verdicts, List<int>[] isolated, byte[] ids, ValueMatcher matcher, bool[] mask)
+    {
+        var columns = new Column?[block.Info.Columns.Count];
+        for (var r = 0; r < mask.Length; r++)
+        {
+            if (!mask[r] || ids[r] == 0 || verdicts[ids[r] - 1] != Verdict.Values)
+            {
+                continue;
+            }
+            var holds = false;
+            foreach (var c in isolated[ids[r] - 1])
+            {
+                var column = columns[c] ??= ReadReferenced(block, c);
+                if (matcher.MatchesUtf8(column.GetValue(r)))
+                {
+                    holds = true;
+                    break;
+                }
+            }
+            mask[r] = holds;
+        }
+    }
+
+    private static Column ReadReferenced(BlockContext block, int index)
+    {
+        var name = block.Info.Columns[index].Name;
+        var column = block.Data?.GetColumn(name) ?? block.ReadColumn(name)
+            ?? throw new PartCorruptException(block.Reader.Path, block.Info.Columns[index].Data.Offset, $"block {block.BlockIndex}: a template refers to column {name}, which cannot be read");
+        return column.RowCount == block.Info.RowCount ? column
+            : throw new PartCorruptException(block.Reader.Path, block.Info.Columns[index].Data.Offset, $"block {block.BlockIndex}: referenced column {name} has {column.RowCount} rows, not {block.Info.RowCount}");
+    }
+
+    /// <summary>
+    /// Whether reference <paramref name="i"/> of a template lies between non-word bytes (or the text's
+    /// edges): the words of its value are then words of the row.
+    /// </summary>
+    private static bool IsIsolated(TemplatePiece[] pieces, int i)
+        => (i == 0 || pieces[i - 1].Literal is { } before && !IsWordByte(before[^1]))
+            && (i == pieces.Length - 1 || pieces[i + 1].Literal is { } after && !IsWordByte(after[0]));
+
+    /// <summary>
+    /// A template's verdict: none when some word cannot be in its rows; all when the term is a word its
+    /// literals hold whole; for a term of one word, whose only open places are references between
+    /// non-word bytes, those references (<paramref name="isolated"/>) to test.
+    /// </summary>
+    private Verdict Judge(BlockContext block, TemplatePiece[] pieces, sbyte[] mayHold, List<int>? isolated)
     {
         var open = false;
         for (var w = 0; w < _words.Length; w++)
         {
-            var verdict = _openLast && w == _words.Length - 1 ? JudgeWordStart(block, pieces, mayHold) : JudgeWord(block, pieces, w, mayHold);
+            var verdict = _openLast && w == _words.Length - 1 ? JudgeWordStart(block, pieces, mayHold, isolated) : JudgeWord(block, pieces, w, mayHold, isolated);
+            if (verdict == Verdict.Values)
+            {
+                return Verdict.Values;
+            }
             if (verdict == Verdict.None)
             {
                 return Verdict.None;
@@ -139,7 +202,7 @@ internal sealed class TemplateTermSearch
     /// or in none. A word of a row's text lies inside a literal, inside a referenced value, or across
     /// a piece boundary; adjacent literals are joined, so a boundary has a reference on one side.
     /// </summary>
-    private Verdict JudgeWord(BlockContext block, TemplatePiece[] pieces, int w, sbyte[] mayHold)
+    private Verdict JudgeWord(BlockContext block, TemplatePiece[] pieces, int w, sbyte[] mayHold, List<int>? isolated)
     {
         var word = _words[w];
         var check = false;
@@ -150,7 +213,10 @@ internal sealed class TemplateTermSearch
             {
                 // two values side by side may form a word together
                 check |= i > 0 && pieces[i - 1].Literal is null;
-                check |= MayHold(block, piece.Column, w, mayHold);
+                if (MayHold(block, piece.Column, w, mayHold))
+                {
+                    Open(pieces, i, isolated, ref check);
+                }
                 continue;
             }
             // a byte outside ASCII may be part of a letter that lower-cases to an ASCII one
@@ -187,7 +253,7 @@ internal sealed class TemplateTermSearch
                 a = b;
             }
         }
-        return check ? Verdict.Check : Verdict.None;
+        return check ? Verdict.Check : isolated is { Count: > 0 } ? Verdict.Values : Verdict.None;
     }
 
     /// <summary>
@@ -196,7 +262,7 @@ internal sealed class TemplateTermSearch
     /// literal's start when a value or nothing lies before it) or inside a value; it may run on into
     /// the pieces after its start.
     /// </summary>
-    private Verdict JudgeWordStart(BlockContext block, TemplatePiece[] pieces, sbyte[] mayHold)
+    private Verdict JudgeWordStart(BlockContext block, TemplatePiece[] pieces, sbyte[] mayHold, List<int>? isolated)
     {
         var word = _words[^1];
         var check = false;
@@ -205,7 +271,10 @@ internal sealed class TemplateTermSearch
             var piece = pieces[i];
             if (piece.Literal is not { } literal)
             {
-                check |= MayStart(block, piece.Column, mayHold);
+                if (MayStart(block, piece.Column, mayHold))
+                {
+                    Open(pieces, i, isolated, ref check);
+                }
                 continue;
             }
             check |= !Ascii.IsValid(literal);
@@ -238,7 +307,7 @@ internal sealed class TemplateTermSearch
                 a = b;
             }
         }
-        return check ? Verdict.Check : Verdict.None;
+        return check ? Verdict.Check : isolated is { Count: > 0 } ? Verdict.Values : Verdict.None;
     }
 
     /// <summary>
@@ -294,6 +363,19 @@ internal sealed class TemplateTermSearch
         }
         var last = value.AsSpan(start);
         return last.Length > 0 && last.Length < _words[^1].Length && Ascii.EqualsIgnoreCase(_words[^1].AsSpan(0, last.Length), last);
+    }
+
+    /// <summary>Reference <paramref name="i"/> may hold the word: its value is to be tested alone if it is isolated, else the row.</summary>
+    private static void Open(TemplatePiece[] pieces, int i, List<int>? isolated, ref bool check)
+    {
+        if (isolated is not null && IsIsolated(pieces, i))
+        {
+            isolated.Add(pieces[i].Column);
+        }
+        else
+        {
+            check = true;
+        }
     }
 
     /// <summary>Whether column <paramref name="column"/> of the block may hold word <paramref name="w"/> whole in some value.</summary>
