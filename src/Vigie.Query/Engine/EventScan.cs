@@ -110,13 +110,14 @@ internal static class EventScan
     }
 
     /// <summary>
-    /// The columns the filter needs decoded in <paramref name="block"/>: those it reads, but those it judges
-    /// from their templates where the block stores them so.
+    /// The columns the filter needs decoded in <paramref name="block"/>: those it reads, but those the
+    /// block stores as templates, which a filter judges per template or tests row by row, each row rebuilt
+    /// alone (a scan that stops at its limit seldom tests every row of a block).
     /// </summary>
     private static HashSet<string> FilterReads(ScanPlan plan, BlockInfo block)
     {
         HashSet<string>? read = null;
-        foreach (var name in plan.TemplateJudgedColumns)
+        foreach (var name in plan.FilterColumns)
         {
             if (block.FindColumn(name) is { Encoding: ColumnEncoding.Template })
             {

@@ -245,10 +245,15 @@ public sealed class FieldPredicate : BlockPredicate
     public override void CollectColumns(ISet<string> into) => into.Add(_field);
 
     /// <summary>
-    /// A template column is judged from its templates (a word, phrase or prefix) or its rows rebuilt one
-    /// by one (other filters): a scan need not decode it.
+    /// A word, phrase or prefix judges a template column from its templates: a scan need not decode it.
+    /// Other filters test every row: a scan that reads most of the column's rows decodes it at once
+    /// (an event scan, which stops early, leaves it to <see cref="Refine"/> still).
     /// </summary>
     public override void CollectDecodedColumns(ISet<string> into)
     {
+        if (_templateSearch is null)
+        {
+            into.Add(_field);
+        }
     }
 }
