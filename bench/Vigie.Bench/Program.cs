@@ -58,6 +58,10 @@ if (args is ["encode", ..])
 {
     return await EncodeBench.RunAsync(args[1..]);
 }
+if (args is ["zstd", ..])
+{
+    return await ZstdBench.RunAsync(args[1..]);
+}
 if (args is ["query-engine", ..])
 {
     try

@@ -16,15 +16,38 @@ internal static unsafe partial class NativeZstd
 {
     private const string Library = "libzstd.so.1";
 
+    // zstd.h: ZSTD_c_compressionLevel, ZSTD_c_hashLog, ZSTD_c_minMatch; ZSTD_reset_session_only.
+    private const int CompressionLevelParameter = 100;
+    private const int HashLogParameter = 102;
+    private const int MinMatchParameter = 105;
+    private const int ResetSessionOnly = 1;
+
     public static bool IsAvailable { get; } = Probe();
 
-    /// <summary>Compresses <paramref name="source"/> into one frame in <paramref name="destination"/>; returns its length, or -1 on failure.</summary>
+    /// <summary>
+    /// Compresses <paramref name="source"/> into one frame in <paramref name="destination"/> with the
+    /// parameters of <see cref="ZstdFastParameters"/>; returns its length, or -1 on failure.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="destination"/> should hold <see cref="CompressBound"/> bytes: with less room,
+    /// <c>ZSTD_compress2</c> compresses into a buffer of its own and copies out. Parameters stay on a
+    /// context from call to call, and a lent context's last call may have used another level: all are
+    /// set again, after a reset of the session in case that call failed half-way.
+    /// </remarks>
     public static int Compress(CompressionContext context, ReadOnlySpan<byte> source, Span<byte> destination, int level)
     {
+        var cctx = context.DangerousGetHandle();
+        if (ZSTD_isError(ZSTD_CCtx_reset(cctx, ResetSessionOnly)) != 0
+            || ZSTD_isError(ZSTD_CCtx_setParameter(cctx, CompressionLevelParameter, level)) != 0
+            || ZSTD_isError(ZSTD_CCtx_setParameter(cctx, HashLogParameter, ZstdFastParameters.HashLogFor(level))) != 0
+            || ZSTD_isError(ZSTD_CCtx_setParameter(cctx, MinMatchParameter, ZstdFastParameters.MinMatchFor(level))) != 0)
+        {
+            return -1;
+        }
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
-            var written = ZSTD_compressCCtx(context.DangerousGetHandle(), dst, (nuint)destination.Length, src, (nuint)source.Length, level);
+            var written = ZSTD_compress2(cctx, dst, (nuint)destination.Length, src, (nuint)source.Length);
             return ZSTD_isError(written) != 0 ? -1 : (int)written;
         }
     }
@@ -113,7 +136,13 @@ internal static unsafe partial class NativeZstd
     private static partial nuint ZSTD_freeCCtx(IntPtr cctx);
 
     [LibraryImport(Library)]
-    private static partial nuint ZSTD_compressCCtx(IntPtr cctx, byte* dst, nuint dstCapacity, byte* src, nuint srcSize, int compressionLevel);
+    private static partial nuint ZSTD_CCtx_reset(IntPtr cctx, int reset);
+
+    [LibraryImport(Library)]
+    private static partial nuint ZSTD_CCtx_setParameter(IntPtr cctx, int param, int value);
+
+    [LibraryImport(Library)]
+    private static partial nuint ZSTD_compress2(IntPtr cctx, byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
 
     [LibraryImport(Library)]
     private static partial IntPtr ZSTD_createDCtx();

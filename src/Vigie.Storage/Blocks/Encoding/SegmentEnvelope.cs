@@ -1,6 +1,7 @@
 using System.Buffers;
 using Vigie.Storage.Parts;
 using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace Vigie.Storage.Blocks.Encodings;
 
@@ -63,8 +64,14 @@ internal static class SegmentEnvelope
         var context = ZstdContextPool.RentCompressor();
         try
         {
-            // Zstd reports "destination too small" as an error (-1 here): a frame that would not pay is not finished.
-            return NativeZstd.Compress(context, payload, output.GetSpan(capacity)[..capacity], level);
+            // With the room of the bound ZSTD_compress2 writes straight into it, with less through a buffer
+            // of its own: the bound when the output already has it free (the column encoder's reused
+            // buffers), else only the room that pays, rather than growing the output for it. A frame
+            // longer than the room that pays is not kept; with only that room zstd reports it as an error.
+            var room = output.GetSpan(capacity);
+            var bound = NativeZstd.CompressBound(payload.Length);
+            var written = NativeZstd.Compress(context, payload, room.Length >= bound ? room[..bound] : room[..capacity], level);
+            return written <= capacity ? written : -1;
         }
         finally
         {
@@ -79,6 +86,9 @@ internal static class SegmentEnvelope
         {
             compressor.Level = level;
         }
+        // The native library's parameters, so that either writes the same kind of frames.
+        compressor.SetParameter(ZSTD_cParameter.ZSTD_c_hashLog, ZstdFastParameters.HashLogFor(level));
+        compressor.SetParameter(ZSTD_cParameter.ZSTD_c_minMatch, ZstdFastParameters.MinMatchFor(level));
         var bound = Compressor.GetCompressBound(payload.Length);
         return compressor.Wrap(payload, output.GetSpan(bound)[..bound]);
     }
