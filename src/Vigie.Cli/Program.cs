@@ -1,4 +1,8 @@
 using Vigie.Cli;
+using Vigie.Server.Observability;
+
+// Before the host starts: glibc raises its thresholds at the first large block freed.
+NativeHeapThresholds.Apply();
 
 var console = CliConsole.FromProcess();
 try
