@@ -221,18 +221,8 @@ internal sealed class TemplateTermSearch
             }
             // a byte outside ASCII may be part of a letter that lower-cases to an ASCII one
             check |= !Ascii.IsValid(literal);
-            for (var a = 0; a < literal.Length;)
+            for (var a = 0; NextWordRun(literal, ref a, out var b); a = b)
             {
-                if (!IsWordByte(literal[a]))
-                {
-                    a++;
-                    continue;
-                }
-                var b = a;
-                while (b < literal.Length && IsWordByte(literal[b]))
-                {
-                    b++;
-                }
                 var run = literal.AsSpan(a, b - a);
                 var touchesLeft = a == 0 && i > 0;
                 var touchesRight = b == literal.Length && i < pieces.Length - 1;
@@ -250,7 +240,6 @@ internal sealed class TemplateTermSearch
                 {
                     check = true;
                 }
-                a = b;
             }
         }
         return check ? Verdict.Check : isolated is { Count: > 0 } ? Verdict.Values : Verdict.None;
@@ -278,18 +267,8 @@ internal sealed class TemplateTermSearch
                 continue;
             }
             check |= !Ascii.IsValid(literal);
-            for (var a = 0; a < literal.Length;)
+            for (var a = 0; NextWordRun(literal, ref a, out var b); a = b)
             {
-                if (!IsWordByte(literal[a]))
-                {
-                    a++;
-                    continue;
-                }
-                var b = a;
-                while (b < literal.Length && IsWordByte(literal[b]))
-                {
-                    b++;
-                }
                 var run = literal.AsSpan(a, b - a);
                 // after a value the run starts a word only if the value ends with a non-word byte
                 var touchesLeft = a == 0 && i > 0;
@@ -304,10 +283,27 @@ internal sealed class TemplateTermSearch
                 }
                 // a word starting here that runs on into the value after
                 check |= touchesRight && StartsWithIgnoreCase(word, run);
-                a = b;
             }
         }
         return check ? Verdict.Check : isolated is { Count: > 0 } ? Verdict.Values : Verdict.None;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="start"/> to the next run of word bytes of <paramref name="literal"/> at or after
+    /// it, and <paramref name="end"/> past that run; false when none is left.
+    /// </summary>
+    private static bool NextWordRun(byte[] literal, ref int start, out int end)
+    {
+        while (start < literal.Length && !IsWordByte(literal[start]))
+        {
+            start++;
+        }
+        end = start;
+        while (end < literal.Length && IsWordByte(literal[end]))
+        {
+            end++;
+        }
+        return end > start;
     }
 
     /// <summary>
