@@ -15,8 +15,6 @@ namespace Vigie.Query.Tests.Engine;
 /// </summary>
 public sealed class TemplateEventScanProperties
 {
-    private static readonly long Now = Timestamps.FromDateTime(new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc));
-
     private static int _templateBlocks;
 
     [Fact]
@@ -94,7 +92,7 @@ public sealed class TemplateEventScanProperties
         queries.Add($"{Quote(Prefix(r, Message()))}* _msg:/{vocabulary}/ | limit 100");
         foreach (var text in queries)
         {
-            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now, $" (seed {seed})");
+            ReferenceAgreement.AssertSameAnswer(engine, events, text, Events.Now, $" (seed {seed})");
         }
     }
 }

@@ -17,8 +17,6 @@ namespace Vigie.Query.Tests.Engine;
 /// </summary>
 public sealed class TemplateMessageQueryTests
 {
-    private static readonly long Now = Timestamps.FromDateTime(new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc));
-
     private static readonly string[] Paths = ["/api/users", "/api/orders/12", "/static/app.js", "/connection/refused", "/café"];
 
     private static readonly string[] Queries =
@@ -54,7 +52,7 @@ public sealed class TemplateMessageQueryTests
                 var stream = StreamKey.Create([new("host", "h" + s.ToString(CultureInfo.InvariantCulture))]);
                 for (var i = r.Next(2, 300); i > 0; i--, n++)
                 {
-                    var time = Now - (n * 7_919L % 3_600 * Timestamps.NanosPerSecond) - n;
+                    var time = Events.Now - (n * 7_919L % 3_600 * Timestamps.NanosPerSecond) - n;
                     if (r.Next(8) == 0)
                     {
                         part.Add(new LogEvent(time, stream, [new("_msg", FieldValue.Str($"upstream connection refused #{n}"))]));
@@ -90,7 +88,7 @@ public sealed class TemplateMessageQueryTests
         var engine = new QueryEngine(store);
         foreach (var text in Queries)
         {
-            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now, $" (seed {seed}, {partCount} parts)");
+            ReferenceAgreement.AssertSameAnswer(engine, events, text, Events.Now, $" (seed {seed}, {partCount} parts)");
         }
     }
 }

@@ -20,8 +20,6 @@ namespace Vigie.Query.Tests.Engine;
 /// </summary>
 public sealed class TemplateTermSearchProperties
 {
-    private static readonly long Now = Timestamps.FromDateTime(new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc));
-
     internal static readonly string[] Vocabulary = ["foo", "bar", "foobar", "ab", "abc", "x_y", "12", "7", "conn", "refused", "é"];
 
     private static readonly string[] Separators = [" ", " ", "-", "/", "=", "\"", "", ". ", "."];
@@ -107,7 +105,7 @@ public sealed class TemplateTermSearchProperties
         queries.Add($"{Word(r)}");
         foreach (var text in queries)
         {
-            ReferenceAgreement.AssertSameAnswer(engine, events, text, Now, $" (seed {seed})");
+            ReferenceAgreement.AssertSameAnswer(engine, events, text, Events.Now, $" (seed {seed})");
         }
     }
 
@@ -141,7 +139,7 @@ public sealed class TemplateTermSearchProperties
                 var stream = StreamKey.Create([new("host", "h" + s.ToString(CultureInfo.InvariantCulture))]);
                 for (var i = r.Next(20, 250); i > 0; i--, n++)
                 {
-                    var time = Now - (n * 7_919L % 3_600 * Timestamps.NanosPerSecond) - n;
+                    var time = Events.Now - (n * 7_919L % 3_600 * Timestamps.NanosPerSecond) - n;
                     var values = new[]
                     {
                         Text(r, r.Next(1, 4)),
